@@ -1,0 +1,89 @@
+"""The error hierarchy of ngff_zarr.
+
+Every error raised on purpose by the package derives from :class:`NgffZarrError` and from
+the builtin exception it stands for, so callers can catch either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ArrayNotFoundError",
+    "DependencyError",
+    "InvalidDimsError",
+    "InvalidMetadataError",
+    "MetadataNotFoundError",
+    "NgffValidationError",
+    "NgffWarning",
+    "NgffZarrError",
+    "StoreExistsError",
+    "UnsupportedVersionError",
+    "WriteError",
+]
+
+
+class NgffZarrError(Exception):
+    """Base class of every error raised on purpose by ngff_zarr."""
+
+
+class InvalidDimsError(NgffZarrError, ValueError):
+    """Dims are unknown, duplicated, in an order the spec forbids, or do not match the data."""
+
+
+class InvalidMetadataError(NgffZarrError, ValueError):
+    """OME-NGFF metadata is malformed or contradicts itself or the arrays it describes.
+
+    ``path`` names the file (or store key) and ``field`` the JSON field at fault, when known.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, field: str | None = None) -> None:
+        prefix = ""
+        if path is not None:
+            prefix += f"{path}: "
+        if field is not None:
+            prefix += f"{field}: "
+        super().__init__(prefix + message)
+        self.path = path
+        self.field = field
+
+
+class MetadataNotFoundError(NgffZarrError, FileNotFoundError):
+    """A store or group holds no OME-NGFF metadata where some was expected."""
+
+
+class ArrayNotFoundError(NgffZarrError, FileNotFoundError):
+    """An array that the metadata refers to does not exist."""
+
+
+class UnsupportedVersionError(NgffZarrError, ValueError):
+    """An OME-NGFF version that this package cannot read or write."""
+
+
+class StoreExistsError(NgffZarrError, FileExistsError):
+    """The target store already holds data and ``overwrite`` was not given."""
+
+
+class WriteError(NgffZarrError, OSError):
+    """Writing to the target failed (unwritable location, interrupted write, ...)."""
+
+
+class DependencyError(NgffZarrError, ImportError):
+    """An optional package that a feature needs is not installed."""
+
+
+class NgffValidationError(NgffZarrError, ValueError):
+    """A store or metadata document failed validation; ``report`` holds every finding."""
+
+    def __init__(self, message: str, report: Any = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class NgffWarning(UserWarning):
+    """Data that can be read but is not fully compliant, or metadata that had to be assumed."""
+
+
+def missing_dependency(feature: str, package: str, extra: str) -> DependencyError:
+    """Return the error raised when ``feature`` needs ``package`` that is not installed."""
+    return DependencyError(f"{feature} needs {package}: pip install 'ngff-zarr[{extra}]'")
