@@ -19,9 +19,24 @@ from .errors import (
     UnsupportedVersionError,
     WriteError,
 )
+from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
+from . import config
+from .from_ngff_zarr import from_ngff_zarr
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
+from .to_multiscales import to_multiscales
+from .to_ngff_image import to_ngff_image
+from .to_ngff_zarr import to_ngff_zarr
+from .v04.hcs_metadata import (
+    Plate,
+    PlateAcquisition,
+    PlateColumn,
+    PlateRow,
+    PlateWell,
+    Well,
+    WellImage,
+)
 from .v04.zarr_metadata import (
     Axis,
     Dataset,
@@ -39,6 +54,8 @@ __all__ = [
     "Axis",
     "Dataset",
     "DependencyError",
+    "HCSPlate",
+    "HCSWell",
     "InvalidDimsError",
     "InvalidMetadataError",
     "Metadata",
@@ -53,9 +70,24 @@ __all__ = [
     "Omero",
     "OmeroChannel",
     "OmeroWindow",
+    "Plate",
+    "PlateAcquisition",
+    "PlateColumn",
+    "PlateRow",
+    "PlateWell",
     "Scale",
     "StoreExistsError",
     "Translation",
     "UnsupportedVersionError",
+    "Well",
+    "WellImage",
     "WriteError",
+    "config",
+    "from_ngff_zarr",
+    "to_multiscales",
+    "to_ngff_image",
+    "to_ngff_zarr",
+    "from_hcs_zarr",
+    "to_hcs_zarr",
+    "write_hcs_well_image",
 ]

@@ -18,6 +18,8 @@ import numpy as np
 __all__ = ["BlockMethod", "Methods", "get_method"]
 
 
+
+
 class Methods(enum.Enum):
     """The downsampling methods, by the name recorded in the metadata's ``type``."""
 
@@ -28,6 +30,9 @@ class Methods(enum.Enum):
     LOCAL_MEAN = "local_mean"
     MODE = "mode"
     NEAREST = "nearest"
+
+
+DEFAULT_METHOD = Methods.GAUSSIAN
 
 
 class BlockFunction(Protocol):
@@ -42,7 +47,7 @@ class BlockMethod:
 
     method: Methods
     function: BlockFunction
-    halo: Callable[[tuple[int, ...]], tuple[int, ...]]
+    halo: Callable[[tuple[int, ...], tuple[bool, ...]], tuple[int, ...]]
     label_safe: bool
     package: str
     description: str
@@ -56,3 +61,70 @@ class BlockMethod:
             return version(self.package)
         except PackageNotFoundError:
             return "unknown"
+
+
+def _no_halo(factors: tuple[int, ...], spatial: tuple[bool, ...]) -> tuple[int, ...]:
+    return (0,) * len(factors)
+
+
+def _registry() -> dict[Methods, BlockMethod]:
+    from . import _itkwasm, _numpy
+
+    def numpy_gaussian_halo(factors: tuple[int, ...], spatial: tuple[bool, ...]) -> tuple[int, ...]:
+        return _numpy.gaussian_halo(factors)
+
+    entries = [
+        BlockMethod(
+            method=Methods.GAUSSIAN, function=_numpy.gaussian, halo=numpy_gaussian_halo,
+            label_safe=False, package="ngff-zarr",
+            description="Gaussian anti-aliasing (sigma = factor / 3, truncated at 4 sigma) "
+            "followed by the mean over each output pixel's box",
+        ),
+        BlockMethod(
+            method=Methods.LOCAL_MEAN, function=_numpy.local_mean, halo=_no_halo,
+            label_safe=False, package="ngff-zarr",
+            description="Mean over each output pixel's box (integers rounded half up)",
+        ),
+        BlockMethod(
+            method=Methods.MODE, function=_numpy.mode, halo=_no_halo, label_safe=True,
+            package="ngff-zarr",
+            description="Most frequent value of each output pixel's box (ties: smallest value)",
+        ),
+        BlockMethod(
+            method=Methods.NEAREST, function=_numpy.nearest, halo=_no_halo, label_safe=True,
+            package="ngff-zarr",
+            description="Input pixel nearest each output pixel's centre",
+        ),
+        BlockMethod(
+            method=Methods.ITKWASM_GAUSSIAN, function=_itkwasm.gaussian, halo=_itkwasm.halo_for,
+            label_safe=False, package="itkwasm-downsample", extra="all",
+            description="Gaussian smoothing and resampling with itkwasm-downsample's downsample",
+        ),
+        BlockMethod(
+            method=Methods.ITKWASM_BIN_SHRINK, function=_itkwasm.bin_shrink, halo=_no_halo,
+            label_safe=False, package="itkwasm-downsample", extra="all",
+            description="Bin-shrink (box mean) with itkwasm-downsample's downsample_bin_shrink",
+        ),
+        BlockMethod(
+            method=Methods.ITKWASM_LABEL_IMAGE, function=_itkwasm.label_image,
+            halo=_itkwasm.halo_for, label_safe=True, package="itkwasm-downsample", extra="all",
+            description="Label-preserving Gaussian voting with itkwasm-downsample's "
+            "downsample_label_image",
+        ),
+    ]  # fmt: skip
+    return {entry.method: entry for entry in entries}
+
+
+_REGISTERED: dict[Methods, BlockMethod] = {}
+
+
+def get_method(method: Methods | str) -> BlockMethod:
+    """The registered :class:`BlockMethod` for ``method`` (an enum member or its value)."""
+    if not _REGISTERED:
+        _REGISTERED.update(_registry())
+    try:
+        key = method if isinstance(method, Methods) else Methods(str(method))
+    except ValueError:
+        names = ", ".join(m.value for m in Methods)
+        raise ValueError(f"method: expected one of {names}, got {method!r}") from None
+    return _REGISTERED[key]

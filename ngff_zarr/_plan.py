@@ -1,0 +1,152 @@
+"""Planning the regions of a streaming write.
+
+A write is one or more *passes*. A pass reads level ``first`` (the source for the first pass,
+the level just written for later ones) region by region and computes levels
+``first + 1 .. last`` of each region in memory. Region edges are aligned so that the region's
+part of every level it writes is a whole number of that level's write units (shards, or chunks
+without sharding): regions never share a chunk, so they can be written concurrently, and
+together they tile every level exactly once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ._pyramid import Box, PyramidPlan
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pass:
+    """Levels ``first..last`` computed from level ``first`` over regions of ``region_shape``."""
+
+    first: int
+    last: int
+    write_first: bool
+    region_shape: tuple[int, ...]
+    shape: tuple[int, ...]  # shape of level ``first``
+
+    def regions(self) -> Iterator[Box]:
+        """The regions of level ``first``, in C order."""
+        ranges = [
+            [(lo, min(lo + r, n)) for lo in range(0, n, r)]
+            for r, n in zip(self.region_shape, self.shape, strict=True)
+        ]
+        for combo in itertools.product(*ranges):
+            yield tuple(combo)
+
+    @property
+    def region_count(self) -> int:
+        return math.prod(
+            -(-n // r) for r, n in zip(self.region_shape, self.shape, strict=True)
+        )
+
+
+def level_box(plan: PyramidPlan, first: int, level: int, region: Box) -> Box:
+    """The part of ``level`` that ``region`` (a box of level ``first``) is responsible for."""
+    factor = plan.factor(first, level)
+    shape_first, shape_level = plan.shapes[first], plan.shapes[level]
+    out = []
+    for (lo, hi), f, n_first, n_level in zip(region, factor, shape_first, shape_level, strict=True):
+        end = n_level if hi >= n_first else hi // f
+        out.append((min(lo // f, n_level), min(end, n_level)))
+    return tuple(out)
+
+
+def _lcm(values: Sequence[int]) -> int:
+    out = 1
+    for v in values:
+        out = out * v // math.gcd(out, v)
+    return out
+
+
+def _region_bytes(plan: PyramidPlan, first: int, last: int, region: tuple[int, ...]) -> int:
+    """A generous estimate of the memory one region's computation holds at its peak."""
+    itemsize = plan.source.dtype.itemsize
+    halo = [0] * len(region)
+    for level in range(first + 1, last + 1):
+        scale = plan.factor(first, level - 1)
+        for i, h in enumerate(plan.halos[level]):
+            halo[i] += h * scale[i]
+    voxels = math.prod(r + 2 * h for r, h in zip(region, halo, strict=True))
+    working = 4 if any(any(h) for h in plan.halos) else 2
+    # the input, its padded copy, a float working copy of the first step, and the outputs
+    return voxels * (2 * itemsize + working * 2) + (voxels * itemsize) // 4
+
+
+def plan_passes(
+    plan: PyramidPlan,
+    units: Sequence[tuple[int, ...]],
+    *,
+    memory_target: int,
+    workers: int,
+) -> list[Pass]:
+    """Split the write of every level into passes whose regions fit in ``memory_target``.
+
+    ``units[k]`` is the write unit (shard or chunk shape) of level ``k``.
+    """
+    in_flight = workers + 1
+    budget = max(1, memory_target // in_flight)
+    passes: list[Pass] = []
+    first, write_first = 0, True
+    levels = plan.levels
+    while True:
+        last = first if write_first else first + 1
+        base = _unit(plan, units, first, last, write_first)
+        # take as many further levels as still fit in the budget
+        while last + 1 < levels:
+            candidate = _unit(plan, units, first, last + 1, write_first)
+            if _region_bytes(plan, first, last + 1, candidate) > budget:
+                break
+            last += 1
+            base = candidate
+        region = _grow(plan, first, last, base, budget, workers)
+        passes.append(
+            Pass(
+                first=first,
+                last=last,
+                write_first=write_first,
+                region_shape=region,
+                shape=plan.shapes[first],
+            )
+        )
+        if last + 1 >= levels:
+            return passes
+        first, write_first = last, False
+
+
+def _unit(
+    plan: PyramidPlan, units: Sequence[tuple[int, ...]], first: int, last: int, write_first: bool
+) -> tuple[int, ...]:
+    out = []
+    for d in range(len(plan.shapes[0])):
+        parts = [units[first][d]] if write_first else [1]
+        for level in range(first + 1, last + 1):
+            parts.append(plan.factor(first, level)[d] * units[level][d])
+        out.append(_lcm(parts))
+    return tuple(out)
+
+
+def _grow(
+    plan: PyramidPlan,
+    first: int,
+    last: int,
+    base: tuple[int, ...],
+    budget: int,
+    workers: int,
+) -> tuple[int, ...]:
+    """Enlarge the base unit (innermost dims first) while it fits and work stays parallel."""
+    shape = plan.shapes[first]
+    cap = [-(-n // b) * b for n, b in zip(shape, base, strict=True)]
+    region = list(base)
+    for d in reversed(range(len(region))):
+        while region[d] < cap[d]:
+            trial = list(region)
+            trial[d] = min(cap[d], region[d] * 2)
+            count = math.prod(-(-n // r) for n, r in zip(shape, trial, strict=True))
+            if _region_bytes(plan, first, last, tuple(trial)) > budget or count < 2 * workers:
+                break
+            region = trial
+    return tuple(region)

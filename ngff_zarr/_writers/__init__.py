@@ -1,0 +1,83 @@
+"""Array writer backends behind one small protocol: zarr-python and tensorstore.
+
+The group hierarchy and the OME metadata are always written with zarr-python; a backend
+creates each level's array and writes regions into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from .._pyramid import Box
+
+__all__ = ["ArraySpec", "Backend", "LevelArray", "get_backend"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArraySpec:
+    """Everything needed to create one level's array."""
+
+    path: str  # key of the array inside the image group
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    chunks: tuple[int, ...]
+    shards: tuple[int, ...] | None
+    dims: tuple[str, ...]
+    zarr_format: int
+
+
+class LevelArray(Protocol):
+    def write(self, box: Box, data: np.ndarray) -> None: ...
+
+    def read(self, box: Box) -> np.ndarray: ...
+
+
+class Backend(Protocol):
+    name: str
+
+    def create(self, spec: ArraySpec) -> LevelArray: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Registration:
+    factory: Callable[..., Backend]
+    package: str
+    extra: str
+
+
+def _zarr_factory(**kwargs: object) -> Backend:
+    from ._zarr import ZarrBackend
+
+    return ZarrBackend(**kwargs)  # type: ignore[arg-type]
+
+
+def _tensorstore_factory(**kwargs: object) -> Backend:
+    from ._tensorstore import TensorStoreBackend
+
+    return TensorStoreBackend(**kwargs)  # type: ignore[arg-type]
+
+
+_BACKENDS: dict[str, _Registration] = {
+    "zarr": _Registration(factory=_zarr_factory, package="zarr", extra="all"),
+    "tensorstore": _Registration(factory=_tensorstore_factory, package="tensorstore", extra="tensorstore"),
+}
+
+
+def get_backend(name: str, **kwargs: object) -> Backend:
+    """Instantiate the backend called ``name`` (``"zarr"`` or ``"tensorstore"``)."""
+    try:
+        registration = _BACKENDS[name]
+    except KeyError:
+        raise ValueError(
+            f"backend: expected one of {sorted(_BACKENDS)}, got {name!r}"
+        ) from None
+    return registration.factory(**kwargs)
+
+
+def compressor_config(dtype: np.dtype) -> dict[str, object]:
+    """The codec every backend uses: Blosc with zstd level 5 and byte shuffle."""
+    return {"cname": "zstd", "clevel": 5, "shuffle": 1, "typesize": int(dtype.itemsize)}

@@ -1,0 +1,61 @@
+"""The zarr-python backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import zarr
+
+from .._pyramid import Box
+from . import ArraySpec, compressor_config
+
+
+class _ZarrLevel:
+    def __init__(self, array: Any) -> None:
+        self._array = array
+
+    def write(self, box: Box, data: np.ndarray) -> None:
+        self._array[tuple(slice(lo, hi) for lo, hi in box)] = data
+
+    def read(self, box: Box) -> np.ndarray:
+        return np.asarray(self._array[tuple(slice(lo, hi) for lo, hi in box)])
+
+
+class ZarrBackend:
+    name = "zarr"
+
+    def __init__(self, *, group: zarr.Group, **_: Any) -> None:
+        self._group = group
+
+    def create(self, spec: ArraySpec) -> _ZarrLevel:
+        blosc = compressor_config(spec.dtype)
+        kwargs: dict[str, Any] = {}
+        if spec.zarr_format == 2:
+            from numcodecs import Blosc
+
+            kwargs["compressors"] = Blosc(
+                cname=str(blosc["cname"]), clevel=int(str(blosc["clevel"])), shuffle=Blosc.SHUFFLE
+            )
+            kwargs["chunk_key_encoding"] = {"name": "v2", "separator": "/"}
+        else:
+            from zarr.codecs import BloscCodec
+
+            kwargs["compressors"] = BloscCodec(
+                cname="zstd", clevel=int(str(blosc["clevel"])), shuffle="shuffle",
+                typesize=spec.dtype.itemsize,
+            )  # fmt: skip
+            kwargs["dimension_names"] = list(spec.dims)
+            if spec.shards is not None:
+                kwargs["shards"] = spec.shards
+        array = self._group.create_array(
+            spec.path,
+            shape=spec.shape,
+            dtype=spec.dtype,
+            chunks=spec.chunks,
+            fill_value=0 if spec.dtype.kind != "b" else False,
+            overwrite=True,
+            config={"write_empty_chunks": False},
+            **kwargs,
+        )
+        return _ZarrLevel(array)

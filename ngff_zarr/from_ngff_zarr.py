@@ -1,0 +1,170 @@
+"""``from_ngff_zarr``: read an OME-Zarr image (0.1 to 0.5) lazily into a :class:`Multiscales`."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dask.array as da
+import zarr
+
+from ._parse import find_multiscales, parse_metadata
+from ._store import StoreLike, as_store, describe, group_attributes, join, read_json
+from .errors import ArrayNotFoundError, InvalidMetadataError, NgffValidationError, UnsupportedVersionError
+from .methods import Methods
+from .multiscales import Multiscales
+from .ngff_image import NgffImage
+from .v04.zarr_metadata import Metadata, Scale, Translation
+
+__all__ = ["from_ngff_zarr"]
+
+# Dask chunks of about this many bytes (whole storage chunks or shards): each task then decodes
+# many chunks at once through zarr's concurrent codec pipeline.
+_READ_TARGET_BYTES = 32 * 2**20
+
+
+def from_ngff_zarr(
+    store: StoreLike,
+    *,
+    validate: bool = False,
+    version: str | None = None,
+    storage_options: Mapping[str, Any] | None = None,
+) -> Multiscales:
+    """Open an OME-Zarr image as a :class:`Multiscales` whose levels are lazy dask arrays.
+
+    Parameters
+    ----------
+    store
+        A directory path, an fsspec URL (``http://``, ``s3://``...), a zarr store or a group.
+    validate
+        Validate the metadata against the specification first (see :func:`validate`) and
+        raise :class:`NgffValidationError` carrying the report if it has errors.
+    version
+        The version the store must have (``"0.1"`` to ``"0.5"``); default: whatever it has.
+    storage_options
+        Passed to fsspec for URLs (e.g. ``{"anon": True}`` for public S3 buckets).
+
+    Returns
+    -------
+    Multiscales
+
+    Raises
+    ------
+    MetadataNotFoundError
+        No OME-NGFF image metadata at the location.
+    InvalidMetadataError
+        Malformed metadata; the message names the file and the field.
+    ArrayNotFoundError
+        A dataset path that has no array.
+    UnsupportedVersionError
+        An unknown version, or not the one asked for.
+    NgffValidationError
+        ``validate=True`` and the store is not valid.
+    """
+    zstore = as_store(store, read_only=True, storage_options=storage_options)
+    base = store.path if isinstance(store, zarr.Group) else ""
+    zarr_format, attrs = group_attributes(zstore, base)
+    where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
+    if "bioformats2raw.layout" in attrs and "multiscales" not in attrs:
+        base = join(base, "0")  # bioformats2raw: the first series is image "0"
+        zarr_format, attrs = group_attributes(zstore, base)
+        where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
+    found, container = find_multiscales(attrs, zarr_format, where)
+    if version is not None and version != found:
+        raise UnsupportedVersionError(f"{where}: expected OME-NGFF {version}, found {found}")
+    if validate:
+        from .validate import validate as run_validation
+
+        report = run_validation(zstore if not base else zarr.open_group(zstore, path=base, mode="r"))
+        if not report.ok:
+            raise NgffValidationError(f"{describe(zstore, base)} is not valid OME-NGFF:\n{report}", report=report)
+    datasets = container["multiscales"][0].get("datasets") or []
+    arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]
+    metadata = parse_metadata(container, found, [a.ndim for a in arrays], where)
+    for i, array in enumerate(arrays):
+        if array.ndim != len(metadata.axes):
+            raise InvalidMetadataError(
+                f"array {datasets[i].get('path')!r} has {array.ndim} dims but there are "
+                f"{len(metadata.axes)} axes {list(metadata.dims)}",
+                path=where,
+                field=f"multiscales[0].datasets[{i}]",
+            )
+    images = [_image(array, metadata, i) for i, array in enumerate(arrays)]
+    shapes = [im.shape for im in images]
+    scale_factors = [
+        {d: max(1, round(shapes[0][j] / s[j])) for j, d in enumerate(metadata.dims)} for s in shapes[1:]
+    ]
+    method = None
+    if metadata.type is not None:
+        try:
+            method = Methods(metadata.type)
+        except ValueError:
+            method = None
+    first_chunks = arrays[0].chunks
+    return Multiscales(
+        images=images,
+        metadata=metadata,
+        scale_factors=scale_factors,
+        method=method,
+        chunks=dict(zip(metadata.dims, (int(c) for c in first_chunks), strict=True)),
+    )
+
+
+def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, index: int) -> Any:
+    if not isinstance(ds, dict) or not isinstance(ds.get("path"), str):
+        raise InvalidMetadataError(
+            "expected an object with a string 'path'", path=where, field=f"multiscales[0].datasets[{index}]"
+        )
+    key = join(base, ds["path"])
+    meta_key = join(key, "zarr.json" if zarr_format == 3 else ".zarray")
+    if read_json(store, meta_key) is None:
+        raise ArrayNotFoundError(
+            f"{where}: multiscales[0].datasets[{index}].path {ds['path']!r} names no array "
+            f"({describe(store, meta_key)} does not exist)"
+        )
+    try:
+        return zarr.open_array(store, path=key, mode="r", zarr_format=zarr_format)
+    except Exception as exc:
+        raise InvalidMetadataError(f"cannot open the array: {exc}", path=describe(store, meta_key)) from exc
+
+
+def _read_chunks(array: Any) -> tuple[int, ...]:
+    """Dask chunks: whole shards (or chunks), grouped up to about 32 MiB, innermost dims first."""
+    shards = getattr(array, "shards", None)
+    unit = list(shards if shards is not None else array.chunks)
+    shape = list(array.shape)
+    itemsize = array.dtype.itemsize
+    out = [min(u, s) for u, s in zip(unit, shape, strict=True)]
+    for d in reversed(range(len(out))):
+        while out[d] < shape[d] and math.prod(out) * itemsize * 2 <= _READ_TARGET_BYTES:
+            out[d] = min(shape[d], out[d] + unit[d])
+        if out[d] < shape[d]:
+            break
+    return tuple(max(1, c) for c in out)
+
+
+def _image(array: Any, metadata: Metadata, level: int) -> NgffImage:
+    dims = metadata.dims
+    data = da.from_array(array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False,
+                         name=f"ngff-zarr-{os.fspath(getattr(array, 'path', '')) or 'array'}-{da.core.tokenize(array.store, array.path)}")  # fmt: skip
+    scale = [1.0] * len(dims)
+    translation = [0.0] * len(dims)
+    transforms = list(metadata.datasets[level].coordinateTransformations)
+    transforms += list(metadata.coordinateTransformations or [])
+    for t in transforms:  # applied in order: scale then translate, dataset then multiscale
+        if isinstance(t, Scale):
+            scale = [a * b for a, b in zip(scale, t.scale, strict=True)]
+            translation = [a * b for a, b in zip(translation, t.scale, strict=True)]
+        elif isinstance(t, Translation):
+            translation = [a + b for a, b in zip(translation, t.translation, strict=True)]
+    units = {a.name: a.unit for a in metadata.axes if a.unit}
+    return NgffImage(
+        data=data,
+        dims=dims,
+        scale=dict(zip(dims, scale, strict=True)),
+        translation=dict(zip(dims, translation, strict=True)),
+        name=metadata.name,
+        axes_units=units or None,
+    )
