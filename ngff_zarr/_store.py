@@ -50,7 +50,10 @@ def as_store(
         )
     if text.startswith("file://"):
         text = text[len("file://") :]
-    return zarr.storage.LocalStore(Path(text), read_only=read_only)
+    path = Path(text).expanduser()
+    if read_only and not path.exists():
+        raise MetadataNotFoundError(f"{path}: no such file or directory")
+    return zarr.storage.LocalStore(path, read_only=read_only)
 
 
 def describe(store: Store, key: str = "") -> str:

@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import zarr
+
+from ngff_zarr import (
+    ArrayNotFoundError,
+    InvalidMetadataError,
+    MetadataNotFoundError,
+    UnsupportedVersionError,
+    from_ngff_zarr,
+    to_multiscales,
+    to_ngff_image,
+    to_ngff_zarr,
+)
+
+
+def _legacy_store(path: Path, attrs: dict, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:  # type: ignore[type-arg]
+    group = zarr.open_group(path, mode="w", zarr_format=2)
+    out = []
+    for i, shape in enumerate(shapes):
+        data = np.arange(int(np.prod(shape)), dtype="uint16").reshape(shape)
+        arr = group.create_array(str(i), shape=shape, chunks=shape, dtype="uint16")
+        arr[...] = data
+        out.append(data)
+    group.attrs.update(attrs)
+    return out
+
+
+@pytest.mark.parametrize("version", ["0.1", "0.2"])
+def test_versions_without_axes_are_tczyx(tmp_path: Path, version: str) -> None:
+    datas = _legacy_store(
+        tmp_path / "v.zarr",
+        {"multiscales": [{"version": version, "datasets": [{"path": "0"}, {"path": "1"}]}]},
+        [(1, 2, 3, 8, 8), (1, 2, 3, 4, 4)],
+    )
+    ms = from_ngff_zarr(tmp_path / "v.zarr")
+    assert ms.dims == ("t", "c", "z", "y", "x")
+    assert ms.images[1].scale == dict.fromkeys("tczyx", 1.0)
+    np.testing.assert_array_equal(ms.images[1].data.compute(), datas[1])
+
+
+def test_03_axes_as_names(tmp_path: Path) -> None:
+    _legacy_store(
+        tmp_path / "v.zarr",
+        {"multiscales": [{"version": "0.3", "axes": ["z", "y", "x"], "datasets": [{"path": "0"}]}]},
+        [(2, 5, 6)],
+    )
+    ms = from_ngff_zarr(tmp_path / "v.zarr")
+    assert ms.dims == ("z", "y", "x") and ms.images[0].shape == (2, 5, 6)
+
+
+def test_multiscale_level_transform_composes(tmp_path: Path) -> None:
+    attrs = {"multiscales": [{
+        "version": "0.4",
+        "axes": [{"name": "y", "type": "space", "unit": "micrometer"}, {"name": "x", "type": "space", "unit": "micrometer"}],
+        "datasets": [{"path": "0", "coordinateTransformations": [{"type": "scale", "scale": [2.0, 2.0]}, {"type": "translation", "translation": [1.0, 1.0]}]}],
+        "coordinateTransformations": [{"type": "scale", "scale": [0.5, 3.0]}],
+    }]}  # fmt: skip
+    _legacy_store(tmp_path / "t.zarr", attrs, [(4, 4)])
+    image = from_ngff_zarr(tmp_path / "t.zarr").images[0]
+    assert image.scale == {"y": 1.0, "x": 6.0}
+    assert image.translation == {"y": 0.5, "x": 3.0}
+    assert image.axes_units == {"y": "micrometer", "x": "micrometer"}
+
+
+def test_bioformats2raw_layout(tmp_path: Path) -> None:
+    root = zarr.open_group(tmp_path / "bf.zarr", mode="w", zarr_format=2)
+    root.attrs["bioformats2raw.layout"] = 3
+    ms = to_multiscales(to_ngff_image(np.ones((8, 8), dtype="uint8")), [2])
+    to_ngff_zarr(root.require_group("0"), ms)
+    assert [im.shape for im in from_ngff_zarr(tmp_path / "bf.zarr").images] == [(8, 8), (4, 4)]
+
+
+@pytest.mark.parametrize("name", ["ngio_v04_test_image_tczyx.zarr", "ngio_v05_test_image_tczyx.zarr"])
+def test_shared_ngio_stores(testdata: Path, name: str) -> None:
+    ms = from_ngff_zarr(testdata / "ome-zarr" / name)
+    assert ms.dims == ("t", "c", "z", "y", "x")
+    assert [im.shape for im in ms.images] == [(4, 2, 10, 64, 64), (4, 2, 10, 32, 32)]
+    assert ms.images[0].scale == {"t": 1.0, "c": 1.0, "z": 1.0, "y": 0.5, "x": 0.5}
+    assert ms.images[1].scale["x"] == 1.0
+    assert ms.images[0].axes_units == {"t": "second", "z": "micrometer", "y": "micrometer", "x": "micrometer"}
+    assert ms.metadata.omero is not None
+    assert [c.label for c in ms.metadata.omero.channels] == ["channel_0", "channel_1"]
+    assert ms.images[0].dtype == np.uint16
+    # no chunk files are stored: every read is the fill value
+    assert int(ms.images[0].data.sum().compute()) == 0
+    assert ms.chunks == {"t": 2, "c": 2, "z": 10, "y": 64, "x": 64}
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("version", ["0.4", "0.5"])
+def test_read_over_http(tmp_path: Path, http_server, version: str) -> None:  # type: ignore[no-untyped-def]
+    data = np.random.default_rng(7).integers(0, 4000, (12, 40, 50)).astype("uint16")
+    ms = to_multiscales(to_ngff_image(data, axes_units={"x": "micrometer"}), [2], chunks=8)
+    to_ngff_zarr(tmp_path / "img.zarr", ms, version=version, chunks_per_shard=2 if version == "0.5" else None)
+    url = http_server(tmp_path) + "/img.zarr"
+    back = from_ngff_zarr(url)
+    assert back.metadata == ms.metadata
+    np.testing.assert_array_equal(back.images[0].data.compute(), data)
+    np.testing.assert_array_equal(back.images[1].data[2:5, 3:9, 4:20].compute(), ms.images[1].data[2:5, 3:9, 4:20].compute())
+
+
+# ---- broken stores: errors from the package's hierarchy that name file and field ----------
+
+def _good(tmp_path: Path, version: str = "0.4") -> Path:
+    path = tmp_path / "good.zarr"
+    to_ngff_zarr(path, to_multiscales(to_ngff_image(np.ones((3, 8, 8), dtype="uint8")), [2]), version=version)  # type: ignore[arg-type]
+    return path
+
+
+def _edit_attrs(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    meta = path / ".zattrs"
+    attrs = json.loads(meta.read_text())
+    change(attrs["multiscales"][0])
+    meta.write_text(json.dumps(attrs))
+
+
+def test_malformed_json(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    (path / ".zattrs").write_text('{"multiscales": [')
+    with pytest.raises(InvalidMetadataError, match=r"good.zarr/.zattrs: malformed JSON"):
+        from_ngff_zarr(path)
+
+
+def test_missing_array(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    _edit_attrs(path, lambda ms: ms["datasets"].append({"path": "7", "coordinateTransformations": [{"type": "scale", "scale": [1, 1, 1]}]}))
+    with pytest.raises(ArrayNotFoundError, match=r"datasets\[2\].path '7' names no array"):
+        from_ngff_zarr(path)
+
+
+def test_wrong_version_string(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    _edit_attrs(path, lambda ms: ms.update(version="0.9"))
+    with pytest.raises(UnsupportedVersionError, match=r"\.zattrs: multiscales\[0\]\.version: expected one of .* got '0.9'"):
+        from_ngff_zarr(path)
+
+
+def test_wrong_05_version_string(tmp_path: Path) -> None:
+    path = _good(tmp_path, "0.5")
+    doc = json.loads((path / "zarr.json").read_text())
+    doc["attributes"]["ome"]["version"] = "0.5-dev"
+    (path / "zarr.json").write_text(json.dumps(doc))
+    with pytest.raises(UnsupportedVersionError, match=r"ome.version: expected '0.5', got '0.5-dev'"):
+        from_ngff_zarr(path)
+
+
+def test_scale_of_wrong_length(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    _edit_attrs(path, lambda ms: ms["datasets"][1]["coordinateTransformations"][0].update(scale=[1.0, 2.0]))
+    with pytest.raises(InvalidMetadataError, match=r"datasets\[1\].coordinateTransformations\[0\].scale: expected 3 values"):
+        from_ngff_zarr(path)
+
+
+def test_unknown_axis_type(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    _edit_attrs(path, lambda ms: ms["axes"][0].update(type="spectral"))
+    with pytest.raises(InvalidMetadataError, match=r"axes\[0\].type: unknown axis type 'spectral'"):
+        from_ngff_zarr(path)
+
+
+def test_array_ndim_disagrees_with_axes(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    _edit_attrs(path, lambda ms: ms.update(axes=ms["axes"][1:]))
+    with pytest.raises(InvalidMetadataError, match=r"expected 2 values|has 3 dims but there are 2 axes"):
+        from_ngff_zarr(path)
+
+
+def test_not_an_ome_zarr(tmp_path: Path) -> None:
+    zarr.open_group(tmp_path / "plain.zarr", mode="w")
+    with pytest.raises(MetadataNotFoundError, match="no OME-NGFF image metadata"):
+        from_ngff_zarr(tmp_path / "plain.zarr")
+    with pytest.raises(MetadataNotFoundError, match="nothing-here: no such file or directory"):
+        from_ngff_zarr(tmp_path / "nothing-here")
+
+
+def test_version_argument_must_match(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    assert from_ngff_zarr(path, version="0.4").images[0].shape == (3, 8, 8)
+    with pytest.raises(UnsupportedVersionError, match="expected OME-NGFF 0.5, found 0.4"):
+        from_ngff_zarr(path, version="0.5")
+
+
+def test_reads_are_lazy_and_chunked_for_concurrency(tmp_path: Path) -> None:
+    data = np.zeros((64, 256, 256), dtype="uint16")
+    ms = to_multiscales(to_ngff_image(data), [2], chunks=32)
+    to_ngff_zarr(tmp_path / "l.zarr", ms, version="0.5", chunks_per_shard=2)
+    level = from_ngff_zarr(tmp_path / "l.zarr").images[0].data
+    # dask chunks are whole shards grouped up to ~32 MiB, not one task per storage chunk
+    assert all(c % 64 == 0 or c == s for cs, s in zip(level.chunks, level.shape, strict=True) for c in cs)
+    assert level.numblocks[1] * level.numblocks[2] <= 4

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ngff_zarr import (
+    InvalidMetadataError,
+    Methods,
+    from_ngff_zarr,
+    to_multiscales,
+    to_ngff_image,
+    to_ngff_zarr,
+)
+from ngff_zarr.methods import get_method
+
+
+def whole_array_pyramid(data: np.ndarray, steps: list[tuple[int, ...]], method: Methods, spatial: tuple[bool, ...]) -> list[np.ndarray]:
+    """Reference: every level from the whole level above, padded with its edge values."""
+    m = get_method(method)
+    levels = [data]
+    for step in steps:
+        halo = m.halo(step, spatial)
+        padded = np.pad(levels[-1], [(h, h) for h in halo], mode="edge")
+        levels.append(m.function(padded, step, spatial=spatial))
+    return levels
+
+
+def test_levels_shapes_scale_translation_units() -> None:
+    image = to_ngff_image(
+        np.zeros((2, 20, 64, 90), dtype="uint16"),
+        dims="czyx",
+        scale={"z": 2.0, "y": 0.5, "x": 0.5},
+        translation={"x": 10.0},
+        axes_units={"z": "micrometer", "y": "micrometer", "x": "micrometer"},
+        name="embryo",
+    )
+    ms = to_multiscales(image, scale_factors=[{"x": 2, "y": 2}, {"x": 6, "y": 4, "z": 2}])
+    assert [im.shape for im in ms.images] == [(2, 20, 64, 90), (2, 20, 32, 45), (2, 10, 16, 15)]
+    lvl = ms.images[2]
+    assert lvl.scale == {"c": 1.0, "z": 4.0, "y": 2.0, "x": 3.0}
+    # pixel-centre convention: shift by (factor - 1) / 2 of the full-resolution spacing
+    assert lvl.translation == {"c": 0.0, "z": 1.0, "y": 0.75, "x": 10.0 + 1.25}
+    assert all(im.name == "embryo" and im.axes_units == image.axes_units for im in ms.images)
+    md = ms.metadata
+    assert [d.path for d in md.datasets] == ["0", "1", "2"]
+    assert md.datasets[2].coordinateTransformations[0].scale == [1.0, 4.0, 2.0, 3.0]  # type: ignore[union-attr]
+    assert md.type == "gaussian" and md.metadata is not None and md.metadata.version
+    assert ms.chunks == {"c": 2, "z": 20, "y": 64, "x": 64}
+
+
+def test_int_scale_factors_stop_at_edge_length() -> None:
+    image = to_ngff_image(np.zeros((12, 300, 200), dtype="uint8"))
+    ms = to_multiscales(image, scale_factors=64)
+    assert [im.shape for im in ms.images] == [(12, 300, 200), (12, 150, 100), (12, 75, 50), (12, 37, 50)]
+    assert ms.scale_factors == [{"z": 1, "y": 2, "x": 2}, {"z": 1, "y": 4, "x": 4}, {"z": 1, "y": 8, "x": 4}]
+
+
+def test_non_power_of_two_factors() -> None:
+    data = np.random.default_rng(0).integers(0, 255, (31, 47)).astype("uint8")
+    ms = to_multiscales(to_ngff_image(data), scale_factors=[3, 9], method=Methods.LOCAL_MEAN)
+    assert [im.shape for im in ms.images] == [(31, 47), (10, 15), (3, 5)]
+    ref = whole_array_pyramid(data, [(3, 3), (3, 3)], Methods.LOCAL_MEAN, (True, True))
+    for im, expected in zip(ms.images, ref, strict=True):
+        np.testing.assert_array_equal(im.data.compute(), expected)
+
+
+@pytest.mark.parametrize(
+    ("factors", "message"),
+    [
+        ([2, 3], r"level 2 factor 3 on 'y' is not a multiple of the previous level's factor 2"),
+        ([{"q": 2}], r"level 1: dims \['q'\] are not image dims"),
+        ([{"c": 2}], r"only spatial dims can be downsampled, got factors on \['c'\]"),
+        ([0], r"factors must be >= 1"),
+        ([64], r"level 1 would have no pixels along \['y', 'x'\]"),
+    ],
+)
+def test_bad_scale_factors(factors: list, message: str) -> None:  # type: ignore[type-arg]
+    image = to_ngff_image(np.zeros((3, 20, 30)), dims="cyx")
+    with pytest.raises(InvalidMetadataError, match=message):
+        to_multiscales(image, scale_factors=factors)
+
+
+def test_chunks_forms() -> None:
+    image = to_ngff_image(np.zeros((2, 3, 40, 50, 60), dtype="uint8"))
+    assert to_multiscales(image, [2], chunks=16).chunks == {"t": 1, "c": 3, "z": 16, "y": 16, "x": 16}
+    assert to_multiscales(image, [2], chunks=(1, 1, 8, 16, 32)).chunks == {"t": 1, "c": 1, "z": 8, "y": 16, "x": 32}
+    assert to_multiscales(image, [2], chunks={"x": 100}).chunks == {"t": 1, "c": 3, "z": 40, "y": 50, "x": 60}
+    with pytest.raises(InvalidMetadataError, match=r"chunks: dims \['q'\]"):
+        to_multiscales(image, [2], chunks={"q": 2})
+
+
+ALL_METHODS = list(Methods)
+
+
+@pytest.mark.parametrize("method", ALL_METHODS, ids=lambda m: m.value)
+def test_streamed_equals_whole_array_for_every_method(tmp_path, method: Methods) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(5)
+    if get_method(method).label_safe:
+        data = rng.integers(0, 6, (2, 23, 37, 41)).astype("uint32")
+    else:
+        data = (rng.random((2, 23, 37, 41)) * 3000).astype("uint16")
+    image = to_ngff_image(data, dims="czyx")
+    steps = [(1, 1, 2, 2), (1, 2, 2, 2)]
+    ms = to_multiscales(image, scale_factors=[{"y": 2, "x": 2}, {"z": 2, "y": 4, "x": 4}], method=method, chunks=(1, 4, 5, 6))
+    # a tiny memory target forces many regions and one pass per level
+    to_ngff_zarr(tmp_path / "s.zarr", ms, version="0.4", memory_target=1)
+    back = from_ngff_zarr(tmp_path / "s.zarr")
+    ref = whole_array_pyramid(data, steps, method, (False, True, True, True))
+    for level, (im, expected) in enumerate(zip(back.images, ref, strict=True)):
+        np.testing.assert_array_equal(im.data.compute(), expected, err_msg=f"level {level}")
+    # the lazy (dask) levels give the same values too
+    for im, expected in zip(ms.images, ref, strict=True):
+        np.testing.assert_array_equal(im.data.compute(), expected)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 30), st.integers(4, 40), st.integers(4, 40)),
+    chunks=st.tuples(st.integers(1, 9), st.integers(1, 9), st.integers(1, 9)),
+    factor=st.sampled_from([2, 3]),
+    method=st.sampled_from([Methods.GAUSSIAN, Methods.LOCAL_MEAN, Methods.MODE, Methods.NEAREST]),
+    budget=st.sampled_from([1, 5_000, 10**9]),
+)
+def test_streaming_matches_reference_on_awkward_shapes(tmp_path_factory, shape, chunks, factor, method, budget) -> None:  # type: ignore[no-untyped-def]
+    data = np.random.default_rng(sum(shape)).integers(0, 50, shape).astype("uint16")
+    steps = [(1, factor, factor)]
+    if shape[1] // factor // 2 >= 1 and shape[2] // factor // 2 >= 1:
+        steps.append((1, 2, 2))
+    totals = []
+    acc = [1, 1, 1]
+    for s in steps:
+        acc = [a * b for a, b in zip(acc, s, strict=True)]
+        totals.append({"y": acc[1], "x": acc[2]})
+    ms = to_multiscales(to_ngff_image(data), scale_factors=totals, method=method, chunks=chunks)
+    path = tmp_path_factory.mktemp("h") / "x.zarr"
+    to_ngff_zarr(path, ms, version="0.5", chunks_per_shard=2, memory_target=budget)
+    ref = whole_array_pyramid(data, steps, method, (True, True, True))
+    for im, expected in zip(from_ngff_zarr(path).images, ref, strict=True):
+        np.testing.assert_array_equal(im.data.compute(), expected)
