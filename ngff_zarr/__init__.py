@@ -21,13 +21,18 @@ from .errors import (
 )
 from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
 from . import config
+from .concatenate import concatenate
+from .convert_folder import ConversionOptions, RunReport, convert_file, convert_folder
 from .from_ngff_zarr import from_ngff_zarr
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
+from .read_image import read_image, read_images, read_multiscales
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
+from .to_ome_tiff import to_ome_tiff
+from .validate import Finding, Severity, ValidationReport, validate
 from .v04.hcs_metadata import (
     Plate,
     PlateAcquisition,
@@ -52,8 +57,10 @@ from .v04.zarr_metadata import (
 __all__ = [
     "ArrayNotFoundError",
     "Axis",
+    "ConversionOptions",
     "Dataset",
     "DependencyError",
+    "Finding",
     "HCSPlate",
     "HCSWell",
     "InvalidDimsError",
@@ -75,19 +82,30 @@ __all__ = [
     "PlateColumn",
     "PlateRow",
     "PlateWell",
+    "RunReport",
     "Scale",
+    "Severity",
     "StoreExistsError",
     "Translation",
     "UnsupportedVersionError",
+    "ValidationReport",
     "Well",
     "WellImage",
     "WriteError",
+    "concatenate",
     "config",
+    "convert_file",
+    "convert_folder",
+    "from_hcs_zarr",
     "from_ngff_zarr",
+    "read_image",
+    "read_images",
+    "read_multiscales",
+    "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",
     "to_ngff_zarr",
-    "from_hcs_zarr",
-    "to_hcs_zarr",
+    "to_ome_tiff",
+    "validate",
     "write_hcs_well_image",
 ]

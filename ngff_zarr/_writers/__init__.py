@@ -78,6 +78,14 @@ def get_backend(name: str, **kwargs: object) -> Backend:
     return registration.factory(**kwargs)
 
 
+ZSTD_LEVEL = 3
+
+
 def compressor_config(dtype: np.dtype) -> dict[str, object]:
-    """The codec every backend uses: Blosc with zstd level 5 and byte shuffle."""
-    return {"cname": "zstd", "clevel": 5, "shuffle": 1, "typesize": int(dtype.itemsize)}
+    """The codec every backend uses: Zstandard at level 3.
+
+    Measured on 512 MiB of microscopy-like uint16 on 2 threads (benchmarks/bench_stream.py):
+    zstd 3 compresses 2.4x in 1.2 s; Blosc-zstd level 5 compresses 3.1x but takes 8 s and
+    Blosc-lz4 1.6x in 0.9 s. zstd is a core codec of Zarr v3 and of numcodecs for v2.
+    """
+    return {"id": "zstd", "level": ZSTD_LEVEL}

@@ -47,15 +47,14 @@ class TensorStoreBackend:
     def create(self, spec: ArraySpec) -> _TensorStoreLevel:
         ts = _ts()
         path = self._root / self._group_path / spec.path if self._group_path else self._root / spec.path
-        blosc = compressor_config(spec.dtype)
+        level = int(str(compressor_config(spec.dtype)["level"]))
         kvstore = {"driver": "file", "path": str(path) + "/"}
         if spec.zarr_format == 2:
             metadata: dict[str, Any] = {
                 "shape": list(spec.shape),
                 "chunks": list(spec.chunks),
                 "dtype": spec.dtype.str,
-                "compressor": {"id": "blosc", "cname": blosc["cname"], "clevel": blosc["clevel"],
-                               "shuffle": 1, "blocksize": 0},
+                "compressor": {"id": "zstd", "level": level},
                 "fill_value": 0,
                 "order": "C",
                 "dimension_separator": "/",
@@ -65,11 +64,8 @@ class TensorStoreBackend:
         else:
             inner = [
                 {"name": "bytes", "configuration": {"endian": "little"}},
-                {"name": "blosc", "configuration": {"cname": "zstd", "clevel": blosc["clevel"],
-                                                    "shuffle": "shuffle",
-                                                    "typesize": spec.dtype.itemsize,
-                                                    "blocksize": 0}},
-            ]  # fmt: skip
+                {"name": "zstd", "configuration": {"level": level, "checksum": False}},
+            ]
             if spec.dtype.itemsize == 1:
                 inner[0] = {"name": "bytes"}
             if spec.shards is not None:

@@ -29,22 +29,17 @@ class ZarrBackend:
         self._group = group
 
     def create(self, spec: ArraySpec) -> _ZarrLevel:
-        blosc = compressor_config(spec.dtype)
+        level = int(str(compressor_config(spec.dtype)["level"]))
         kwargs: dict[str, Any] = {}
         if spec.zarr_format == 2:
-            from numcodecs import Blosc
+            from numcodecs import Zstd
 
-            kwargs["compressors"] = Blosc(
-                cname=str(blosc["cname"]), clevel=int(str(blosc["clevel"])), shuffle=Blosc.SHUFFLE
-            )
+            kwargs["compressors"] = Zstd(level=level)
             kwargs["chunk_key_encoding"] = {"name": "v2", "separator": "/"}
         else:
-            from zarr.codecs import BloscCodec
+            from zarr.codecs import ZstdCodec
 
-            kwargs["compressors"] = BloscCodec(
-                cname="zstd", clevel=int(str(blosc["clevel"])), shuffle="shuffle",
-                typesize=spec.dtype.itemsize,
-            )  # fmt: skip
+            kwargs["compressors"] = ZstdCodec(level=level, checksum=False)
             kwargs["dimension_names"] = list(spec.dims)
             if spec.shards is not None:
                 kwargs["shards"] = spec.shards
