@@ -66,6 +66,18 @@ class HCSPlate:
         The plate metadata (rows, columns, wells, acquisitions).
     version
         The NGFF version of the plate (``"0.4"`` or ``"0.5"``; older versions read as 0.4).
+
+    Examples
+    --------
+    >>> import zarr
+    >>> from ngff_zarr import Plate, from_hcs_zarr, to_hcs_zarr
+    >>> store = zarr.storage.MemoryStore()
+    >>> to_hcs_zarr(Plate.from_names(["A", "B"], ["1", "2"], wells=["A/2", "B/1"]), store)
+    >>> plate = from_hcs_zarr(store)
+    >>> plate
+    HCSPlate(name=None, version='0.4', rows=2, columns=2, wells=2)
+    >>> [(well.path, well.row_index, well.column_index) for well in plate]
+    [('A/2', 0, 1), ('B/1', 1, 0)]
     """
 
     def __init__(
@@ -215,6 +227,18 @@ class HCSWell:
 
     Iterating yields the well's fields of view as :class:`Multiscales`, each read when
     reached.
+
+    Examples
+    --------
+    >>> import zarr
+    >>> from ngff_zarr import Plate, from_hcs_zarr, to_hcs_zarr
+    >>> store = zarr.storage.MemoryStore()
+    >>> to_hcs_zarr(Plate.from_names(["A"], ["1"]), store)
+    >>> well = from_hcs_zarr(store).get_well("A", "1")
+    >>> well
+    HCSWell(path='A/1', not loaded)
+    >>> len(well), well  # a well without fields yet
+    (0, HCSWell(path='A/1', 0 fields))
     """
 
     def __init__(self, plate: HCSPlate, entry: PlateWell) -> None:

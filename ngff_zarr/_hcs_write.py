@@ -144,6 +144,19 @@ def write_hcs_well_image(
         already in the well, or ``acquisition`` is not an id of the plate's acquisitions.
     MetadataNotFoundError
         ``plate`` was not given and the store holds no plate.
+
+    Examples
+    --------
+    >>> import numpy as np, zarr
+    >>> from ngff_zarr import Plate, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
+    >>> from ngff_zarr.to_multiscales import to_multiscales
+    >>> from ngff_zarr.to_ngff_image import to_ngff_image
+    >>> store = zarr.storage.MemoryStore()
+    >>> to_hcs_zarr(Plate.from_names(["B"], ["3"]), store)
+    >>> field = to_multiscales(to_ngff_image(np.ones((8, 8), "uint8")), scale_factors=[2])
+    >>> write_hcs_well_image(store, field, row="B", column="3", field_index=0)
+    >>> [image.path for image in from_hcs_zarr(store).get_well("B", "3").images]
+    ['0']
     """
     if plate is None or version is None:
         stored_version, stored_plate = _read_plate(store)

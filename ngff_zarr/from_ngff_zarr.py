@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dask.array as da
 import zarr
+from dask.base import tokenize
 
 from ._parse import find_multiscales, parse_metadata
 from ._store import StoreLike, as_store, describe, group_attributes, join, read_json
@@ -91,6 +92,11 @@ def from_ngff_zarr(
                 path=where,
                 field=f"multiscales[0].datasets[{i}]",
             )
+    root = getattr(zstore, "root", None)
+    if isinstance(root, Path):  # local: decode with tensorstore when it is installed
+        from ._ts_read import open_local
+
+        arrays = [open_local(a, root, zarr_format) or a for a in arrays]
     images = [_image(array, metadata, i) for i, array in enumerate(arrays)]
     shapes = [im.shape for im in images]
     scale_factors = [
@@ -147,8 +153,8 @@ def _read_chunks(array: Any) -> tuple[int, ...]:
 
 def _image(array: Any, metadata: Metadata, level: int) -> NgffImage:
     dims = metadata.dims
-    data = da.from_array(array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False,
-                         name=f"ngff-zarr-{os.fspath(getattr(array, 'path', '')) or 'array'}-{da.core.tokenize(array.store, array.path)}")  # fmt: skip
+    name = f"ngff-zarr-{array.path or 'array'}-{tokenize(str(array.store), array.path, array.shape)}"
+    data = da.from_array(array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False, name=name)
     scale = [1.0] * len(dims)
     translation = [0.0] * len(dims)
     transforms = list(metadata.datasets[level].coordinateTransformations)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import zarr
 
+import ngff_zarr._hcs_read
 import ngff_zarr._hcs_write
 import ngff_zarr.hcs
 from ngff_zarr import (
@@ -348,7 +349,7 @@ def test_pre_04_plate_without_indices(tmp_path: Path) -> None:
     assert plate.get_well_by_indices(1, 1).path == "B/2"
 
 
-@pytest.mark.parametrize("module", [ngff_zarr.hcs, ngff_zarr._hcs_write])
+@pytest.mark.parametrize("module", [ngff_zarr.hcs, ngff_zarr._hcs_write, ngff_zarr._hcs_read])
 def test_docstring_examples(module: Any) -> None:
     assert doctest.testmod(module).failed == 0
 

@@ -67,15 +67,18 @@ def _no_halo(factors: tuple[int, ...], spatial: tuple[bool, ...]) -> tuple[int, 
     return (0,) * len(factors)
 
 
+def _numpy_gaussian_halo(factors: tuple[int, ...], spatial: tuple[bool, ...]) -> tuple[int, ...]:
+    from . import _numpy
+
+    return _numpy.gaussian_halo(factors)
+
+
 def _registry() -> dict[Methods, BlockMethod]:
     from . import _itkwasm, _numpy
 
-    def numpy_gaussian_halo(factors: tuple[int, ...], spatial: tuple[bool, ...]) -> tuple[int, ...]:
-        return _numpy.gaussian_halo(factors)
-
     entries = [
         BlockMethod(
-            method=Methods.GAUSSIAN, function=_numpy.gaussian, halo=numpy_gaussian_halo,
+            method=Methods.GAUSSIAN, function=_numpy.gaussian, halo=_numpy_gaussian_halo,
             label_safe=False, package="ngff-zarr",
             description="Gaussian anti-aliasing (sigma = factor / 3, truncated at 4 sigma) "
             "followed by the mean over each output pixel's box",

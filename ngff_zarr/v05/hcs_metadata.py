@@ -92,7 +92,3 @@ def _ome(attrs: Mapping[str, Any], path: str | None) -> Mapping[str, Any]:
             f"expected an object, found {type(ome).__name__}", path=path, field="ome"
         )
     return ome
-
-
-# Re-exported for a reader holding this module next to the 0.5 spec text.
-_REEXPORTED = (PlateAcquisition, PlateColumn, PlateRow, PlateWell, WellImage)
