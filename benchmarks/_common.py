@@ -56,7 +56,9 @@ def lazy_volume(shape: tuple[int, ...], chunks: tuple[int, ...], seed: int = 0) 
         return out if len(shape) == 3 else out[0]
 
     full = da.core.normalize_chunks(chunks, shape)  # every block of the whole shape
-    return da.map_blocks(block, chunks=full, dtype=np.uint16, meta=np.empty((0,) * len(shape), np.uint16))
+    return da.map_blocks(
+        block, chunks=full, dtype=np.uint16, meta=np.empty((0,) * len(shape), np.uint16)
+    )
 
 
 def peak_rss_mib() -> float:
@@ -78,7 +80,9 @@ def timed(fn: Callable[[], Any]) -> float:
 def run_case_in_subprocess(module: str, case: str, *args: str) -> dict[str, Any]:
     """Run ``python -m module --case case`` in a fresh interpreter; it prints one JSON line."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.path.dirname(os.path.abspath(__file__)) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = (
+        os.path.dirname(os.path.abspath(__file__)) + os.pathsep + env.get("PYTHONPATH", "")
+    )
     out = subprocess.run(
         [sys.executable, "-m", module, "--case", case, *args],
         check=True,

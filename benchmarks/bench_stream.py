@@ -29,21 +29,25 @@ import numpy as np
 def _ms(data, method: str = "local_mean", factors=(2, 4), chunks=64):  # type: ignore[no-untyped-def]
     import ngff_zarr as nz
 
-    return nz.to_multiscales(nz.to_ngff_image(data), scale_factors=list(factors), method=method, chunks=chunks)
+    return nz.to_multiscales(
+        nz.to_ngff_image(data), scale_factors=list(factors), method=method, chunks=chunks
+    )
 
 
 def case_codec(out: str) -> dict:  # type: ignore[type-arg]
     from concurrent.futures import ThreadPoolExecutor
 
+    from _common import volume
     from numcodecs import Zstd
 
-    from _common import volume
     from ngff_zarr._writers import ZSTD_LEVEL
 
     data = volume((256, 1024, 1024))
     codec = Zstd(ZSTD_LEVEL)
-    chunks = [np.ascontiguousarray(data[z:z + 64, y:y + 64, x:x + 64])
-              for z in range(0, 256, 64) for y in range(0, 1024, 64) for x in range(0, 1024, 64)]  # fmt: skip
+    starts = [
+        (z, y, x) for z in range(0, 256, 64) for y in range(0, 1024, 64) for x in range(0, 1024, 64)
+    ]
+    chunks = [np.ascontiguousarray(data[z : z + 64, y : y + 64, x : x + 64]) for z, y, x in starts]
     t0 = time.perf_counter()
     with ThreadPoolExecutor(2) as pool:
         sizes = [len(b) for b in pool.map(codec.encode, chunks)]
@@ -51,21 +55,28 @@ def case_codec(out: str) -> dict:  # type: ignore[type-arg]
 
 
 def case_w1(out: str, method: str, version: str, backend: str) -> dict:  # type: ignore[type-arg]
-    import ngff_zarr as nz
     from _common import current_rss_mib, peak_rss_mib, volume
+
+    import ngff_zarr as nz
 
     data = volume((256, 1024, 1024))
     ms = _ms(data, method)
     base = current_rss_mib()
     t0 = time.perf_counter()
-    nz.to_ngff_zarr(f"{out}/w1.zarr", ms, version=version, chunks_per_shard=4 if version == "0.5" else None,
-                    use_tensorstore=backend == "tensorstore")  # type: ignore[arg-type]
+    nz.to_ngff_zarr(
+        f"{out}/w1.zarr",
+        ms,
+        version=version,
+        chunks_per_shard=4 if version == "0.5" else None,
+        use_tensorstore=backend == "tensorstore",
+    )  # type: ignore[arg-type]
     return {"seconds": time.perf_counter() - t0, "peak_above_baseline_MiB": peak_rss_mib() - base}
 
 
 def case_w2(out: str) -> dict:  # type: ignore[type-arg]
-    import ngff_zarr as nz
     from _common import current_rss_mib, lazy_volume, peak_rss_mib
+
+    import ngff_zarr as nz
 
     base = current_rss_mib()
     data = lazy_volume((512, 1024, 1024), (64, 256, 256))
@@ -75,16 +86,23 @@ def case_w2(out: str) -> dict:  # type: ignore[type-arg]
 
 
 def case_slide(out: str) -> dict:  # type: ignore[type-arg]
-    import ngff_zarr as nz
     from _common import current_rss_mib, lazy_volume, peak_rss_mib
+
+    import ngff_zarr as nz
 
     base = current_rss_mib()
     data = lazy_volume((40000, 40000), (4096, 4096))
-    ms = nz.to_multiscales(nz.to_ngff_image(data), scale_factors=256, method="local_mean", chunks=256)
+    ms = nz.to_multiscales(
+        nz.to_ngff_image(data), scale_factors=256, method="local_mean", chunks=256
+    )
     t0 = time.perf_counter()
     nz.to_ngff_zarr(f"{out}/slide.zarr", ms, version="0.5", chunks_per_shard=8)
-    return {"seconds": time.perf_counter() - t0, "levels": len(ms.images), "peak_MiB": peak_rss_mib(),
-            "peak_above_baseline_MiB": peak_rss_mib() - base}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "levels": len(ms.images),
+        "peak_MiB": peak_rss_mib(),
+        "peak_above_baseline_MiB": peak_rss_mib() - base,
+    }
 
 
 def case_labels(out: str) -> dict:  # type: ignore[type-arg]
@@ -101,7 +119,7 @@ def case_labels(out: str) -> dict:  # type: ignore[type-arg]
     ms = nz.to_multiscales(nz.to_ngff_image(labels), scale_factors=[2, 4], method="mode", chunks=64)
     t0 = time.perf_counter()
     nz.to_ngff_zarr(f"{out}/labels.zarr", ms, version="0.4")
-    return {"seconds": time.perf_counter() - t0, "labels": int(len(np.unique(labels)))}
+    return {"seconds": time.perf_counter() - t0, "labels": len(np.unique(labels))}
 
 
 def case_reads(out: str) -> dict:  # type: ignore[type-arg]
@@ -123,16 +141,21 @@ def case_reads(out: str) -> dict:  # type: ignore[type-arg]
     import dask.array as da
 
     source = da.from_array(Counting(), chunks=data.shape, asarray=False, lock=False)
-    nz.to_ngff_zarr(f"{out}/count.zarr", _ms(source, factors=(2, 4)), version="0.4", memory_target=64 * 2**20)
-    return {"regions_read": len(counts), "max_reads_of_one_region": max(counts.values()),
-            "voxels_read_over_voxels": sum(np.prod([b - a for a, b in k]) for k in counts) / data.size}
+    nz.to_ngff_zarr(
+        f"{out}/count.zarr", _ms(source, factors=(2, 4)), version="0.4", memory_target=64 * 2**20
+    )
+    return {
+        "regions_read": len(counts),
+        "max_reads_of_one_region": max(counts.values()),
+        "voxels_read_over_voxels": sum(np.prod([b - a for a, b in k]) for k in counts) / data.size,
+    }
 
 
 def case_read(out: str) -> dict:  # type: ignore[type-arg]
     import dask.array as da
+    from _common import volume
 
     import ngff_zarr as nz
-    from _common import volume
 
     data = volume((256, 1024, 1024))
     nz.to_ngff_zarr(f"{out}/r.zarr", _ms(data, factors=(2,)), version="0.5", chunks_per_shard=4)
@@ -143,7 +166,11 @@ def case_read(out: str) -> dict:  # type: ignore[type-arg]
     theirs = da.from_zarr(f"{out}/r.zarr/0").compute()
     t_dask = time.perf_counter() - t0
     assert (ours == theirs).all()
-    return {"ngff_zarr_seconds": t_ours, "dask_from_zarr_seconds": t_dask, "speedup": t_dask / t_ours}
+    return {
+        "ngff_zarr_seconds": t_ours,
+        "dask_from_zarr_seconds": t_dask,
+        "speedup": t_dask / t_ours,
+    }
 
 
 CASES = {
@@ -172,7 +199,9 @@ def main() -> None:
             result = CASES[args.case](out)
         finally:
             shutil.rmtree(out, ignore_errors=True)
-        print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items()}))
+        print(
+            json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items()})
+        )
         return
     from _common import run_case_in_subprocess
 

@@ -20,9 +20,9 @@ SHAPE = (256, 1024, 1024)
 
 def _case(case: str, shape: tuple[int, ...], out: str) -> None:
     import numpy as np
+    from _common import current_rss_mib, du_bytes, peak_rss_mib, volume
 
     import ngff_zarr as nz
-    from _common import current_rss_mib, du_bytes, peak_rss_mib, volume
 
     data = volume(shape)  # type: ignore[arg-type]
     baseline = current_rss_mib()
@@ -31,7 +31,9 @@ def _case(case: str, shape: tuple[int, ...], out: str) -> None:
     path = f"{out}/{case}.ome.zarr"
     t0 = time.perf_counter()
     if case.startswith("write"):
-        ms = nz.to_multiscales(nz.to_ngff_image(data), scale_factors=[2, 4], method="local_mean", chunks=64)
+        ms = nz.to_multiscales(
+            nz.to_ngff_image(data), scale_factors=[2, 4], method="local_mean", chunks=64
+        )
         nz.to_ngff_zarr(path, ms, version=version, chunks_per_shard=4 if version == "0.5" else None)
         wall = time.perf_counter() - t0
         extra = {"stored_MiB": round(du_bytes(path) / 2**20, 1)}
@@ -45,8 +47,18 @@ def _case(case: str, shape: tuple[int, ...], out: str) -> None:
         wall = time.perf_counter() - t0
         np.testing.assert_array_equal(back.images[0].data[100].compute(), data[100])
         extra = {}
-    print(json.dumps({"case": case, "seconds": round(wall, 2), "GB/s": round(nbytes / wall / 1e9, 3),
-                      "peak_rss_MiB": round(peak_rss_mib(), 0), "rss_before_MiB": round(baseline, 0), **extra}))
+    print(
+        json.dumps(
+            {
+                "case": case,
+                "seconds": round(wall, 2),
+                "GB/s": round(nbytes / wall / 1e9, 3),
+                "peak_rss_MiB": round(peak_rss_mib(), 0),
+                "rss_before_MiB": round(baseline, 0),
+                **extra,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -63,7 +75,8 @@ def main() -> None:
 
     out = args.out or tempfile.mkdtemp(prefix="ngff-bench-")
     try:
-        print(f"volume {shape} uint16 = {2 * shape[0] * shape[1] * shape[2] / 2**20:.0f} MiB; 3 levels, local_mean, chunks 64^3")
+        mib = 2 * shape[0] * shape[1] * shape[2] / 2**20
+        print(f"volume {shape} uint16 = {mib:.0f} MiB; 3 levels, local_mean, chunks 64^3")
         print("(peak RSS includes the in-memory source volume itself)")
         for case in ("write04", "write05", "read04", "read05"):
             print(run_case_in_subprocess("bench_write", case, "--shape", args.shape, "--out", out))

@@ -6,6 +6,9 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
+from . import config
+from .concatenate import concatenate
+from .convert_folder import ConversionOptions, RunReport, convert_file, convert_folder
 from .errors import (
     ArrayNotFoundError,
     DependencyError,
@@ -19,11 +22,8 @@ from .errors import (
     UnsupportedVersionError,
     WriteError,
 )
-from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
-from . import config
-from .concatenate import concatenate
-from .convert_folder import ConversionOptions, RunReport, convert_file, convert_folder
 from .from_ngff_zarr import from_ngff_zarr
+from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
@@ -32,7 +32,6 @@ from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
-from .validate import Finding, Severity, ValidationReport, validate
 from .v04.hcs_metadata import (
     Plate,
     PlateAcquisition,
@@ -53,6 +52,7 @@ from .v04.zarr_metadata import (
     Scale,
     Translation,
 )
+from .validate import Finding, Severity, ValidationReport, validate
 
 __all__ = [
     "ArrayNotFoundError",

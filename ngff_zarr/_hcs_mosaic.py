@@ -75,7 +75,7 @@ def plate_mosaic(
         if key is None:
             empty: da.Array = _dask.full(tile_shape, fill_value, dtype=dtype, chunks=tile_chunks)
             return empty
-        array: da.Array = arrays[key].astype(dtype)  # type: ignore[no-untyped-call]
+        array: da.Array = arrays[key].astype(dtype)
         missing = (tile_y - array.shape[-2], tile_x - array.shape[-1])
         if any(missing):
             pad = [(0, 0)] * len(leading) + [(0, m) for m in missing]

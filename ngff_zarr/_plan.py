@@ -39,9 +39,7 @@ class Pass:
 
     @property
     def region_count(self) -> int:
-        return math.prod(
-            -(-n // r) for r, n in zip(self.region_shape, self.shape, strict=True)
-        )
+        return math.prod(-(-n // r) for r, n in zip(self.region_shape, self.shape, strict=True))
 
 
 def level_box(plan: PyramidPlan, first: int, level: int, region: Box) -> Box:
@@ -64,7 +62,7 @@ def _lcm(values: Sequence[int]) -> int:
 
 def _region_bytes(plan: PyramidPlan, first: int, last: int, region: tuple[int, ...]) -> int:
     """A generous estimate of the memory one region's computation holds at its peak."""
-    itemsize = plan.source.dtype.itemsize
+    itemsize = int(plan.source.dtype.itemsize)
     halo = [0] * len(region)
     for level in range(first + 1, last + 1):
         scale = plan.factor(first, level - 1)
@@ -73,7 +71,7 @@ def _region_bytes(plan: PyramidPlan, first: int, last: int, region: tuple[int, .
     voxels = math.prod(r + 2 * h for r, h in zip(region, halo, strict=True))
     working = 4 if any(any(h) for h in plan.halos) else 2
     # the input, its padded copy, a float working copy of the first step, and the outputs
-    return voxels * (2 * itemsize + working * 2) + (voxels * itemsize) // 4
+    return int(voxels * (2 * itemsize + working * 2) + (voxels * itemsize) // 4)
 
 
 def plan_passes(
@@ -123,8 +121,9 @@ def _unit(
     out = []
     for d in range(len(plan.shapes[0])):
         parts = [units[first][d]] if write_first else [1]
-        for level in range(first + 1, last + 1):
-            parts.append(plan.factor(first, level)[d] * units[level][d])
+        parts += [
+            plan.factor(first, level)[d] * units[level][d] for level in range(first + 1, last + 1)
+        ]
         out.append(_lcm(parts))
     return tuple(out)
 

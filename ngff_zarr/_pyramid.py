@@ -14,6 +14,7 @@ from typing import Any
 
 import dask.array as da
 import numpy as np
+from dask.base import tokenize
 
 from .methods import BlockMethod
 
@@ -74,9 +75,7 @@ def _hull(a: Box | None, b: Box) -> Box:
 def _window(plan: PyramidPlan, level: int, need: Box) -> Box:
     """The window of level ``level - 1`` (unclipped) that level ``level``'s ``need`` reads."""
     step, halo = plan.steps[level], plan.halos[level]
-    return tuple(
-        (lo * f - h, hi * f + h) for (lo, hi), f, h in zip(need, step, halo, strict=True)
-    )
+    return tuple((lo * f - h, hi * f + h) for (lo, hi), f, h in zip(need, step, halo, strict=True))
 
 
 def _clip(box: Box, shape: tuple[int, ...]) -> Box:
@@ -180,5 +179,9 @@ def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Ar
     if level == 0:
         return plan.source
     virtual = _VirtualLevel(plan, level)
-    name = f"ngff-level{level}-{plan.method.method.value}-{da.core.tokenize(plan.source.name, plan.steps, level)}"
-    return da.from_array(virtual, chunks=chunks, name=name, asarray=False, lock=False, fancy=False)
+    token = tokenize(plan.source.name, plan.steps, level)
+    name = f"ngff-level{level}-{plan.method.method.value}-{token}"
+    array: da.Array = da.from_array(
+        virtual, chunks=chunks, name=name, asarray=False, lock=False, fancy=False
+    )
+    return array

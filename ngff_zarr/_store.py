@@ -26,7 +26,7 @@ def as_store(
     read_only: bool = True,
     storage_options: Mapping[str, Any] | None = None,
 ) -> Store:
-    """A zarr :class:`Store` for a local path, an fsspec URL (``http://``, ``s3://``...) or a store."""
+    """A zarr :class:`Store` for a local path, an fsspec URL (``http://``, ``s3://``) or a store."""
     if isinstance(store, zarr.Group):
         return store.store
     if isinstance(store, Store):
@@ -107,7 +107,9 @@ def group_attributes(store: Store, path: str) -> tuple[int, dict[str, Any]]:
         attrs = v3.get("attributes", {})
         if not isinstance(attrs, dict):
             raise InvalidMetadataError(
-                "expected an object", path=describe(store, join(path, "zarr.json")), field="attributes"
+                "expected an object",
+                path=describe(store, join(path, "zarr.json")),
+                field="attributes",
             )
         return 3, attrs
     attrs2 = read_json(store, join(path, ".zattrs"))

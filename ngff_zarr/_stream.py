@@ -23,7 +23,9 @@ from ._writers import LevelArray
 class _Progress:
     """A rich progress bar per level (regions done, bytes/s), or nothing."""
 
-    def __init__(self, enabled: bool, plan: PyramidPlan, passes: Sequence[Pass], levels: Sequence[int]) -> None:
+    def __init__(
+        self, enabled: bool, plan: PyramidPlan, passes: Sequence[Pass], levels: Sequence[int]
+    ) -> None:
         self._bar: Any = None
         self._tasks: dict[int, Any] = {}
         if not enabled:

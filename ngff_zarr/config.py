@@ -61,11 +61,13 @@ def max_workers() -> int:
 
 
 @contextmanager
-def set(**values: Any) -> Iterator[None]:  # noqa: A001 - the conventional name (dask, zarr)
+def set(**values: Any) -> Iterator[None]:
     """Override settings (``memory_target``, ``max_workers``) inside a ``with`` block."""
     unknown = sorted(values.keys() - {"memory_target", "max_workers"})
     if unknown:
-        raise ValueError(f"config.set: unknown settings {unknown}; known: max_workers, memory_target")
+        raise ValueError(
+            f"config.set: unknown settings {unknown}; known: max_workers, memory_target"
+        )
     current = dict(_OVERRIDES.get() or {})
     current.update(values)
     token = _OVERRIDES.set(current)

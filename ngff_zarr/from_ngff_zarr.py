@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import dask.array as da
 import zarr
@@ -13,7 +13,12 @@ from dask.base import tokenize
 
 from ._parse import find_multiscales, parse_metadata
 from ._store import StoreLike, as_store, describe, group_attributes, join, read_json
-from .errors import ArrayNotFoundError, InvalidMetadataError, NgffValidationError, UnsupportedVersionError
+from .errors import (
+    ArrayNotFoundError,
+    InvalidMetadataError,
+    NgffValidationError,
+    UnsupportedVersionError,
+)
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
@@ -78,9 +83,13 @@ def from_ngff_zarr(
     if validate:
         from .validate import validate as run_validation
 
-        report = run_validation(zstore if not base else zarr.open_group(zstore, path=base, mode="r"))
+        report = run_validation(
+            zstore if not base else zarr.open_group(zstore, path=base, mode="r")
+        )
         if not report.ok:
-            raise NgffValidationError(f"{describe(zstore, base)} is not valid OME-NGFF:\n{report}", report=report)
+            raise NgffValidationError(
+                f"{describe(zstore, base)} is not valid OME-NGFF:\n{report}", report=report
+            )
     datasets = container["multiscales"][0].get("datasets") or []
     arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]
     metadata = parse_metadata(container, found, [a.ndim for a in arrays], where)
@@ -100,7 +109,8 @@ def from_ngff_zarr(
     images = [_image(array, metadata, i) for i, array in enumerate(arrays)]
     shapes = [im.shape for im in images]
     scale_factors = [
-        {d: max(1, round(shapes[0][j] / s[j])) for j, d in enumerate(metadata.dims)} for s in shapes[1:]
+        {d: max(1, round(shapes[0][j] / s[j])) for j, d in enumerate(metadata.dims)}
+        for s in shapes[1:]
     ]
     method = None
     if metadata.type is not None:
@@ -121,7 +131,9 @@ def from_ngff_zarr(
 def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, index: int) -> Any:
     if not isinstance(ds, dict) or not isinstance(ds.get("path"), str):
         raise InvalidMetadataError(
-            "expected an object with a string 'path'", path=where, field=f"multiscales[0].datasets[{index}]"
+            "expected an object with a string 'path'",
+            path=where,
+            field=f"multiscales[0].datasets[{index}]",
         )
     key = join(base, ds["path"])
     meta_key = join(key, "zarr.json" if zarr_format == 3 else ".zarray")
@@ -131,9 +143,12 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
             f"({describe(store, meta_key)} does not exist)"
         )
     try:
-        return zarr.open_array(store, path=key, mode="r", zarr_format=zarr_format)
+        fmt: Literal[2, 3] = 2 if zarr_format == 2 else 3
+        return zarr.open_array(store, path=key, mode="r", zarr_format=fmt)
     except Exception as exc:
-        raise InvalidMetadataError(f"cannot open the array: {exc}", path=describe(store, meta_key)) from exc
+        raise InvalidMetadataError(
+            f"cannot open the array: {exc}", path=describe(store, meta_key)
+        ) from exc
 
 
 def _read_chunks(array: Any) -> tuple[int, ...]:
@@ -153,8 +168,12 @@ def _read_chunks(array: Any) -> tuple[int, ...]:
 
 def _image(array: Any, metadata: Metadata, level: int) -> NgffImage:
     dims = metadata.dims
-    name = f"ngff-zarr-{array.path or 'array'}-{tokenize(str(array.store), array.path, array.shape)}"
-    data = da.from_array(array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False, name=name)
+    name = (
+        f"ngff-zarr-{array.path or 'array'}-{tokenize(str(array.store), array.path, array.shape)}"
+    )
+    data = da.from_array(
+        array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False, name=name
+    )
     scale = [1.0] * len(dims)
     translation = [0.0] * len(dims)
     transforms = list(metadata.datasets[level].coordinateTransformations)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -164,7 +163,10 @@ def _level_factors(
         current = [1] * len(dims)
         sizes = list(shape)
         while True:
-            grow = [sp and size > stop and size // 2 >= 1 for sp, size in zip(spatial, sizes, strict=True)]
+            grow = [
+                sp and size > stop and size // 2 >= 1
+                for sp, size in zip(spatial, sizes, strict=True)
+            ]
             if not any(grow):
                 return out
             current = [c * 2 if g else c for c, g in zip(current, grow, strict=True)]
@@ -187,7 +189,7 @@ def _level_factors(
                     field="scale_factors",
                 )
         else:
-            value = int(entry)
+            value = int(entry)  # type: ignore[call-overload]
             row = tuple(value if sp else 1 for sp in spatial)
         if any(f < 1 for f in row):
             raise InvalidMetadataError(
@@ -271,7 +273,9 @@ def _omero(image: NgffImage) -> Omero | None:
         lo, hi = 0.0, 1.0
     channels = []
     for i in range(count):
-        label = str(names[i]) if names and i < len(names) and names[i] is not None else f"Channel {i}"
+        label = (
+            str(names[i]) if names and i < len(names) and names[i] is not None else f"Channel {i}"
+        )
         color = colors[i] if colors and i < len(colors) and colors[i] else None
         channels.append(
             OmeroChannel(
@@ -281,5 +285,3 @@ def _omero(image: NgffImage) -> Omero | None:
             )
         )
     return Omero(channels=channels)
-
-

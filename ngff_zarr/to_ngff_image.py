@@ -205,15 +205,18 @@ def _to_numpy(obj: Any) -> np.ndarray:
 
 
 def _as_dask(data: Any) -> da.Array:
+    out: da.Array = _wrap(data)  # dask is untyped: type its result once, here
+    return out
+
+
+def _wrap(data: Any) -> Any:
     if isinstance(data, da.Array):
         return data
     if isinstance(data, np.ndarray):
         return da.from_array(data, chunks=data.shape or (), asarray=False)
-    try:
-        import zarr
-    except ImportError:  # pragma: no cover - zarr is a core dependency
-        zarr = None  # type: ignore[assignment]
-    if zarr is not None and isinstance(data, zarr.Array):
+    import zarr
+
+    if isinstance(data, zarr.Array):
         return da.from_array(data, chunks=data.chunks, asarray=True, lock=False)
     if hasattr(data, "__array_namespace__") or hasattr(data, "__dlpack__"):
         adapter = _ArrayAPIAdapter(data)

@@ -94,9 +94,7 @@ def to_ngff_zarr(
     [(64, 64), (32, 32)]
     """
     if version not in ("0.4", "0.5"):
-        raise UnsupportedVersionError(
-            f"version: expected '0.4' or '0.5', got {version!r}"
-        )
+        raise UnsupportedVersionError(f"version: expected '0.4' or '0.5', got {version!r}")
     if chunks_per_shard is not None and version != "0.5":
         raise UnsupportedVersionError(
             "chunks_per_shard: sharding needs OME-Zarr 0.5 (Zarr v3); got version='0.4'"
@@ -109,9 +107,14 @@ def to_ngff_zarr(
         tuple(min(int(chunk_map.get(d, s)), s) for d, s in zip(dims, im.shape, strict=True))
         for im in levels
     ]
-    level_shards = [_shards(chunks_per_shard, dims, c, im.shape) for c, im in zip(level_chunks, levels, strict=True)]
+    level_shards = [
+        _shards(chunks_per_shard, dims, c, im.shape)
+        for c, im in zip(level_chunks, levels, strict=True)
+    ]
     plan = _plan_for(multiscales)
-    target = _Target.open(store, overwrite=overwrite, storage_options=storage_options, zarr_format=zarr_format)
+    target = _Target.open(
+        store, overwrite=overwrite, storage_options=storage_options, zarr_format=zarr_format
+    )
     try:
         backend = get_backend(
             "tensorstore" if use_tensorstore else "zarr",
@@ -123,7 +126,9 @@ def to_ngff_zarr(
         for level, im in enumerate(levels):
             arrays[level] = backend.create(
                 ArraySpec(
-                    path=multiscales.metadata.datasets[level].path if level < len(multiscales.metadata.datasets) else str(level),
+                    path=multiscales.metadata.datasets[level].path
+                    if level < len(multiscales.metadata.datasets)
+                    else str(level),
                     shape=im.shape,
                     dtype=im.data.dtype,
                     chunks=level_chunks[level],
@@ -140,7 +145,9 @@ def to_ngff_zarr(
             run_passes(plan, passes, arrays, workers=workers, progress=progress)
         else:
             for level, im in enumerate(levels):
-                single = make_plan(im.data, [], get_method(Methods.NEAREST), tuple(d in "zyx" for d in dims))
+                single = make_plan(
+                    im.data, [], get_method(Methods.NEAREST), tuple(d in "zyx" for d in dims)
+                )
                 passes = plan_passes(single, [units[level]], memory_target=budget, workers=workers)
                 run_passes(single, passes, {0: arrays[level]}, workers=workers, progress=progress)
         attributes = (v04 if version == "0.4" else v05).to_attributes(multiscales.metadata)
@@ -244,9 +251,7 @@ class _Target:
             if final.exists() and not final.is_dir():
                 raise StoreExistsError(f"{final} exists and is not a directory")
             if final.is_dir() and any(final.iterdir()) and not overwrite:
-                raise StoreExistsError(
-                    f"{final} is not empty; pass overwrite=True to replace it"
-                )
+                raise StoreExistsError(f"{final} is not empty; pass overwrite=True to replace it")
             staging = final.parent / f".{final.name}.ngff-zarr-{uuid.uuid4().hex[:12]}"
             try:
                 final.parent.mkdir(parents=True, exist_ok=True)
@@ -254,13 +259,15 @@ class _Target:
             except OSError as exc:
                 raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
             group = zarr.open_group(
-                zarr.storage.LocalStore(staging), mode="w", zarr_format=zarr_format  # type: ignore[arg-type]
+                zarr.storage.LocalStore(staging),
+                mode="w",
+                zarr_format=zarr_format,  # type: ignore[arg-type]
             )
             return cls(group, final=final, staging=staging, local_root=staging)
         zstore = as_store(store, read_only=False, storage_options=storage_options)
         if list_dir(zstore, "") and not overwrite:
             raise StoreExistsError(
-                f"the target store is not empty; pass overwrite=True to replace it"
+                "the target store is not empty; pass overwrite=True to replace it"
             )
         root = getattr(zstore, "root", None)
         group = zarr.open_group(zstore, mode="w", zarr_format=zarr_format)  # type: ignore[arg-type]

@@ -55,12 +55,21 @@ def test_03_axes_as_names(tmp_path: Path) -> None:
 
 
 def test_multiscale_level_transform_composes(tmp_path: Path) -> None:
-    attrs = {"multiscales": [{
-        "version": "0.4",
-        "axes": [{"name": "y", "type": "space", "unit": "micrometer"}, {"name": "x", "type": "space", "unit": "micrometer"}],
-        "datasets": [{"path": "0", "coordinateTransformations": [{"type": "scale", "scale": [2.0, 2.0]}, {"type": "translation", "translation": [1.0, 1.0]}]}],
-        "coordinateTransformations": [{"type": "scale", "scale": [0.5, 3.0]}],
-    }]}  # fmt: skip
+    axes = [{"name": n, "type": "space", "unit": "micrometer"} for n in ("y", "x")]
+    level = [
+        {"type": "scale", "scale": [2.0, 2.0]},
+        {"type": "translation", "translation": [1.0, 1.0]},
+    ]
+    attrs = {
+        "multiscales": [
+            {
+                "version": "0.4",
+                "axes": axes,
+                "datasets": [{"path": "0", "coordinateTransformations": level}],
+                "coordinateTransformations": [{"type": "scale", "scale": [0.5, 3.0]}],
+            }
+        ]
+    }
     _legacy_store(tmp_path / "t.zarr", attrs, [(4, 4)])
     image = from_ngff_zarr(tmp_path / "t.zarr").images[0]
     assert image.scale == {"y": 1.0, "x": 6.0}
@@ -76,14 +85,21 @@ def test_bioformats2raw_layout(tmp_path: Path) -> None:
     assert [im.shape for im in from_ngff_zarr(tmp_path / "bf.zarr").images] == [(8, 8), (4, 4)]
 
 
-@pytest.mark.parametrize("name", ["ngio_v04_test_image_tczyx.zarr", "ngio_v05_test_image_tczyx.zarr"])
+@pytest.mark.parametrize(
+    "name", ["ngio_v04_test_image_tczyx.zarr", "ngio_v05_test_image_tczyx.zarr"]
+)
 def test_shared_ngio_stores(testdata: Path, name: str) -> None:
     ms = from_ngff_zarr(testdata / "ome-zarr" / name)
     assert ms.dims == ("t", "c", "z", "y", "x")
     assert [im.shape for im in ms.images] == [(4, 2, 10, 64, 64), (4, 2, 10, 32, 32)]
     assert ms.images[0].scale == {"t": 1.0, "c": 1.0, "z": 1.0, "y": 0.5, "x": 0.5}
     assert ms.images[1].scale["x"] == 1.0
-    assert ms.images[0].axes_units == {"t": "second", "z": "micrometer", "y": "micrometer", "x": "micrometer"}
+    assert ms.images[0].axes_units == {
+        "t": "second",
+        "z": "micrometer",
+        "y": "micrometer",
+        "x": "micrometer",
+    }
     assert ms.metadata.omero is not None
     assert [c.label for c in ms.metadata.omero.channels] == ["channel_0", "channel_1"]
     assert ms.images[0].dtype == np.uint16
@@ -97,19 +113,26 @@ def test_shared_ngio_stores(testdata: Path, name: str) -> None:
 def test_read_over_http(tmp_path: Path, http_server, version: str) -> None:  # type: ignore[no-untyped-def]
     data = np.random.default_rng(7).integers(0, 4000, (12, 40, 50)).astype("uint16")
     ms = to_multiscales(to_ngff_image(data, axes_units={"x": "micrometer"}), [2], chunks=8)
-    to_ngff_zarr(tmp_path / "img.zarr", ms, version=version, chunks_per_shard=2 if version == "0.5" else None)
+    to_ngff_zarr(
+        tmp_path / "img.zarr", ms, version=version, chunks_per_shard=2 if version == "0.5" else None
+    )
     url = http_server(tmp_path) + "/img.zarr"
     back = from_ngff_zarr(url)
     assert back.metadata == ms.metadata
     np.testing.assert_array_equal(back.images[0].data.compute(), data)
-    np.testing.assert_array_equal(back.images[1].data[2:5, 3:9, 4:20].compute(), ms.images[1].data[2:5, 3:9, 4:20].compute())
+    np.testing.assert_array_equal(
+        back.images[1].data[2:5, 3:9, 4:20].compute(), ms.images[1].data[2:5, 3:9, 4:20].compute()
+    )
 
 
 # ---- broken stores: errors from the package's hierarchy that name file and field ----------
 
+
 def _good(tmp_path: Path, version: str = "0.4") -> Path:
     path = tmp_path / "good.zarr"
-    to_ngff_zarr(path, to_multiscales(to_ngff_image(np.ones((3, 8, 8), dtype="uint8")), [2]), version=version)  # type: ignore[arg-type]
+    to_ngff_zarr(
+        path, to_multiscales(to_ngff_image(np.ones((3, 8, 8), dtype="uint8")), [2]), version=version
+    )  # type: ignore[arg-type]
     return path
 
 
@@ -129,7 +152,12 @@ def test_malformed_json(tmp_path: Path) -> None:
 
 def test_missing_array(tmp_path: Path) -> None:
     path = _good(tmp_path)
-    _edit_attrs(path, lambda ms: ms["datasets"].append({"path": "7", "coordinateTransformations": [{"type": "scale", "scale": [1, 1, 1]}]}))
+    _edit_attrs(
+        path,
+        lambda ms: ms["datasets"].append(
+            {"path": "7", "coordinateTransformations": [{"type": "scale", "scale": [1, 1, 1]}]}
+        ),
+    )
     with pytest.raises(ArrayNotFoundError, match=r"datasets\[2\].path '7' names no array"):
         from_ngff_zarr(path)
 
@@ -137,7 +165,10 @@ def test_missing_array(tmp_path: Path) -> None:
 def test_wrong_version_string(tmp_path: Path) -> None:
     path = _good(tmp_path)
     _edit_attrs(path, lambda ms: ms.update(version="0.9"))
-    with pytest.raises(UnsupportedVersionError, match=r"\.zattrs: multiscales\[0\]\.version: expected one of .* got '0.9'"):
+    with pytest.raises(
+        UnsupportedVersionError,
+        match=r"\.zattrs: multiscales\[0\]\.version: expected one of .* got '0.9'",
+    ):
         from_ngff_zarr(path)
 
 
@@ -146,14 +177,21 @@ def test_wrong_05_version_string(tmp_path: Path) -> None:
     doc = json.loads((path / "zarr.json").read_text())
     doc["attributes"]["ome"]["version"] = "0.5-dev"
     (path / "zarr.json").write_text(json.dumps(doc))
-    with pytest.raises(UnsupportedVersionError, match=r"ome.version: expected '0.5', got '0.5-dev'"):
+    with pytest.raises(
+        UnsupportedVersionError, match=r"ome.version: expected '0.5', got '0.5-dev'"
+    ):
         from_ngff_zarr(path)
 
 
 def test_scale_of_wrong_length(tmp_path: Path) -> None:
     path = _good(tmp_path)
-    _edit_attrs(path, lambda ms: ms["datasets"][1]["coordinateTransformations"][0].update(scale=[1.0, 2.0]))
-    with pytest.raises(InvalidMetadataError, match=r"datasets\[1\].coordinateTransformations\[0\].scale: expected 3 values"):
+    _edit_attrs(
+        path, lambda ms: ms["datasets"][1]["coordinateTransformations"][0].update(scale=[1.0, 2.0])
+    )
+    with pytest.raises(
+        InvalidMetadataError,
+        match=r"datasets\[1\].coordinateTransformations\[0\].scale: expected 3 values",
+    ):
         from_ngff_zarr(path)
 
 
@@ -167,7 +205,9 @@ def test_unknown_axis_type(tmp_path: Path) -> None:
 def test_array_ndim_disagrees_with_axes(tmp_path: Path) -> None:
     path = _good(tmp_path)
     _edit_attrs(path, lambda ms: ms.update(axes=ms["axes"][1:]))
-    with pytest.raises(InvalidMetadataError, match=r"expected 2 values|has 3 dims but there are 2 axes"):
+    with pytest.raises(
+        InvalidMetadataError, match=r"expected 2 values|has 3 dims but there are 2 axes"
+    ):
         from_ngff_zarr(path)
 
 
@@ -182,7 +222,7 @@ def test_not_an_ome_zarr(tmp_path: Path) -> None:
 def test_version_argument_must_match(tmp_path: Path) -> None:
     path = _good(tmp_path)
     assert from_ngff_zarr(path, version="0.4").images[0].shape == (3, 8, 8)
-    with pytest.raises(UnsupportedVersionError, match="expected OME-NGFF 0.5, found 0.4"):
+    with pytest.raises(UnsupportedVersionError, match=r"expected OME-NGFF 0\.5, found 0\.4"):
         from_ngff_zarr(path, version="0.5")
 
 
@@ -192,5 +232,7 @@ def test_reads_are_lazy_and_chunked_for_concurrency(tmp_path: Path) -> None:
     to_ngff_zarr(tmp_path / "l.zarr", ms, version="0.5", chunks_per_shard=2)
     level = from_ngff_zarr(tmp_path / "l.zarr").images[0].data
     # dask chunks are whole shards grouped up to ~32 MiB, not one task per storage chunk
-    assert all(c % 64 == 0 or c == s for cs, s in zip(level.chunks, level.shape, strict=True) for c in cs)
+    assert all(
+        c % 64 == 0 or c == s for cs, s in zip(level.chunks, level.shape, strict=True) for c in cs
+    )
     assert level.numblocks[1] * level.numblocks[2] <= 4

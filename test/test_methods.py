@@ -21,7 +21,11 @@ def _boxes(a: np.ndarray, f: tuple[int, ...]) -> np.ndarray:
     for m, k in zip(n, f, strict=True):
         shape += [m, k]
     nd = len(n)
-    return a.reshape(shape).transpose([2 * i for i in range(nd)] + [2 * i + 1 for i in range(nd)]).reshape(*n, -1)
+    return (
+        a.reshape(shape)
+        .transpose([2 * i for i in range(nd)] + [2 * i + 1 for i in range(nd)])
+        .reshape(*n, -1)
+    )
 
 
 @pytest.mark.parametrize("factors", [(2, 2, 2), (1, 3, 2), (3, 1, 4)])
@@ -45,7 +49,9 @@ def test_gaussian_matches_scipy_filter_then_box(factors: tuple[int, ...]) -> Non
     method = get_method(Methods.GAUSSIAN)
     a = np.random.default_rng(2).random((12, 18, 20))
     halo = method.halo(factors, SPATIAL3)
-    ours = method.function(np.pad(a, [(h, h) for h in halo], mode="edge"), factors, spatial=SPATIAL3)
+    ours = method.function(
+        np.pad(a, [(h, h) for h in halo], mode="edge"), factors, spatial=SPATIAL3
+    )
     sigma = [f / 3.0 if f > 1 else 0.0 for f in factors]
     smooth = ndi.gaussian_filter(a, sigma, mode="nearest", truncate=4.0)
     ref = _boxes(smooth, factors).mean(axis=-1)
@@ -81,7 +87,9 @@ def test_itkwasm_bin_shrink_equals_local_mean_for_even_sums() -> None:
 
 
 def test_unknown_method_lists_the_available_ones() -> None:
-    with pytest.raises(ValueError, match="expected one of itkwasm_gaussian, .*nearest, got 'cubic'"):
+    with pytest.raises(
+        ValueError, match=r"expected one of itkwasm_gaussian, .*nearest, got 'cubic'"
+    ):
         get_method("cubic")
 
 

@@ -16,7 +16,9 @@ from ngff_zarr import (
 from ngff_zarr.methods import get_method
 
 
-def whole_array_pyramid(data: np.ndarray, steps: list[tuple[int, ...]], method: Methods, spatial: tuple[bool, ...]) -> list[np.ndarray]:
+def whole_array_pyramid(
+    data: np.ndarray, steps: list[tuple[int, ...]], method: Methods, spatial: tuple[bool, ...]
+) -> list[np.ndarray]:
     """Reference: every level from the whole level above, padded with its edge values."""
     m = get_method(method)
     levels = [data]
@@ -53,8 +55,17 @@ def test_levels_shapes_scale_translation_units() -> None:
 def test_int_scale_factors_stop_at_edge_length() -> None:
     image = to_ngff_image(np.zeros((12, 300, 200), dtype="uint8"))
     ms = to_multiscales(image, scale_factors=64)
-    assert [im.shape for im in ms.images] == [(12, 300, 200), (12, 150, 100), (12, 75, 50), (12, 37, 50)]
-    assert ms.scale_factors == [{"z": 1, "y": 2, "x": 2}, {"z": 1, "y": 4, "x": 4}, {"z": 1, "y": 8, "x": 4}]
+    assert [im.shape for im in ms.images] == [
+        (12, 300, 200),
+        (12, 150, 100),
+        (12, 75, 50),
+        (12, 37, 50),
+    ]
+    assert ms.scale_factors == [
+        {"z": 1, "y": 2, "x": 2},
+        {"z": 1, "y": 4, "x": 4},
+        {"z": 1, "y": 8, "x": 4},
+    ]
 
 
 def test_non_power_of_two_factors() -> None:
@@ -84,9 +95,27 @@ def test_bad_scale_factors(factors: list, message: str) -> None:  # type: ignore
 
 def test_chunks_forms() -> None:
     image = to_ngff_image(np.zeros((2, 3, 40, 50, 60), dtype="uint8"))
-    assert to_multiscales(image, [2], chunks=16).chunks == {"t": 1, "c": 3, "z": 16, "y": 16, "x": 16}
-    assert to_multiscales(image, [2], chunks=(1, 1, 8, 16, 32)).chunks == {"t": 1, "c": 1, "z": 8, "y": 16, "x": 32}
-    assert to_multiscales(image, [2], chunks={"x": 100}).chunks == {"t": 1, "c": 3, "z": 40, "y": 50, "x": 60}
+    assert to_multiscales(image, [2], chunks=16).chunks == {
+        "t": 1,
+        "c": 3,
+        "z": 16,
+        "y": 16,
+        "x": 16,
+    }
+    assert to_multiscales(image, [2], chunks=(1, 1, 8, 16, 32)).chunks == {
+        "t": 1,
+        "c": 1,
+        "z": 8,
+        "y": 16,
+        "x": 32,
+    }
+    assert to_multiscales(image, [2], chunks={"x": 100}).chunks == {
+        "t": 1,
+        "c": 3,
+        "z": 40,
+        "y": 50,
+        "x": 60,
+    }
     with pytest.raises(InvalidMetadataError, match=r"chunks: dims \['q'\]"):
         to_multiscales(image, [2], chunks={"q": 2})
 
@@ -103,7 +132,12 @@ def test_streamed_equals_whole_array_for_every_method(tmp_path, method: Methods)
         data = (rng.random((2, 23, 37, 41)) * 3000).astype("uint16")
     image = to_ngff_image(data, dims="czyx")
     steps = [(1, 1, 2, 2), (1, 2, 2, 2)]
-    ms = to_multiscales(image, scale_factors=[{"y": 2, "x": 2}, {"z": 2, "y": 4, "x": 4}], method=method, chunks=(1, 4, 5, 6))
+    ms = to_multiscales(
+        image,
+        scale_factors=[{"y": 2, "x": 2}, {"z": 2, "y": 4, "x": 4}],
+        method=method,
+        chunks=(1, 4, 5, 6),
+    )
     # a tiny memory target forces many regions and one pass per level
     to_ngff_zarr(tmp_path / "s.zarr", ms, version="0.4", memory_target=1)
     back = from_ngff_zarr(tmp_path / "s.zarr")
@@ -123,7 +157,9 @@ def test_streamed_equals_whole_array_for_every_method(tmp_path, method: Methods)
     method=st.sampled_from([Methods.GAUSSIAN, Methods.LOCAL_MEAN, Methods.MODE, Methods.NEAREST]),
     budget=st.sampled_from([1, 5_000, 10**9]),
 )
-def test_streaming_matches_reference_on_awkward_shapes(tmp_path_factory, shape, chunks, factor, method, budget) -> None:  # type: ignore[no-untyped-def]
+def test_streaming_matches_reference_on_awkward_shapes(
+    tmp_path_factory, shape, chunks, factor, method, budget
+) -> None:  # type: ignore[no-untyped-def]
     data = np.random.default_rng(sum(shape)).integers(0, 50, shape).astype("uint16")
     steps = [(1, factor, factor)]
     if shape[1] // factor // 2 >= 1 and shape[2] // factor // 2 >= 1:

@@ -80,7 +80,9 @@ def test_torch_tensor_if_installed() -> None:
 
 
 def test_units_are_normalised_and_checked() -> None:
-    image = to_ngff_image(np.zeros((2, 3, 4)), dims="tyx", axes_units={"t": "ms", "x": "µm", "y": "um"})
+    image = to_ngff_image(
+        np.zeros((2, 3, 4)), dims="tyx", axes_units={"t": "ms", "x": "µm", "y": "um"}
+    )
     assert image.axes_units == {"t": "millisecond", "y": "micrometer", "x": "micrometer"}
     with pytest.raises(InvalidMetadataError, match=r"axes_units\['x'\].*space unit"):
         to_ngff_image(np.zeros((3, 4)), axes_units={"x": "second"})

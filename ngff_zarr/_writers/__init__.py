@@ -63,7 +63,9 @@ def _tensorstore_factory(**kwargs: object) -> Backend:
 
 _BACKENDS: dict[str, _Registration] = {
     "zarr": _Registration(factory=_zarr_factory, package="zarr", extra="all"),
-    "tensorstore": _Registration(factory=_tensorstore_factory, package="tensorstore", extra="tensorstore"),
+    "tensorstore": _Registration(
+        factory=_tensorstore_factory, package="tensorstore", extra="tensorstore"
+    ),
 }
 
 
@@ -72,9 +74,7 @@ def get_backend(name: str, **kwargs: object) -> Backend:
     try:
         registration = _BACKENDS[name]
     except KeyError:
-        raise ValueError(
-            f"backend: expected one of {sorted(_BACKENDS)}, got {name!r}"
-        ) from None
+        raise ValueError(f"backend: expected one of {sorted(_BACKENDS)}, got {name!r}") from None
     return registration.factory(**kwargs)
 
 

@@ -46,7 +46,11 @@ class TensorStoreBackend:
 
     def create(self, spec: ArraySpec) -> _TensorStoreLevel:
         ts = _ts()
-        path = self._root / self._group_path / spec.path if self._group_path else self._root / spec.path
+        path = (
+            self._root / self._group_path / spec.path
+            if self._group_path
+            else self._root / spec.path
+        )
         level = int(str(compressor_config(spec.dtype)["level"]))
         kvstore = {"driver": "file", "path": str(path) + "/"}
         if spec.zarr_format == 2:

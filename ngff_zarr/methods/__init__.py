@@ -18,8 +18,6 @@ import numpy as np
 __all__ = ["BlockMethod", "Methods", "get_method"]
 
 
-
-
 class Methods(enum.Enum):
     """The downsampling methods, by the name recorded in the metadata's ``type``."""
 

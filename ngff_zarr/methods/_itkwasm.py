@@ -84,7 +84,9 @@ def _bin_dtype(block: np.ndarray) -> np.ndarray:
     return block
 
 
-def gaussian(block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]) -> np.ndarray:
+def gaussian(
+    block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
+) -> np.ndarray:
     itkwasm, ds = _module()
     halo = halo_for(factors, spatial)
     crop = [halo[i] for i, s in enumerate(spatial) if s][::-1]

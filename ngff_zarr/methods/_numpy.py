@@ -88,14 +88,20 @@ def gaussian_halo(factors: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(_gaussian_weights(f)[1] if f > 1 else 0 for f in factors)
 
 
-def gaussian(block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]) -> np.ndarray:
+def gaussian(
+    block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
+) -> np.ndarray:
     """Gaussian anti-aliasing (sigma = f/3) then the mean over each output pixel's box.
 
     ``block`` carries ``gaussian_halo(factors)`` extra pixels on each side of each
     downsampled dim.
     """
     dtype = block.dtype
-    work = np.float32 if (dtype.kind in "uib" and dtype.itemsize <= 2) or dtype == np.float32 else np.float64
+    work = (
+        np.float32
+        if (dtype.kind in "uib" and dtype.itemsize <= 2) or dtype == np.float32
+        else np.float64
+    )
     out = block
     converted = False
     for axis in reversed(range(block.ndim)):
@@ -126,7 +132,9 @@ def _cast_back(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return values.astype(dtype, copy=False)
 
 
-def nearest(block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]) -> np.ndarray:
+def nearest(
+    block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
+) -> np.ndarray:
     """The input pixel nearest each output pixel's centre (index ``f // 2`` of its box)."""
     key = tuple(
         slice(f // 2, f // 2 + f * (s // f) - f + 1, f) if f > 1 else slice(None)
@@ -147,9 +155,11 @@ def mode(block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ..
         interleaved += [n, f]
     nd = len(counts)
     # (F, M): one row per position inside the box, one column per output pixel
-    values = cropped.reshape(interleaved).transpose(
-        [2 * i + 1 for i in range(nd)] + [2 * i for i in range(nd)]
-    ).reshape(box, -1)
+    values = (
+        cropped.reshape(interleaved)
+        .transpose([2 * i + 1 for i in range(nd)] + [2 * i for i in range(nd)])
+        .reshape(box, -1)
+    )
     values = np.ascontiguousarray(values)
     if box <= 16:
         _odd_even_sort_rows(values)
@@ -167,7 +177,7 @@ def mode(block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ..
         better = run > best_len
         best_len[better] = run[better]
         best_row[better] = row
-    result = np.take_along_axis(values, best_row[np.newaxis, :], axis=0)[0]
+    result: np.ndarray = np.take_along_axis(values, best_row[np.newaxis, :], axis=0)[0]
     return result.reshape(counts)
 
 

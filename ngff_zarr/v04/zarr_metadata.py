@@ -88,7 +88,7 @@ class Dataset:
     """One resolution level: the array ``path`` and its coordinate transformations."""
 
     path: str
-    coordinateTransformations: list[Transform]  # noqa: N815 (spec field name)
+    coordinateTransformations: list[Transform]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -170,7 +170,7 @@ class Metadata:
 
     axes: list[Axis]
     datasets: list[Dataset]
-    coordinateTransformations: list[Transform] | None = None  # noqa: N815 (spec field name)
+    coordinateTransformations: list[Transform] | None = None
     omero: Omero | None = None
     name: str = "image"
     type: str | None = None
@@ -190,9 +190,7 @@ def multiscale_to_dict(metadata: Metadata, *, with_version: str | None) -> dict[
     out["axes"] = [a.to_dict() for a in metadata.axes]
     out["datasets"] = [d.to_dict() for d in metadata.datasets]
     if metadata.coordinateTransformations:
-        out["coordinateTransformations"] = [
-            t.to_dict() for t in metadata.coordinateTransformations
-        ]
+        out["coordinateTransformations"] = [t.to_dict() for t in metadata.coordinateTransformations]
     if metadata.type is not None:
         out["type"] = metadata.type
     if metadata.metadata is not None:
