@@ -2,10 +2,12 @@
 
 A write is one or more *passes*. A pass reads level ``first`` (the source for the first pass,
 the level just written for later ones) region by region and computes levels
-``first + 1 .. last`` of each region in memory. Region edges are aligned so that the region's
-part of every level it writes is a whole number of that level's write units (shards, or chunks
-without sharding): regions never share a chunk, so they can be written concurrently, and
-together they tile every level exactly once.
+``first + 1 .. last`` of each region in memory. Region edges fall on the write units (shards,
+or chunks without sharding) of level ``first`` and on multiples of every lower level's factor,
+so each region owns an exact box of every level and the regions tile every level exactly once.
+A lower level's box may cover part of a write unit: the engine assembles such units in memory
+and writes each once, when complete. Regions are visited in hierarchical order (the coarsest
+level's units first), so that few units are ever partly assembled.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ._pyramid import Box, PyramidPlan
+from ._pyramid import Box, PyramidPlan, Range
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,15 +29,27 @@ class Pass:
     write_first: bool
     region_shape: tuple[int, ...]
     shape: tuple[int, ...]  # shape of level ``first``
+    # write units of levels last..first+1, in level ``first`` pixels: the visiting order
+    order_blocks: tuple[tuple[int, ...], ...] = ()
 
     def regions(self) -> Iterator[Box]:
-        """The regions of level ``first``, in C order."""
+        """The regions of level ``first``, coarsest level's write units first."""
         ranges = [
             [(lo, min(lo + r, n)) for lo in range(0, n, r)]
             for r, n in zip(self.region_shape, self.shape, strict=True)
         ]
-        for combo in itertools.product(*ranges):
-            yield tuple(combo)
+        combos = list(itertools.product(*ranges))
+
+        def key(box: tuple[Range, ...]) -> tuple[tuple[int, ...], ...]:
+            starts = tuple(lo for lo, _ in box)
+            blocks = tuple(
+                tuple(s // b for s, b in zip(starts, block, strict=True))
+                for block in self.order_blocks
+            )
+            return (*blocks, starts)
+
+        combos.sort(key=key)
+        yield from combos
 
     @property
     def region_count(self) -> int:
@@ -92,15 +106,19 @@ def plan_passes(
     levels = plan.levels
     while True:
         last = first if write_first else first + 1
-        base = _unit(plan, units, first, last, write_first)
+        base = _unit(plan, units, first, last)
         # take as many further levels as still fit in the budget
         while last + 1 < levels:
-            candidate = _unit(plan, units, first, last + 1, write_first)
+            candidate = _unit(plan, units, first, last + 1)
             if _region_bytes(plan, first, last + 1, candidate) > budget:
                 break
             last += 1
             base = candidate
         region = _grow(plan, first, last, base, budget, workers)
+        order = tuple(
+            tuple(f * u for f, u in zip(plan.factor(first, level), units[level], strict=True))
+            for level in range(last, first, -1)
+        )
         passes.append(
             Pass(
                 first=first,
@@ -108,6 +126,7 @@ def plan_passes(
                 write_first=write_first,
                 region_shape=region,
                 shape=plan.shapes[first],
+                order_blocks=order,
             )
         )
         if last + 1 >= levels:
@@ -116,14 +135,13 @@ def plan_passes(
 
 
 def _unit(
-    plan: PyramidPlan, units: Sequence[tuple[int, ...]], first: int, last: int, write_first: bool
+    plan: PyramidPlan, units: Sequence[tuple[int, ...]], first: int, last: int
 ) -> tuple[int, ...]:
     out = []
     for d in range(len(plan.shapes[0])):
-        parts = [units[first][d]] if write_first else [1]
-        parts += [
-            plan.factor(first, level)[d] * units[level][d] for level in range(first + 1, last + 1)
-        ]
+        # whole write units of the level read: written whole (first pass) or read whole (later)
+        parts = [units[first][d]]
+        parts += [plan.factor(first, level)[d] for level in range(first + 1, last + 1)]
         out.append(_lcm(parts))
     return tuple(out)
 

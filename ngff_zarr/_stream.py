@@ -17,34 +17,43 @@ import numpy as np
 
 from ._plan import Pass, level_box
 from ._pyramid import Box, PyramidPlan, compute_region, read_box
+from ._sink import LevelSink
 from ._writers import LevelArray
 
 
 class _Progress:
-    """A rich progress bar per level (regions done, bytes/s), or nothing."""
+    """A rich progress bar per level: regions done, and the level's output throughput."""
 
     def __init__(
         self, enabled: bool, plan: PyramidPlan, passes: Sequence[Pass], levels: Sequence[int]
     ) -> None:
         self._bar: Any = None
         self._tasks: dict[int, Any] = {}
+        self._lock = threading.Lock()
         if not enabled:
             return
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            ProgressColumn,
             TextColumn,
             TimeElapsedColumn,
-            TransferSpeedColumn,
         )
+        from rich.text import Text
+
+        class Throughput(ProgressColumn):
+            def render(self, task: Any) -> Text:
+                elapsed = task.elapsed or 0.0
+                rate = task.fields.get("nbytes", 0) / elapsed / 1e6 if elapsed > 0 else 0.0
+                return Text(f"{rate:8.1f} MB/s")
 
         self._bar = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("regions"),
-            TransferSpeedColumn(),
+            Throughput(),
             TimeElapsedColumn(),
         )
         counts: dict[int, int] = {}
@@ -52,15 +61,18 @@ class _Progress:
             for level in range(p.first if p.write_first else p.first + 1, p.last + 1):
                 counts[level] = p.region_count
         for level in levels:
-            self._tasks[level] = self._bar.add_task(f"level {level}", total=counts.get(level, 1))
+            self._tasks[level] = self._bar.add_task(
+                f"level {level} {plan.shapes[level]}", total=counts.get(level, 1), nbytes=0
+            )
         self._bar.start()
 
     def advance(self, level: int, nbytes: int) -> None:
-        if self._bar is not None:
-            task = self._bar.tasks[self._tasks[level]]
-            self._bar.update(self._tasks[level], advance=1)
-            # TransferSpeedColumn reads task.speed from completed units; keep bytes in fields
-            task.fields["bytes"] = task.fields.get("bytes", 0) + nbytes
+        if self._bar is None:
+            return
+        with self._lock:
+            task_id = self._tasks[level]
+            done = self._bar.tasks[task_id].fields.get("nbytes", 0) + nbytes
+            self._bar.update(task_id, advance=1, nbytes=done)
 
     def close(self) -> None:
         if self._bar is not None:
@@ -72,17 +84,28 @@ def run_passes(
     passes: Sequence[Pass],
     arrays: dict[int, LevelArray],
     *,
+    units: Sequence[tuple[int, ...]],
     workers: int,
     progress: bool = False,
     read_source: Callable[[Box], np.ndarray] | None = None,
 ) -> None:
-    """Compute and write every level of ``plan`` following ``passes``."""
+    """Compute and write every level of ``plan`` following ``passes``.
+
+    ``units[k]`` is the write unit (shard or chunk shape) of level ``k``.
+    """
+    sinks = {
+        level: LevelSink(array, plan.shapes[level], units[level], plan.source.dtype)
+        for level, array in arrays.items()
+    }
     cancel = threading.Event()
     bar = _Progress(progress, plan, passes, sorted(arrays))
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ngff-zarr") as pool:
             for p in passes:
-                _run_pass(plan, p, arrays, pool, workers, cancel, bar, read_source)
+                _run_pass(plan, p, arrays, sinks, pool, workers, cancel, bar, read_source)
+                left = {level: sink.pending() for level, sink in sinks.items() if sink.pending()}
+                if left:  # cannot happen when the regions tile the levels; never pass silently
+                    raise RuntimeError(f"internal error: write units left incomplete {left}")
     finally:
         bar.close()
 
@@ -91,6 +114,7 @@ def _run_pass(
     plan: PyramidPlan,
     p: Pass,
     arrays: dict[int, LevelArray],
+    sinks: dict[int, LevelSink],
     pool: ThreadPoolExecutor,
     workers: int,
     cancel: threading.Event,
@@ -114,7 +138,7 @@ def _run_pass(
         for level, box in interiors.items():
             if cancel.is_set():
                 return
-            arrays[level].write(box, results[level])
+            sinks[level].put(box, results[level])
             bar.advance(level, results[level].nbytes)
 
     pending: set[Future[None]] = set()

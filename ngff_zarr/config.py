@@ -49,7 +49,7 @@ def memory_target() -> int:
 
 
 def max_workers() -> int:
-    """Threads used to compute and write regions (``NGFF_ZARR_MAX_WORKERS`` or the CPU count)."""
+    """Threads that compute and write regions (``NGFF_ZARR_MAX_WORKERS``, else cores + 1)."""
     value = _override("max_workers")
     if value is not None:
         return max(1, int(value))
@@ -57,7 +57,8 @@ def max_workers() -> int:
     if env:
         return max(1, int(env))
     count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, count or 1)
+    # one more than the cores: a region waiting on its write overlaps another's compute
+    return max(1, count or 1) + 1
 
 
 @contextmanager

@@ -142,14 +142,21 @@ def to_ngff_zarr(
         budget = memory_target if memory_target is not None else config.memory_target()
         if plan is not None:
             passes = plan_passes(plan, units, memory_target=budget, workers=workers)
-            run_passes(plan, passes, arrays, workers=workers, progress=progress)
+            run_passes(plan, passes, arrays, units=units, workers=workers, progress=progress)
         else:
             for level, im in enumerate(levels):
                 single = make_plan(
                     im.data, [], get_method(Methods.NEAREST), tuple(d in "zyx" for d in dims)
                 )
                 passes = plan_passes(single, [units[level]], memory_target=budget, workers=workers)
-                run_passes(single, passes, {0: arrays[level]}, workers=workers, progress=progress)
+                run_passes(
+                    single,
+                    passes,
+                    {0: arrays[level]},
+                    units=[units[level]],
+                    workers=workers,
+                    progress=progress,
+                )
         attributes = (v04 if version == "0.4" else v05).to_attributes(multiscales.metadata)
         target.group.attrs.update(attributes)
         target.commit()

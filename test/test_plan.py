@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import dask.array as da
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ngff_zarr._plan import level_box, plan_passes
+from ngff_zarr._plan import _region_bytes, level_box, plan_passes
 from ngff_zarr._pyramid import make_plan
 from ngff_zarr.methods import Methods, get_method
 
@@ -45,24 +48,37 @@ def test_regions_tile_every_level_exactly_once(layout) -> None:  # type: ignore[
         for region in p.regions():
             for level in range(p.first if p.write_first else p.first + 1, p.last + 1):
                 box = level_box(plan, p.first, level, region)
-                for (lo, hi), unit, n in zip(box, units[level], plan.shapes[level], strict=True):
-                    if hi > lo:  # aligned to the level's write unit, except at the array's end
+                if level == p.first:  # the level read is written in whole write units
+                    for (lo, hi), unit, n in zip(
+                        box, units[level], plan.shapes[level], strict=True
+                    ):
                         assert lo % unit == 0
                         assert hi % unit == 0 or hi == n
+                factor = plan.factor(p.first, level)
+                for (lo, hi), (rlo, rhi), f, n in zip(box, region, factor, p.shape, strict=True):
+                    assert rlo == lo * f  # the region maps exactly onto the lower level
+                    assert rhi == hi * f or rhi == n
                 covered[level][tuple(slice(lo, hi) for lo, hi in box)] += 1
     for level, c in enumerate(covered):
         assert (c == 1).all(), f"level {level} not tiled exactly once"
 
 
-def test_deep_pyramids_split_into_passes_within_budget() -> None:
+@pytest.mark.parametrize("method", [Methods.LOCAL_MEAN, Methods.GAUSSIAN])
+def test_deep_pyramid_regions_fit_the_budget(method: Methods) -> None:
     plan = make_plan(
         da.zeros((40_000, 40_000), dtype="uint16"),
         [(2, 2)] * 8,
-        get_method(Methods.LOCAL_MEAN),
+        get_method(method),
         (True, True),
     )
-    passes = plan_passes(plan, [(256, 256)] * 9, memory_target=512 * 2**20, workers=2)
-    assert len(passes) >= 2
-    assert passes[1].first == passes[0].last and not passes[1].write_first
+    budget = 512 * 2**20
+    passes = plan_passes(plan, [(2048, 2048)] + [(256, 256)] * 8, memory_target=budget, workers=2)
+    assert passes[0].first == 0
+    assert passes[0].write_first
+    assert passes[-1].last == 8
+    for before, after in itertools.pairwise(passes):  # later passes read the last level written
+        assert after.first == before.last
+        assert not after.write_first
     for p in passes:
-        assert p.region_shape[0] * p.region_shape[1] * 2 <= 512 * 2**20
+        assert _region_bytes(plan, p.first, p.last, p.region_shape) <= budget // 3
+        assert p.region_count >= 4  # both workers stay busy

@@ -280,3 +280,54 @@ def test_progress_bar_runs(tmp_path: Path, capsys) -> None:  # type: ignore[no-u
     )
     to_ngff_zarr(tmp_path / "p.zarr", ms, progress=True, memory_target=1)
     assert len(from_ngff_zarr(tmp_path / "p.zarr").images) == 3
+
+
+_INTERRUPTED_WRITE = """
+import signal, sys, time
+import dask.array as da, numpy as np
+import ngff_zarr as nz
+
+def handler(signum, frame):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGINT, handler)  # the user's own handler
+
+def slow(block):
+    time.sleep(0.05)
+    return np.ones_like(block)
+
+source = da.map_blocks(slow, da.zeros((256, 512, 512), chunks=(16, 64, 64), dtype="uint16"))
+ms = nz.to_multiscales(nz.to_ngff_image(source), scale_factors=[2], chunks=32)
+print("started", flush=True)
+try:
+    nz.to_ngff_zarr(sys.argv[1], ms, memory_target=4 * 2**20)
+except KeyboardInterrupt:
+    assert signal.getsignal(signal.SIGINT) is handler, "the user's SIGINT handler was replaced"
+    print("interrupted", flush=True)
+    sys.exit(3)
+"""
+
+
+def test_ctrl_c_stops_quickly_and_leaves_nothing(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "big.zarr"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _INTERRUPTED_WRITE, str(target)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(1.5)  # well inside the write (it would take minutes)
+    assert any(p.name.startswith(".big.zarr.ngff-zarr-") for p in tmp_path.iterdir())
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    stopped_after = time.monotonic() - sent
+    assert proc.returncode == 3, out
+    assert "interrupted" in out
+    assert stopped_after < 5.0
+    assert list(tmp_path.iterdir()) == []  # no staging directory, no partial store

@@ -104,15 +104,17 @@ def gaussian(
     )
     out = block
     converted = False
-    for axis in reversed(range(block.ndim)):
+    # outer dims first: their strided views are whole contiguous planes or rows
+    for axis in range(block.ndim):
         f = factors[axis]
         if f == 1:
             continue
         weights, radius = _gaussian_weights(f)
         n = (out.shape[axis] - 2 * radius) // f
         acc = np.multiply(_strided(out, axis, 0, f, n), work(weights[0]), dtype=work)
+        term = np.empty_like(acc)
         for m in range(1, weights.size):
-            term = np.multiply(_strided(out, axis, m, f, n), work(weights[m]), dtype=work)
+            np.multiply(_strided(out, axis, m, f, n), work(weights[m]), out=term, dtype=work)
             acc += term
         out = acc
         converted = True
