@@ -42,7 +42,9 @@ def lazy_volume(shape: tuple[int, ...], chunks: tuple[int, ...], seed: int = 0) 
     import dask.array as da
 
     th, tw = min(shape[-2], 1024), min(shape[-1], 1024)
-    tile = _tile((th, tw), seed)
+    tile = np.tile(_tile((th, tw), seed), (2, 2))  # any window up to th x tw is a plain slice
+    if chunks[-2] > th or chunks[-1] > tw:
+        raise ValueError("lazy_volume: chunks must not exceed the 1024 x 1024 pattern")
 
     def block(block_info: Any = None) -> np.ndarray:
         loc = block_info[None]["array-location"]
@@ -50,9 +52,8 @@ def lazy_volume(shape: tuple[int, ...], chunks: tuple[int, ...], seed: int = 0) 
         zs = range(loc[0][0], loc[0][1]) if len(shape) == 3 else range(1)
         out = np.empty((len(zs), y1 - y0, x1 - x0), dtype=np.uint16)
         for i, z in enumerate(zs):
-            rows = (np.arange(y0, y1) - 3 * z) % th
-            cols = (np.arange(x0, x1) - 2 * z) % tw
-            out[i] = tile[np.ix_(rows, cols)] + (z % 7)
+            r, c = (y0 - 3 * z) % th, (x0 - 2 * z) % tw
+            np.add(tile[r : r + y1 - y0, c : c + x1 - x0], z % 7, out=out[i])
         return out if len(shape) == 3 else out[0]
 
     full = da.core.normalize_chunks(chunks, shape)  # every block of the whole shape

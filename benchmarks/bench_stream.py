@@ -91,7 +91,7 @@ def case_slide(out: str) -> dict:  # type: ignore[type-arg]
     import ngff_zarr as nz
 
     base = current_rss_mib()
-    data = lazy_volume((40000, 40000), (4096, 4096))
+    data = lazy_volume((40000, 40000), (1024, 1024))
     ms = nz.to_multiscales(
         nz.to_ngff_image(data), scale_factors=256, method="local_mean", chunks=256
     )
@@ -133,10 +133,12 @@ def case_reads(out: str) -> dict:  # type: ignore[type-arg]
         shape, dtype, ndim = data.shape, data.dtype, 3
 
         def __getitem__(self, key):  # type: ignore[no-untyped-def]
-            with lock:
-                k = tuple((s.start, s.stop) for s in key)
-                counts[k] = counts.get(k, 0) + 1
-            return data[key]
+            part = data[key]
+            if part.size:  # dask probes the source with empty slices for its metadata
+                with lock:
+                    k = tuple((s.start, s.stop) for s in key)
+                    counts[k] = counts.get(k, 0) + 1
+            return part
 
     import dask.array as da
 
