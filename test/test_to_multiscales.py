@@ -13,6 +13,7 @@ from ngff_zarr import (
     to_ngff_image,
     to_ngff_zarr,
 )
+from _interop import assert_valid_with_ome_zarr_models
 from ngff_zarr.methods import get_method
 
 
@@ -175,3 +176,4 @@ def test_streaming_matches_reference_on_awkward_shapes(
     ref = whole_array_pyramid(data, steps, method, (True, True, True))
     for im, expected in zip(from_ngff_zarr(path).images, ref, strict=True):
         np.testing.assert_array_equal(im.data.compute(), expected)
+    assert_valid_with_ome_zarr_models(path, "0.5")
