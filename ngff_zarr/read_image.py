@@ -315,7 +315,8 @@ def _to_image(
             f"dims: expected y and x among the dims of {context.path.name}, got {kept}"
         )
     order = sorted(range(len(kept)), key=lambda i: SUPPORTED_DIMS.index(kept[i]))
-    data = data.transpose(order)
+    if order != list(range(len(kept))):  # a transpose would stop dask fusing region slices
+        data = data.transpose(order)
     out_dims = tuple(kept[i] for i in order)
     physical, units = _calibration(
         source, out_dims, scale, axes_units, context, quiet=quiet, line_scan=line_scan

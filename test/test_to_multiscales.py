@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _interop import assert_valid_with_ome_zarr_models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from ngff_zarr import (
     to_ngff_image,
     to_ngff_zarr,
 )
-from _interop import assert_valid_with_ome_zarr_models
 from ngff_zarr.methods import get_method
 
 

@@ -8,11 +8,14 @@ the TIFF resolution tags (only when their unit is inch or centimeter: unit NONE 
 
 from __future__ import annotations
 
+import itertools
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import dask.array as da
+import numpy as np
 
 from ..errors import InvalidMetadataError
 from . import SourceImage
@@ -44,6 +47,10 @@ class _TiffReader:
         for index, series in enumerate(tif.series):
             levels = []
             for level in range(len(series.levels)):
+                contiguous = _contiguous(tif, series, level, path)
+                if contiguous is not None:  # uncompressed: read only the bytes a region needs
+                    levels.append(contiguous)
+                    continue
                 store = series.aszarr(level=level)
                 levels.append(da.from_zarr(zarr.open_array(store, mode="r")))
             meta: dict[str, Any] = {"kind": series.kind, "axes": series.axes}
@@ -67,6 +74,82 @@ class _TiffReader:
                 )
             )
         return images
+
+
+class _ContiguousPixels:
+    """An uncompressed, contiguous TIFF series as a sliceable array.
+
+    A read fetches just the rows it needs with ``os.pread`` (no memory map: mapped file pages
+    would count in the process's RSS), straight into the result.
+    """
+
+    def __init__(self, path: Path, offset: int, shape: tuple[int, ...], dtype: np.dtype) -> None:
+        self._path = path
+        self._offset = offset
+        self.shape = shape
+        self._file_dtype = dtype
+        self.dtype = dtype.newbyteorder("=")
+        self.ndim = len(shape)
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if not isinstance(key, tuple):
+            key = (key,)
+        key = key + (slice(None),) * (self.ndim - len(key))
+        if not all(isinstance(k, slice) and k.step in (None, 1) for k in key):
+            whole: np.ndarray = self._read_box(tuple(slice(None) for _ in self.shape))
+            part: np.ndarray = whole[key]
+            return part
+        return self._read_box(key)
+
+    def _read_box(self, key: tuple[slice, ...]) -> np.ndarray:
+        bounds = [k.indices(n)[:2] for k, n in zip(key, self.shape, strict=True)]
+        (y0, y1), (x0, x1) = bounds[-2:]
+        outer = bounds[:-2]
+        out = np.empty([max(0, b - a) for a, b in bounds], dtype=self._file_dtype)
+        if out.size == 0:
+            return out.astype(self.dtype)
+        itemsize = self._file_dtype.itemsize
+        height, width = self.shape[-2:]
+        row_bytes = width * itemsize
+        fd = os.open(self._path, os.O_RDONLY)
+        try:
+            for index in itertools.product(*(range(a, b) for a, b in outer)):
+                plane = int(np.ravel_multi_index(index, self.shape[:-2])) if index else 0
+                start = self._offset + (plane * height + y0) * row_bytes
+                rows = np.empty((y1 - y0, width), dtype=self._file_dtype)
+                view = memoryview(rows.data).cast("B")
+                done = 0
+                while done < view.nbytes:  # pread may return short reads
+                    got = os.preadv(fd, [view[done:]], start + done)
+                    if got <= 0:
+                        raise OSError(f"{self._path}: unexpected end of file")
+                    done += got
+                target = tuple(i - a for i, (a, _) in zip(index, outer, strict=True))
+                out[target] = rows[:, x0:x1]
+        finally:
+            os.close(fd)
+        return out.astype(self.dtype, copy=False)
+
+
+def _contiguous(tif: Any, series: Any, level: int, path: Path) -> da.Array | None:
+    """A lazy array over an uncompressed contiguous series level, else None."""
+    try:
+        target = series.levels[level]
+        offset = target.dataoffset
+    except (AttributeError, IndexError, ValueError):
+        return None
+    if offset is None or tif.is_lsm:
+        return None
+    dtype = np.dtype(target.dtype).newbyteorder(tif.byteorder)
+    shape = tuple(int(s) for s in target.shape)
+    if int(np.prod(shape)) * dtype.itemsize == 0:
+        return None
+    pixels = _ContiguousPixels(path, int(offset), shape, dtype)
+    # one plane per chunk: dask fuses a region's slice into each plane's read (pread of the
+    # needed rows only); if a later reorder stops that fusion, a read costs whole planes only
+    chunks = (1,) * (len(shape) - 2) + tuple(shape[-2:])
+    array: da.Array = da.from_array(pixels, chunks=chunks, asarray=False, lock=False)
+    return array
 
 
 def _resolution(page: Any) -> dict[str, Any]:
