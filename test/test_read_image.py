@@ -363,3 +363,17 @@ class TestNd2Reader(ReaderContract):
 
 class TestLifReader(ReaderContract):
     reader, file = "lif", "lif/PR2729_frameOrderCombinedScanTypes.lif"
+
+
+@pytest.mark.parametrize("byteorder", ["<", ">"])
+def test_uncompressed_contiguous_reads_only_what_is_asked(tmp_path: Path, byteorder: str) -> None:
+    import tifffile
+
+    data = np.arange(5 * 40 * 30, dtype="uint16").reshape(5, 40, 30)
+    path = tmp_path / f"plain{'be' if byteorder == '>' else 'le'}.tif"
+    tifffile.imwrite(path, data, byteorder=byteorder, metadata={"axes": "ZYX"})
+    image = read_image(path, dims=("z", "y", "x"), scale={"z": 1.0, "y": 1.0, "x": 1.0})
+    assert image.dtype == np.dtype("uint16")  # native byte order in memory
+    np.testing.assert_array_equal(image.data.compute(), data)
+    np.testing.assert_array_equal(image.data[1:4, 7:19, 3:29].compute(), data[1:4, 7:19, 3:29])
+    np.testing.assert_array_equal(image.data[2, ::3, 5].compute(), data[2, ::3, 5])
