@@ -94,10 +94,13 @@ def plan_passes(
     *,
     memory_target: int,
     workers: int,
+    whole_units: bool = False,
 ) -> list[Pass]:
     """Split the write of every level into passes whose regions fit in ``memory_target``.
 
-    ``units[k]`` is the write unit (shard or chunk shape) of level ``k``.
+    ``units[k]`` is the write unit (shard or chunk shape) of level ``k``. With
+    ``whole_units``, a region owns whole write units of every level it writes (no unit is
+    assembled from several regions): needed when regions run in separate processes.
     """
     in_flight = workers + 1
     budget = max(1, memory_target // in_flight)
@@ -106,10 +109,10 @@ def plan_passes(
     levels = plan.levels
     while True:
         last = first if write_first else first + 1
-        base = _unit(plan, units, first, last)
+        base = _unit(plan, units, first, last, whole_units)
         # take as many further levels as still fit in the budget
         while last + 1 < levels:
-            candidate = _unit(plan, units, first, last + 1)
+            candidate = _unit(plan, units, first, last + 1, whole_units)
             if _region_bytes(plan, first, last + 1, candidate) > budget:
                 break
             last += 1
@@ -135,13 +138,20 @@ def plan_passes(
 
 
 def _unit(
-    plan: PyramidPlan, units: Sequence[tuple[int, ...]], first: int, last: int
+    plan: PyramidPlan,
+    units: Sequence[tuple[int, ...]],
+    first: int,
+    last: int,
+    whole_units: bool = False,
 ) -> tuple[int, ...]:
     out = []
     for d in range(len(plan.shapes[0])):
         # whole write units of the level read: written whole (first pass) or read whole (later)
         parts = [units[first][d]]
-        parts += [plan.factor(first, level)[d] for level in range(first + 1, last + 1)]
+        parts += [
+            plan.factor(first, level)[d] * (units[level][d] if whole_units else 1)
+            for level in range(first + 1, last + 1)
+        ]
         out.append(_lcm(parts))
     return tuple(out)
 

@@ -88,10 +88,12 @@ def run_passes(
     workers: int,
     progress: bool = False,
     read_source: Callable[[Box], np.ndarray] | None = None,
+    client: Any = None,
 ) -> None:
     """Compute and write every level of ``plan`` following ``passes``.
 
-    ``units[k]`` is the write unit (shard or chunk shape) of level ``k``.
+    ``units[k]`` is the write unit (shard or chunk shape) of level ``k``. With a distributed
+    ``client``, regions run on the cluster (``passes`` must then own whole write units).
     """
     sinks = {
         level: LevelSink(array, plan.shapes[level], units[level], plan.source.dtype)
@@ -99,6 +101,15 @@ def run_passes(
     }
     cancel = threading.Event()
     bar = _Progress(progress, plan, passes, sorted(arrays))
+    if client is not None:  # regions as cluster tasks; the passes own whole write units
+        from ._distributed import run_pass_on_cluster
+
+        try:
+            for p in passes:
+                run_pass_on_cluster(client, plan, p, arrays, bar.advance)
+        finally:
+            bar.close()
+        return
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ngff-zarr") as pool:
             for p in passes:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import zarr
 
 from . import config
+from ._distributed import active_client, cluster_threads
 from ._plan import plan_passes
 from ._pyramid import PyramidPlan, make_plan
 from ._store import StoreLike, as_store, list_dir
@@ -140,15 +141,27 @@ def to_ngff_zarr(
         units = [s if s is not None else c for s, c in zip(level_shards, level_chunks, strict=True)]
         workers = config.max_workers()
         budget = memory_target if memory_target is not None else config.memory_target()
+        # a distributed Client runs the regions on its cluster when its workers can reach the
+        # target (a directory); in-memory targets stay on this process's threads
+        client = active_client() if target.local_root is not None else None
+        if client is not None:
+            workers = cluster_threads(client)
         if plan is not None:
-            passes = plan_passes(plan, units, memory_target=budget, workers=workers)
-            run_passes(plan, passes, arrays, units=units, workers=workers, progress=progress)
+            passes = plan_passes(
+                plan, units, memory_target=budget, workers=workers, whole_units=client is not None
+            )
+            run_passes(
+                plan, passes, arrays, units=units, workers=workers, progress=progress, client=client
+            )
         else:
             for level, im in enumerate(levels):
                 single = make_plan(
                     im.data, [], get_method(Methods.NEAREST), tuple(d in "zyx" for d in dims)
                 )
-                passes = plan_passes(single, [units[level]], memory_target=budget, workers=workers)
+                passes = plan_passes(
+                    single, [units[level]], memory_target=budget, workers=workers,
+                    whole_units=client is not None,
+                )  # fmt: skip
                 run_passes(
                     single,
                     passes,
@@ -156,6 +169,7 @@ def to_ngff_zarr(
                     units=[units[level]],
                     workers=workers,
                     progress=progress,
+                    client=client,
                 )
         attributes = (v04 if version == "0.4" else v05).to_attributes(multiscales.metadata)
         target.group.attrs.update(attributes)
