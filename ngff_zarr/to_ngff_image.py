@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -213,7 +214,7 @@ def _wrap(data: Any) -> Any:
     if isinstance(data, da.Array):
         return data
     if isinstance(data, np.ndarray):
-        return da.from_array(data, chunks=data.shape or (), asarray=False)
+        return _from_numpy(data)
     import zarr
 
     if isinstance(data, zarr.Array):
@@ -228,4 +229,29 @@ def _wrap(data: Any) -> Any:
         raise InvalidDimsError(
             f"data: expected a numeric array, got {type(data).__name__} of objects"
         )
-    return da.from_array(array, chunks=array.shape, asarray=False)
+    return _from_numpy(array)
+
+
+class _InMemory:
+    """A NumPy array behind the plain slicing protocol.
+
+    ``dask.array.from_array`` copies (and hashes) a NumPy array it is given directly; through
+    this wrapper it only slices, so a user's in-memory array is neither duplicated nor read
+    beyond what a computation asks for. Reads return copies: the user's array is never shared.
+    """
+
+    def __init__(self, array: np.ndarray) -> None:
+        self._array = array
+        self.shape = array.shape
+        self.dtype = array.dtype
+        self.ndim = array.ndim
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        return np.array(self._array[key], copy=True)
+
+
+def _from_numpy(array: np.ndarray) -> Any:
+    name = f"ngff-zarr-in-memory-{uuid.uuid4().hex}"
+    return da.from_array(
+        _InMemory(array), chunks=array.shape or (), asarray=False, lock=False, name=name
+    )
