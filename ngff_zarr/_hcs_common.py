@@ -18,8 +18,8 @@ from zarr.abc.store import Store
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from ._store import StoreLike, as_store, describe
-from .errors import InvalidMetadataError, NgffValidationError, UnsupportedVersionError
+from ._store import StoreLike, as_store, parse_json
+from .errors import NgffValidationError, UnsupportedVersionError
 from .v04 import hcs_metadata as v04
 from .v04.hcs_metadata import Plate, Well
 from .v05 import hcs_metadata as v05
@@ -196,12 +196,4 @@ def _dump(doc: Mapping[str, Any]) -> bytes:
 
 
 def _load(store: Store, key: str, raw: bytes) -> dict[str, Any]:
-    try:
-        doc = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidMetadataError(f"malformed JSON ({exc})", path=describe(store, key)) from exc
-    if not isinstance(doc, dict):
-        raise InvalidMetadataError(
-            f"expected a JSON object, found {type(doc).__name__}", path=describe(store, key)
-        )
-    return doc
+    return parse_json(store, key, raw)

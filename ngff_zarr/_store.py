@@ -15,7 +15,16 @@ from zarr.core.sync import sync
 
 from .errors import InvalidMetadataError, MetadataNotFoundError, missing_dependency
 
-__all__ = ["StoreLike", "as_store", "describe", "join", "list_dir", "read_bytes", "read_json"]
+__all__ = [
+    "StoreLike",
+    "as_store",
+    "describe",
+    "join",
+    "list_dir",
+    "parse_json",
+    "read_bytes",
+    "read_json",
+]
 
 StoreLike = str | os.PathLike[str] | Store | zarr.Group
 
@@ -80,6 +89,11 @@ def read_json(store: Store, key: str) -> dict[str, Any] | None:
     raw = read_bytes(store, key)
     if raw is None:
         return None
+    return parse_json(store, key, raw)
+
+
+def parse_json(store: Store, key: str, raw: bytes) -> dict[str, Any]:
+    """Parse ``raw``, read from ``key``: a JSON object, or an error naming the file."""
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -84,19 +84,27 @@ def _bin_dtype(block: np.ndarray) -> np.ndarray:
     return block
 
 
-def gaussian(
-    block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
+def _cropped_filter(
+    name: str, block: np.ndarray, factors: tuple[int, ...], spatial: tuple[bool, ...]
 ) -> np.ndarray:
+    """Run itkwasm-downsample's ``name`` filter, cropping the halo from its output."""
     itkwasm, ds = _module()
     halo = halo_for(factors, spatial)
     crop = [halo[i] for i, s in enumerate(spatial) if s][::-1]
+    apply = getattr(ds, name)
 
     def run(slab: np.ndarray, shrink: list[int]) -> np.ndarray:
         image = itkwasm.image_from_array(_bin_dtype(slab))
-        result = ds.downsample(image, shrink_factors=shrink, crop_radius=crop)
+        result = apply(image, shrink_factors=shrink, crop_radius=crop)
         return np.asarray(result.data).astype(block.dtype, copy=False)
 
     return _per_spatial_slab(block, factors, spatial, run)
+
+
+def gaussian(
+    block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
+) -> np.ndarray:
+    return _cropped_filter("downsample", block, factors, spatial)
 
 
 def bin_shrink(
@@ -116,13 +124,4 @@ def bin_shrink(
 def label_image(
     block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
 ) -> np.ndarray:
-    itkwasm, ds = _module()
-    halo = halo_for(factors, spatial)
-    crop = [halo[i] for i, s in enumerate(spatial) if s][::-1]
-
-    def run(slab: np.ndarray, shrink: list[int]) -> np.ndarray:
-        image = itkwasm.image_from_array(_bin_dtype(slab))
-        result = ds.downsample_label_image(image, shrink_factors=shrink, crop_radius=crop)
-        return np.asarray(result.data).astype(block.dtype, copy=False)
-
-    return _per_spatial_slab(block, factors, spatial, run)
+    return _cropped_filter("downsample_label_image", block, factors, spatial)
