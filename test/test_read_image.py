@@ -377,3 +377,47 @@ def test_uncompressed_contiguous_reads_only_what_is_asked(tmp_path: Path, byteor
     np.testing.assert_array_equal(image.data.compute(), data)
     np.testing.assert_array_equal(image.data[1:4, 7:19, 3:29].compute(), data[1:4, 7:19, 3:29])
     np.testing.assert_array_equal(image.data[2, ::3, 5].compute(), data[2, ::3, 5])
+
+
+def test_multi_file_ome_tiff_series(tmp_path: Path) -> None:
+    """One OME image whose planes live in two files (TiffData with UUID FileName)."""
+    import uuid
+
+    import tifffile
+
+    planes = [
+        np.full((16, 20), 10 * z + 1, dtype="uint16") + np.arange(20, dtype="uint16")
+        for z in range(4)
+    ]
+    ids = [f"urn:uuid:{uuid.uuid4()}" for _ in range(2)]
+    names = ["mf_0.ome.tif", "mf_1.ome.tif"]
+    tiffdata = "".join(
+        f'<TiffData FirstZ="{z}" IFD="{z % 2}" PlaneCount="1">'
+        f'<UUID FileName="{names[z // 2]}">{ids[z // 2]}</UUID></TiffData>'
+        for z in range(4)
+    )
+
+    def ome_xml(i: int) -> str:
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06" UUID="{ids[i]}">'
+            '<Image ID="Image:0" Name="multi"><Pixels ID="Pixels:0" DimensionOrder="XYZCT" '
+            'Type="uint16" SizeX="20" SizeY="16" SizeZ="4" SizeC="1" SizeT="1" '
+            'PhysicalSizeX="0.5" PhysicalSizeY="0.5" PhysicalSizeZ="2.0">'
+            '<Channel ID="Channel:0:0" SamplesPerPixel="1"/>' + tiffdata + "</Pixels></Image></OME>"
+        )
+
+    for i in range(2):
+        with tifffile.TiffWriter(tmp_path / names[i]) as writer:
+            for z in (2 * i, 2 * i + 1):
+                writer.write(
+                    planes[z], description=ome_xml(i) if z == 2 * i else None, metadata=None
+                )
+    image = read_image(tmp_path / names[0])
+    assert image.dims == ("z", "y", "x")
+    assert image.scale == {"z": 2.0, "y": 0.5, "x": 0.5}
+    assert image.axes_units == {"z": "micrometer", "y": "micrometer", "x": "micrometer"}
+    np.testing.assert_array_equal(image.data.compute(), np.stack(planes))
+    np.testing.assert_array_equal(
+        image.data[1:3, 4:9, 2:7].compute(), np.stack(planes)[1:3, 4:9, 2:7]
+    )

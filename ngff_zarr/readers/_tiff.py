@@ -138,8 +138,8 @@ def _contiguous(tif: Any, series: Any, level: int, path: Path) -> da.Array | Non
         offset = target.dataoffset
     except (AttributeError, IndexError, ValueError):
         return None
-    if offset is None or tif.is_lsm:
-        return None
+    if offset is None or tif.is_lsm or getattr(series, "is_multifile", False):
+        return None  # compressed, scattered, or spread over several files
     dtype = np.dtype(target.dtype).newbyteorder(tif.byteorder)
     shape = tuple(int(s) for s in target.shape)
     if int(np.prod(shape)) * dtype.itemsize == 0:
