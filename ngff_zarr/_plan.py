@@ -156,6 +156,9 @@ def _unit(
     return tuple(out)
 
 
+_SMALL_REGION = 16 * 2**20  # estimated bytes below which splitting for threads does not pay
+
+
 def _grow(
     plan: PyramidPlan,
     first: int,
@@ -173,7 +176,9 @@ def _grow(
             trial = list(region)
             trial[d] = min(cap[d], region[d] * 2)
             count = math.prod(-(-n // r) for n, r in zip(shape, trial, strict=True))
-            if _region_bytes(plan, first, last, tuple(trial)) > budget or count < 2 * workers:
+            size = _region_bytes(plan, first, last, tuple(trial))
+            # keep every worker busy, except for small regions, where one is cheaper than threads
+            if size > budget or (count < 2 * workers and size > _SMALL_REGION):
                 break
             region = trial
     return tuple(region)

@@ -152,6 +152,10 @@ def _run_pass(
             sinks[level].put(box, results[level])
             bar.advance(level, results[level].nbytes)
 
+    if p.region_count == 1:  # nothing to overlap: no thread hand-off
+        for region in p.regions():
+            work(region)
+        return
     pending: set[Future[None]] = set()
     try:
         for region in p.regions():
