@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import dask.array as da
-import numpy as np
 
+from ._multiscale_metadata import chunk_map, image_metadata
 from .errors import InvalidDimsError, InvalidMetadataError, NgffWarning
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
@@ -35,21 +35,12 @@ from .readers import SourceImage, select_reader
 from .v04.zarr_metadata import (
     DIM_TYPES,
     SUPPORTED_DIMS,
-    Axis,
-    Dataset,
-    Metadata,
-    Omero,
-    OmeroChannel,
-    OmeroWindow,
-    Scale,
-    Translation,
 )
 
 __all__ = ["read_image", "read_images", "read_multiscales"]
 
 _NATIVE_TO_DIM = {"T": "t", "C": "c", "S": "c", "Z": "z", "Y": "y", "X": "x"}
 _DEFAULT_FOR_UNKNOWN = ("t", "z", "c")
-_DEFAULT_COLORS = ("FFFFFF", "00FF00", "FF00FF", "00FFFF", "FF0000", "0000FF", "FFFF00")
 
 
 def read_image(
@@ -207,7 +198,12 @@ def read_multiscales(
         )
         for level in range(len(source.levels))
     ]
-    return Multiscales(images=images, metadata=_metadata(images), chunks=_default_chunks(images[0]))
+    first = images[0]
+    return Multiscales(
+        images=images,
+        metadata=image_metadata(images),
+        chunks=chunk_map(None, first.dims, first.shape),
+    )
 
 
 class _Context:
@@ -423,56 +419,3 @@ def _channel_names(
         return tuple(str(n) for n in override)
     names = source.channel_names
     return names if names is not None and len(names) == count else None
-
-
-def _default_chunks(image: NgffImage) -> dict[str, int]:
-    """The writer's default chunking: 64 per spatial dim in 3-D, 256 in 2-D, 1 along t."""
-    spatial = 64 if "z" in image.dims else 256
-    sizes = image.sizes
-    return {
-        d: min(sizes[d], 1 if d == "t" else sizes[d] if d == "c" else spatial) for d in image.dims
-    }
-
-
-def _metadata(images: list[NgffImage]) -> Metadata:
-    """``multiscales`` metadata for explicit levels, with omero channels from the provenance."""
-    first = images[0]
-    units = first.axes_units or {}
-    axes = [Axis(name=d, type=DIM_TYPES[d], unit=units.get(d)) for d in first.dims]
-    datasets = [
-        Dataset(
-            path=str(index),
-            coordinateTransformations=[
-                Scale(scale=[image.scale[d] for d in image.dims]),
-                Translation(translation=[image.translation.get(d, 0.0) for d in image.dims]),
-            ],
-        )
-        for index, image in enumerate(images)
-    ]
-    return Metadata(axes=axes, datasets=datasets, name=first.name, omero=_omero(first))
-
-
-def _omero(image: NgffImage) -> Omero | None:
-    provenance = image.provenance or {}
-    names = provenance.get("channel_names")
-    colors = provenance.get("channel_colors")
-    if names is None and colors is None:
-        return None
-    count = image.sizes.get("c", 1)
-    dtype = np.dtype(image.dtype)
-    low, high = (
-        (float(np.iinfo(dtype).min), float(np.iinfo(dtype).max))
-        if dtype.kind in "iu"
-        else (0.0, 1.0)
-    )
-    channels = []
-    for index in range(count):
-        color = colors[index] if colors and len(colors) == count else None
-        channels.append(
-            OmeroChannel(
-                color=color or _DEFAULT_COLORS[index % len(_DEFAULT_COLORS)],
-                window=OmeroWindow(min=low, max=high, start=low, end=high),
-                label=names[index] if names else None,
-            )
-        )
-    return Omero(channels=channels, name=image.name)

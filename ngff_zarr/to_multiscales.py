@@ -7,32 +7,19 @@ from typing import Any
 
 import numpy as np
 
+from ._multiscale_metadata import Chunks, image_metadata
+from ._multiscale_metadata import chunk_map as default_chunk_map
 from ._pyramid import level_array, make_plan
 from .errors import InvalidMetadataError
 from .methods import DEFAULT_METHOD, Methods, get_method
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .to_ngff_image import to_ngff_image
-from .v04.zarr_metadata import (
-    DIM_TYPES,
-    SPATIAL_DIMS,
-    Axis,
-    Dataset,
-    Metadata,
-    MethodMetadata,
-    Omero,
-    OmeroChannel,
-    OmeroWindow,
-    Scale,
-    Translation,
-)
+from .v04.zarr_metadata import SPATIAL_DIMS
 
 __all__ = ["to_multiscales"]
 
 ScaleFactors = int | Sequence[int] | Sequence[Mapping[str, int]]
-Chunks = int | Sequence[int] | Mapping[str, int]
-
-_DEFAULT_COLORS = ("0000FF", "00FF00", "FF0000", "FF00FF", "00FFFF", "FFFF00", "FFFFFF")
 
 
 def to_multiscales(
@@ -118,7 +105,7 @@ def to_multiscales(
                 f"{image.shape}, factors {dict(zip(dims, factors[level - 1], strict=True))})",
                 field="scale_factors",
             )
-    chunk_map = _chunks(chunks, dims, image.shape)
+    chunk_map = default_chunk_map(chunks, dims, image.shape)
     images = [image]
     for level in range(1, plan.levels):
         total = dict(zip(dims, factors[level - 1], strict=True))
@@ -136,7 +123,7 @@ def to_multiscales(
                 axes_units=dict(image.axes_units) if image.axes_units else None,
             )
         )
-    metadata = _metadata(images, block_method)
+    metadata = image_metadata(images, block_method)
     return Multiscales(
         images=images,
         metadata=metadata,
@@ -198,90 +185,3 @@ def _level_factors(
             )
         levels.append(row)
     return levels
-
-
-def _chunks(chunks: Chunks | None, dims: tuple[str, ...], shape: tuple[int, ...]) -> dict[str, int]:
-    n_spatial = sum(d in SPATIAL_DIMS for d in dims)
-    default_spatial = 64 if n_spatial == 3 else 256
-    sizes = dict(zip(dims, shape, strict=True))
-    out = {d: (default_spatial if d in SPATIAL_DIMS else 1) for d in dims}
-    if "c" in out:
-        out["c"] = sizes["c"]
-    if chunks is None:
-        pass
-    elif isinstance(chunks, int | np.integer):
-        for d in dims:
-            if d in SPATIAL_DIMS:
-                out[d] = int(chunks)
-    elif isinstance(chunks, Mapping):
-        unknown = [d for d in chunks if d not in dims]
-        if unknown:
-            raise InvalidMetadataError(
-                f"dims {unknown} are not image dims {list(dims)}", field="chunks"
-            )
-        out.update({d: int(v) for d, v in chunks.items()})
-    else:
-        seq = [int(v) for v in chunks]
-        if len(seq) != len(dims):
-            raise InvalidMetadataError(
-                f"expected one chunk length per dim {list(dims)}, got {len(seq)}", field="chunks"
-            )
-        out = dict(zip(dims, seq, strict=True))
-    bad = {d: v for d, v in out.items() if v < 1}
-    if bad:
-        raise InvalidMetadataError(f"chunk lengths must be >= 1, got {bad}", field="chunks")
-    return {d: min(out[d], sizes[d]) for d in dims}
-
-
-def _metadata(images: list[NgffImage], method: Any) -> Metadata:
-    first = images[0]
-    units = first.axes_units or {}
-    axes = [Axis(name=d, type=DIM_TYPES[d], unit=units.get(d)) for d in first.dims]
-    datasets = []
-    for level, im in enumerate(images):
-        transforms: list[Scale | Translation] = [Scale([im.scale[d] for d in im.dims])]
-        if any(im.translation[d] != 0 for d in im.dims):
-            transforms.append(Translation([im.translation[d] for d in im.dims]))
-        datasets.append(Dataset(path=str(level), coordinateTransformations=transforms))
-    return Metadata(
-        axes=axes,
-        datasets=datasets,
-        name=first.name,
-        type=method.method.value,
-        metadata=MethodMetadata(
-            description=method.description,
-            method=f"ngff_zarr.methods.{method.method.name}",
-            version=method.package_version(),
-            kwargs={"package": method.package},
-        ),
-        omero=_omero(first),
-    )
-
-
-def _omero(image: NgffImage) -> Omero | None:
-    prov = image.provenance or {}
-    names = prov.get("channel_names")
-    colors = prov.get("channel_colors")
-    if "c" not in image.dims or (not names and not colors):
-        return None
-    count = image.sizes["c"]
-    dtype = np.dtype(image.dtype)
-    if dtype.kind in "ui":
-        info = np.iinfo(dtype)
-        lo, hi = float(info.min), float(info.max)
-    else:
-        lo, hi = 0.0, 1.0
-    channels = []
-    for i in range(count):
-        label = (
-            str(names[i]) if names and i < len(names) and names[i] is not None else f"Channel {i}"
-        )
-        color = colors[i] if colors and i < len(colors) and colors[i] else None
-        channels.append(
-            OmeroChannel(
-                color=str(color) if color else _DEFAULT_COLORS[i % len(_DEFAULT_COLORS)],
-                window=OmeroWindow(min=lo, max=hi, start=lo, end=hi),
-                label=label,
-            )
-        )
-    return Omero(channels=channels)

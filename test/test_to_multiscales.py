@@ -177,3 +177,12 @@ def test_streaming_matches_reference_on_awkward_shapes(
     for im, expected in zip(from_ngff_zarr(path).images, ref, strict=True):
         np.testing.assert_array_equal(im.data.compute(), expected)
     assert_valid_with_ome_zarr_models(path, "0.5")
+
+
+def test_single_channel_name_survives_without_a_c_axis() -> None:
+    image = to_ngff_image(np.zeros((32, 32), dtype="uint16"))
+    image.provenance = {"channel_names": ["AF488"]}
+    omero = to_multiscales(image, scale_factors=[2]).metadata.omero
+    assert omero is not None
+    assert [c.label for c in omero.channels] == ["AF488"]
+    assert omero.channels[0].window.max == 65535.0
