@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from .errors import InvalidMetadataError, MetadataNotFoundError, UnsupportedVersionError
 from .v04.zarr_metadata import (
@@ -19,7 +19,7 @@ from .v04.zarr_metadata import (
     Translation,
 )
 
-SUPPORTED_VERSIONS = ("0.1", "0.2", "0.3", "0.4", "0.5")
+SUPPORTED_VERSIONS: Final[tuple[str, ...]] = ("0.1", "0.2", "0.3", "0.4", "0.5")
 
 
 def find_multiscales(

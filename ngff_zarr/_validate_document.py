@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ._parse import SUPPORTED_VERSIONS
 from ._validate_checks import CHECKS, Sink
 from ._validate_schema import available_schemas, schema_violations
 from .errors import UnsupportedVersionError
@@ -17,7 +18,7 @@ from .validate import Finding
 
 __all__ = ["KNOWN_VERSIONS", "DocumentResult", "check_version_argument", "validate_document"]
 
-KNOWN_VERSIONS: Final[tuple[str, ...]] = ("0.1", "0.2", "0.3", "0.4", "0.5")
+KNOWN_VERSIONS: Final[tuple[str, ...]] = SUPPORTED_VERSIONS  # the versions the reader reads
 
 # attribute key -> kind of metadata (and name of its schema)
 _KIND_KEYS: Final[dict[str, str]] = {
