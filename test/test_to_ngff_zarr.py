@@ -334,3 +334,22 @@ def test_ctrl_c_stops_quickly_and_leaves_nothing(tmp_path: Path) -> None:
     assert "interrupted" in out
     assert stopped_after < 5.0
     assert list(tmp_path.iterdir()) == []  # no staging directory, no partial store
+
+
+def test_writer_registry_names_missing_package_and_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ngff_zarr import _writers
+    from ngff_zarr.errors import DependencyError
+
+    entry = _writers._Registration(
+        factory=_writers._zarr_factory, package="no_such_pkg_ngff", extra="x"
+    )
+    monkeypatch.setitem(_writers._BACKENDS, "uninstalled", entry)
+    with pytest.raises(
+        DependencyError,
+        match=r"the uninstalled writer needs no_such_pkg_ngff: pip install 'ngff-zarr\[x\]'",
+    ):
+        _writers.get_backend("uninstalled")
+    with pytest.raises(
+        ValueError, match=r"backend: expected one of \['tensorstore', 'uninstalled', 'zarr'\]"
+    ):
+        _writers.get_backend("zarrr")

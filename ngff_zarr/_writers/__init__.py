@@ -6,6 +6,7 @@ creates each level's array and writes regions into it.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -13,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from .._pyramid import Box
+from ..errors import missing_dependency
 
 __all__ = ["ArraySpec", "Backend", "LevelArray", "get_backend"]
 
@@ -75,6 +77,8 @@ def get_backend(name: str, **kwargs: object) -> Backend:
         registration = _BACKENDS[name]
     except KeyError:
         raise ValueError(f"backend: expected one of {sorted(_BACKENDS)}, got {name!r}") from None
+    if importlib.util.find_spec(registration.package) is None:
+        raise missing_dependency(f"the {name} writer", registration.package, registration.extra)
     return registration.factory(**kwargs)
 
 

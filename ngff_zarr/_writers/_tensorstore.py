@@ -8,15 +8,13 @@ from typing import Any
 import numpy as np
 
 from .._pyramid import Box
-from ..errors import WriteError, missing_dependency
+from ..errors import WriteError
 from . import ArraySpec, compressor_config
 
 
 def _ts() -> Any:
-    try:
-        import tensorstore
-    except ImportError as exc:
-        raise missing_dependency("use_tensorstore=True", "tensorstore", "tensorstore") from exc
+    import tensorstore  # its presence is checked by the backend registry
+
     return tensorstore
 
 

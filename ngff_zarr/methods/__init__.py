@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -49,8 +49,6 @@ class BlockMethod:
     label_safe: bool
     package: str
     description: str
-    extra: str | None = None
-    kwargs: dict[str, Any] | None = None
 
     def package_version(self) -> str:
         from importlib.metadata import PackageNotFoundError, version
@@ -98,17 +96,17 @@ def _registry() -> dict[Methods, BlockMethod]:
         ),
         BlockMethod(
             method=Methods.ITKWASM_GAUSSIAN, function=_itkwasm.gaussian, halo=_itkwasm.halo_for,
-            label_safe=False, package="itkwasm-downsample", extra="all",
+            label_safe=False, package="itkwasm-downsample",
             description="Gaussian smoothing and resampling with itkwasm-downsample's downsample",
         ),
         BlockMethod(
             method=Methods.ITKWASM_BIN_SHRINK, function=_itkwasm.bin_shrink, halo=_no_halo,
-            label_safe=False, package="itkwasm-downsample", extra="all",
+            label_safe=False, package="itkwasm-downsample",
             description="Bin-shrink (box mean) with itkwasm-downsample's downsample_bin_shrink",
         ),
         BlockMethod(
             method=Methods.ITKWASM_LABEL_IMAGE, function=_itkwasm.label_image,
-            halo=_itkwasm.halo_for, label_safe=True, package="itkwasm-downsample", extra="all",
+            halo=_itkwasm.halo_for, label_safe=True, package="itkwasm-downsample",
             description="Label-preserving Gaussian voting with itkwasm-downsample's "
             "downsample_label_image",
         ),
