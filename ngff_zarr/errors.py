@@ -6,6 +6,7 @@ the builtin exception it stands for, so callers can catch either.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "InvalidMetadataError",
     "MetadataNotFoundError",
     "NgffValidationError",
+    "NgffValueError",
     "NgffWarning",
     "NgffZarrError",
     "StoreExistsError",
@@ -27,7 +29,11 @@ class NgffZarrError(Exception):
     """Base class of every error raised on purpose by ngff_zarr."""
 
 
-class InvalidDimsError(NgffZarrError, ValueError):
+class NgffValueError(NgffZarrError, ValueError):
+    """An argument has a value the function cannot use (wrong type, range, choice or shape)."""
+
+
+class InvalidDimsError(NgffValueError):
     """Dims are unknown, duplicated, in an order the spec forbids, or do not match the data."""
 
 
@@ -56,7 +62,7 @@ class ArrayNotFoundError(NgffZarrError, FileNotFoundError):
     """An array that the metadata refers to does not exist."""
 
 
-class UnsupportedVersionError(NgffZarrError, ValueError):
+class UnsupportedVersionError(NgffValueError):
     """An OME-NGFF version that this package cannot read or write."""
 
 
@@ -84,6 +90,41 @@ class NgffWarning(UserWarning):
     """Data that can be read but is not fully compliant, or metadata that had to be assumed."""
 
 
-def missing_dependency(feature: str, package: str, extra: str) -> DependencyError:
-    """Return the error raised when ``feature`` needs ``package`` that is not installed."""
-    return DependencyError(f"{feature} needs {package}: pip install 'ngff-zarr[{extra}]'")
+def missing_dependency(
+    feature: str, package: str, extra: str, *, python: str | None = None
+) -> DependencyError:
+    """Return the error raised when ``feature`` needs ``package`` that is not installed.
+
+    ``python`` names the Python version the package needs, when that is why it is missing.
+    """
+    needs = f" (which needs Python {python} or newer)" if python else ""
+    return DependencyError(
+        f"{feature} needs {package}{needs}: pip install 'ngff-zarr[{extra}]'"
+    )
+
+
+def unknown_choice(
+    field: str,
+    got: object,
+    choices: Iterable[object],
+    *,
+    hint: str | None = None,
+    install: Mapping[str, str] | None = None,
+    error: type[NgffValueError] | None = None,
+) -> NgffValueError:
+    """The one message shape for a choice that is not available.
+
+    ``"method: expected one of ['a', 'b'], got 'c'"``, followed by ``"; install ..."`` for
+    choices whose optional package is missing (``install`` maps a choice to its extra).
+
+    >>> str(unknown_choice("method", "c", ["a", "b"], install={"b": "itk"}))
+    "method: expected one of ['a', 'b'], got 'c'; install b with pip install 'ngff-zarr[itk]'"
+    """
+    what = f" ({hint})" if hint else ""
+    message = f"{field}: expected one of {list(choices)}{what}, got {got!r}"
+    if install:
+        hints = ", ".join(
+            f"{name} with pip install 'ngff-zarr[{extra}]'" for name, extra in install.items()
+        )
+        message += f"; install {hints}"
+    return (error or NgffValueError)(message)

@@ -1,0 +1,233 @@
+"""The one vocabulary of the package: dims, axis types, OME-NGFF versions and units.
+
+Every module that needs to know which dims exist, which versions are read or written, or what
+a unit is called takes it from here.
+
+>>> from ngff_zarr.vocab import normalize_unit, unit_factor
+>>> normalize_unit("µm", "x"), normalize_unit("ms", "t")
+('micrometer', 'millisecond')
+>>> unit_factor("nanometer", "micrometer")
+0.001
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+from .errors import NgffValueError, unknown_choice
+
+__all__ = [
+    "DIMS",
+    "DIM_TYPES",
+    "READ_VERSIONS",
+    "SPACE_UNITS",
+    "SPATIAL_DIMS",
+    "TIME_UNITS",
+    "WRITE_VERSIONS",
+    "AxisName",
+    "AxisType",
+    "NgffVersion",
+    "SpaceUnit",
+    "TimeUnit",
+    "Unit",
+    "check_version",
+    "normalize_unit",
+    "unit_factor",
+    "unit_kind",
+    "version_rank",
+    "zarr_format_of",
+]
+
+# --- dims and axis types ------------------------------------------------------------------
+
+AxisName = Literal["t", "c", "z", "y", "x"]
+AxisType = Literal["time", "space", "channel"]
+
+DIMS: Final[tuple[str, ...]] = get_args(AxisName)  # the spec's order
+SPATIAL_DIMS: Final[tuple[str, ...]] = ("z", "y", "x")
+DIM_TYPES: Final[dict[str, str]] = {
+    "t": "time",
+    "c": "channel",
+    "z": "space",
+    "y": "space",
+    "x": "space",
+}
+AXIS_TYPES: Final[tuple[str, ...]] = get_args(AxisType)
+
+# --- versions ---------------------------------------------------------------------------
+
+NgffVersion = Literal["0.1", "0.2", "0.3", "0.4", "0.5"]
+
+READ_VERSIONS: Final[tuple[str, ...]] = get_args(NgffVersion)
+WRITE_VERSIONS: Final[tuple[str, ...]] = ("0.4", "0.5")
+# the OME-NGFF version -> Zarr format of its arrays and groups
+_ZARR_FORMAT: Final[dict[str, int]] = {"0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3}
+
+
+def version_rank(version: str) -> int:
+    """A sortable rank of a known version (``version_rank("0.4") < version_rank("0.5")``)."""
+    return READ_VERSIONS.index(version)
+
+
+def zarr_format_of(version: str) -> int:
+    """The Zarr format (2 or 3) that OME-NGFF ``version`` is stored in."""
+    return _ZARR_FORMAT[version]
+
+
+def check_version(version: str, *, writing: bool = False, field: str = "version") -> str:
+    """``version`` when this package reads (or, with ``writing``, writes) it.
+
+    Raises
+    ------
+    UnsupportedVersionError
+        Naming the versions that are available.
+    """
+    from .errors import UnsupportedVersionError
+
+    known = WRITE_VERSIONS if writing else READ_VERSIONS
+    if version not in known:
+        verb = "writes" if writing else "reads"
+        raise UnsupportedVersionError(
+            f"{field}: expected one of {list(known)}, got {version!r} (this package {verb} "
+            f"OME-NGFF {', '.join(known)})"
+        )
+    return version
+
+
+# --- units ------------------------------------------------------------------------------
+
+SpaceUnit = Literal[
+    "angstrom", "attometer", "centimeter", "decimeter", "exameter", "femtometer", "foot",
+    "gigameter", "hectometer", "inch", "kilometer", "megameter", "meter", "micrometer", "mile",
+    "millimeter", "nanometer", "parsec", "petameter", "picometer", "terameter", "yard",
+    "yoctometer", "yottameter", "zeptometer", "zettameter",
+]  # fmt: skip
+TimeUnit = Literal[
+    "attosecond", "centisecond", "day", "decisecond", "exasecond", "femtosecond", "gigasecond",
+    "hectosecond", "hour", "kilosecond", "megasecond", "microsecond", "millisecond", "minute",
+    "nanosecond", "petasecond", "picosecond", "second", "terasecond", "yoctosecond",
+    "yottasecond", "zeptosecond", "zettasecond",
+]  # fmt: skip
+Unit = SpaceUnit | TimeUnit
+
+SPACE_UNITS: Final[frozenset[str]] = frozenset(get_args(SpaceUnit))
+TIME_UNITS: Final[frozenset[str]] = frozenset(get_args(TimeUnit))
+
+_SI_PREFIX: Final[dict[str, float]] = {
+    "yocto": 1e-24, "zepto": 1e-21, "atto": 1e-18, "femto": 1e-15, "pico": 1e-12,
+    "nano": 1e-9, "micro": 1e-6, "milli": 1e-3, "centi": 1e-2, "deci": 1e-1, "": 1.0,
+    "hecto": 1e2, "kilo": 1e3, "mega": 1e6, "giga": 1e9, "tera": 1e12, "peta": 1e15,
+    "exa": 1e18, "zetta": 1e21, "yotta": 1e24,
+}  # fmt: skip
+# spec unit -> its size in meters (space) or seconds (time)
+_SIZE: Final[dict[str, float]] = {
+    **{f"{prefix}meter": factor for prefix, factor in _SI_PREFIX.items()},
+    **{f"{prefix}second": factor for prefix, factor in _SI_PREFIX.items()},
+    "angstrom": 1e-10,
+    "inch": 0.0254,
+    "foot": 0.3048,
+    "yard": 0.9144,
+    "mile": 1609.344,
+    "parsec": 3.0856775814913673e16,
+    "minute": 60.0,
+    "hour": 3600.0,
+    "day": 86400.0,
+}
+_SIZE = {unit: size for unit, size in _SIZE.items() if unit in SPACE_UNITS | TIME_UNITS}
+
+# spellings found in microscope files and user input (lower case) -> the spec's unit
+_ALIASES: Final[dict[str, str]] = {
+    "µm": "micrometer",
+    "μm": "micrometer",  # Greek mu
+    "um": "micrometer",
+    "micron": "micrometer",
+    "microns": "micrometer",
+    "micrometre": "micrometer",
+    "nm": "nanometer",
+    "nanometre": "nanometer",
+    "mm": "millimeter",
+    "millimetre": "millimeter",
+    "cm": "centimeter",
+    "centimetre": "centimeter",
+    "m": "meter",
+    "metre": "meter",
+    "pm": "picometer",
+    "å": "angstrom",
+    "a": "angstrom",
+    "in": "inch",
+    "s": "second",
+    "sec": "second",
+    "secs": "second",
+    "seconds": "second",
+    "ms": "millisecond",
+    "msec": "millisecond",
+    "µs": "microsecond",
+    "μs": "microsecond",
+    "us": "microsecond",
+    "ns": "nanosecond",
+    "min": "minute",
+    "mins": "minute",
+    "minutes": "minute",
+    "h": "hour",
+    "hr": "hour",
+    "hours": "hour",
+    "days": "day",
+}
+
+
+def _unescape(unit: str) -> str:
+    r"""Decode escaped unit strings (ImageJ writes the literal text ``\u00B5m`` for ``µm``)."""
+    if "\\u" in unit or "\\U" in unit:
+        try:
+            return unit.encode("ascii", "backslashreplace").decode("unicode_escape")
+        except UnicodeDecodeError:
+            return unit
+    return unit
+
+
+def spec_unit(unit: str) -> str | None:
+    """The spec's name for a unit spelling (``"µm"`` -> ``"micrometer"``), None if unknown."""
+    key = _unescape(unit).strip().lower()
+    name = _ALIASES.get(key, key)
+    return name if name in _SIZE else None
+
+
+def unit_kind(unit: str) -> Literal["space", "time"] | None:
+    """Whether a unit spelling is a ``"space"`` or a ``"time"`` unit; None if unknown."""
+    name = spec_unit(unit)
+    if name is None:
+        return None
+    return "space" if name in SPACE_UNITS else "time"
+
+
+def unit_factor(unit: str, target: str) -> float:
+    """How many ``target`` one ``unit`` is (``unit_factor("millimeter", "micrometer") == 1000``).
+
+    Raises
+    ------
+    NgffValueError
+        A unit that is unknown, or units of different kinds.
+    """
+    a, b = spec_unit(unit), spec_unit(target)
+    if a is None or b is None or unit_kind(a) != unit_kind(b):
+        raise NgffValueError(f"unit: cannot convert {unit!r} to {target!r}")
+    return float(f"{_SIZE[a] / _SIZE[b]:.15g}")
+
+
+def normalize_unit(unit: str, dim: str) -> str:
+    """The spec's name for ``unit`` on ``dim``.
+
+    Raises
+    ------
+    NgffValueError
+        A unit on the channel axis, or a unit that is not a unit of the dim's axis type.
+    """
+    kind = DIM_TYPES.get(dim)
+    field = f"axes_units[{dim!r}]"
+    if kind not in ("space", "time"):
+        raise NgffValueError(f"{field}: expected no unit for a {kind or 'custom'} axis, got {unit!r}")
+    name = spec_unit(str(unit))
+    if name is None or unit_kind(name) != kind:
+        allowed = SPACE_UNITS if kind == "space" else TIME_UNITS
+        raise unknown_choice(field, unit, sorted(allowed), hint=f"a {kind} unit")
+    return name
