@@ -40,10 +40,10 @@ def case_codec(out: str) -> dict:  # type: ignore[type-arg]
     from _common import volume
     from numcodecs import Zstd
 
-    from ngff_zarr._writers import ZSTD_LEVEL
+    from ngff_zarr import config
 
     data = volume((256, 1024, 1024))
-    codec = Zstd(ZSTD_LEVEL)
+    codec = Zstd(config.codec_level)
     starts = [
         (z, y, x) for z in range(0, 256, 64) for y in range(0, 1024, 64) for x in range(0, 1024, 64)
     ]

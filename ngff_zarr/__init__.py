@@ -6,18 +6,22 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
-from . import config
 from .concatenate import concatenate
-from .convert_folder import ConversionOptions, RunReport, convert_file, convert_folder
+from .config import config
+from .convert import ConversionOptions, RunReport, convert_file, convert_folder
 from .errors import (
     ArrayNotFoundError,
     DependencyError,
+    InternalError,
     InvalidDimsError,
     InvalidMetadataError,
     MetadataNotFoundError,
     NgffValidationError,
+    NgffValueError,
     NgffWarning,
     NgffZarrError,
+    PathNotFoundError,
+    ReadError,
     StoreExistsError,
     UnsupportedVersionError,
     WriteError,
@@ -32,15 +36,6 @@ from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
-from .v04.hcs_metadata import (
-    Plate,
-    PlateAcquisition,
-    PlateColumn,
-    PlateRow,
-    PlateWell,
-    Well,
-    WellImage,
-)
 from .v04.zarr_metadata import (
     Axis,
     Dataset,
@@ -49,8 +44,15 @@ from .v04.zarr_metadata import (
     Omero,
     OmeroChannel,
     OmeroWindow,
+    Plate,
+    PlateAcquisition,
+    PlateColumn,
+    PlateRow,
+    PlateWell,
     Scale,
     Translation,
+    Well,
+    WellImage,
 )
 from .validate import Finding, Severity, ValidationReport, validate
 
@@ -63,6 +65,7 @@ __all__ = [
     "Finding",
     "HCSPlate",
     "HCSWell",
+    "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
     "Metadata",
@@ -72,16 +75,19 @@ __all__ = [
     "Multiscales",
     "NgffImage",
     "NgffValidationError",
+    "NgffValueError",
     "NgffWarning",
     "NgffZarrError",
     "Omero",
     "OmeroChannel",
     "OmeroWindow",
+    "PathNotFoundError",
     "Plate",
     "PlateAcquisition",
     "PlateColumn",
     "PlateRow",
     "PlateWell",
+    "ReadError",
     "RunReport",
     "Scale",
     "Severity",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import dask.array as da
 
-from .errors import InvalidDimsError, InvalidMetadataError
+from .errors import InvalidDimsError, NgffValueError, unknown_choice
 from .ngff_image import NgffImage
-from .v04.zarr_metadata import SUPPORTED_DIMS
+from .vocab import DIMS
 
 __all__ = ["concatenate"]
 
@@ -43,15 +44,15 @@ def concatenate(
     Returns
     -------
     NgffImage
-        Lazy; scale, translation, units and name of the first image. ``provenance`` records
-        the sources, the axis and the policy; along ``c`` the channel names and colours are
-        joined.
+        Lazy; scale, translation, units and name of the first image; along ``c`` the channel
+        names and colours are joined. ``provenance`` records the sources, the axis and the
+        policy.
 
     Raises
     ------
     InvalidDimsError
         Unknown axis, or images with different dims.
-    InvalidMetadataError
+    NgffValueError
         Pixel sizes, units or dtypes differ (naming the image that differs), or, with
         ``"strict"``, other dims differ in length.
 
@@ -65,11 +66,11 @@ def concatenate(
     (5, 8, 8)
     """
     if axis not in ("t", "z", "c"):
-        raise InvalidDimsError(f"axis: expected one of 't', 'z', 'c', got {axis!r}")
+        raise unknown_choice("axis", axis, ["t", "z", "c"], error=InvalidDimsError)
     if policy not in ("strict", "pad"):
-        raise InvalidMetadataError(f"expected 'strict' or 'pad', got {policy!r}", field="policy")
+        raise unknown_choice("policy", policy, ["strict", "pad"])
     if len(images) < 1:
-        raise InvalidMetadataError("expected at least one image, got none", field="images")
+        raise NgffValueError("images: expected at least one image, got none")
     prepared = [_with_axis(image, axis) for image in images]
     first = prepared[0]
     for index, image in enumerate(prepared[1:], start=1):
@@ -87,32 +88,27 @@ def concatenate(
             "sources": [_describe(image, i) for i, image in enumerate(images)],
         }
     }
-    for key in ("channel_names", "channel_colors"):
-        provenance[key] = _joined(prepared, key) if axis == "c" else _first(prepared, key)
-    return NgffImage(
+    along_c = axis == "c"
+    return replace(
+        first,
         data=data,
-        dims=first.dims,
-        scale=dict(first.scale),
-        translation=dict(first.translation),
-        name=first.name,
-        axes_units=dict(first.axes_units) if first.axes_units else None,
         provenance=provenance,
+        channel_names=_joined(prepared, "channel_names") if along_c else first.channel_names,
+        channel_colors=_joined(prepared, "channel_colors") if along_c else first.channel_colors,
     )
 
 
 def _with_axis(image: NgffImage, axis: str) -> NgffImage:
     if axis in image.dims:
         return image
-    dims = tuple(sorted((*image.dims, axis), key=SUPPORTED_DIMS.index))
+    dims = tuple(sorted((*image.dims, axis), key=DIMS.index))
     position = dims.index(axis)
-    return NgffImage(
+    return replace(
+        image,
         data=da.expand_dims(image.data, position),
         dims=dims,
         scale={**image.scale, axis: 1.0},
         translation={**image.translation, axis: 0.0},
-        name=image.name,
-        axes_units=image.axes_units,
-        provenance=image.provenance,
     )
 
 
@@ -138,31 +134,29 @@ def _check_compatible(
             f"dims: {who} has dims {list(image.dims)}, expected {list(first.dims)} as {ref}"
         )
     if image.dtype != first.dtype:
-        raise InvalidMetadataError(
-            f"{who} has dtype {image.dtype}, expected {first.dtype} as {ref}", field="dtype"
+        raise NgffValueError(
+            f"images: {who} has dtype {image.dtype}, expected {first.dtype} as {ref}"
         )
     for dim in first.dims:
         if dim == "c":  # along t and z the spacing must agree too
             continue
         a, b = first.scale[dim], image.scale[dim]
         if not math.isclose(a, b, rel_tol=rtol):
-            raise InvalidMetadataError(
-                f"{who} has pixel size {b} along {dim!r}, expected {a} as {ref}", field="scale"
+            raise NgffValueError(
+                f"images: {who} has pixel size {b} along {dim!r}, expected {a} as {ref}"
             )
         unit_a = (first.axes_units or {}).get(dim)
         unit_b = (image.axes_units or {}).get(dim)
         if unit_a != unit_b:
-            raise InvalidMetadataError(
-                f"{who} has unit {unit_b!r} along {dim!r}, expected {unit_a!r} as {ref}",
-                field="axes_units",
+            raise NgffValueError(
+                f"images: {who} has unit {unit_b!r} along {dim!r}, expected {unit_a!r} as {ref}"
             )
     if policy == "strict":
         for dim in first.dims:
             if dim != axis and image.sizes[dim] != first.sizes[dim]:
-                raise InvalidMetadataError(
-                    f"{who} has {image.sizes[dim]} pixels along {dim!r}, expected "
+                raise NgffValueError(
+                    f"images: {who} has {image.sizes[dim]} pixels along {dim!r}, expected "
                     f"{first.sizes[dim]} as {ref} (policy 'strict'; use 'pad' to zero-pad)",
-                    field="shape",
                 )
 
 
@@ -174,16 +168,12 @@ def _pad(array: da.Array, target: list[int], skip: int) -> da.Array:
     return padded
 
 
-def _first(images: list[NgffImage], key: str) -> Any:
-    value = (images[0].provenance or {}).get(key)
-    return list(value) if value else None
-
-
 def _joined(images: list[NgffImage], key: str) -> list[Any] | None:
+    """Every image's channel names (or colours) in order; None unless all have them."""
     out: list[Any] = []
     for image in images:
-        value = (image.provenance or {}).get(key)
-        if not value or len(value) != image.sizes["c"]:
+        value = getattr(image, key)
+        if not value:
             return None
         out.extend(value)
     return out

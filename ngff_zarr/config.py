@@ -1,78 +1,214 @@
-"""Run-time settings, read when used (never at import) and overridable in a scoped way.
+"""Run-time settings: every tunable of the package, read when used (never at import).
+
+A setting is looked up, in order, in a scoped override (``with config.set(...)``), a value
+assigned to ``config`` (``config.memory_target = 2**30``), its environment variable, and its
+default.
 
 >>> from ngff_zarr import config
 >>> with config.set(memory_target=256 * 2**20):
-...     config.memory_target()
+...     config.memory_target
 268435456
+>>> config.max_workers >= 2
+True
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
 
-__all__ = ["max_workers", "memory_target", "set"]
+from .errors import NgffValueError, unknown_choice
 
-_OVERRIDES: ContextVar[dict[str, Any] | None] = ContextVar("ngff_zarr_config", default=None)
+__all__ = ["NgffZarrConfig", "config"]
 
 _MIB = 2**20
+_T = TypeVar("_T")
+_OVERRIDES: ContextVar[dict[str, Any] | None] = ContextVar("ngff_zarr_config", default=None)
 
 
-def _override(name: str) -> Any:
-    values = _OVERRIDES.get()
-    return None if values is None else values.get(name)
-
-
-def memory_target() -> int:
-    """Bytes a write may hold in memory at once.
-
-    Order: ``config.set(memory_target=...)``, the environment variable
-    ``NGFF_ZARR_MEMORY_TARGET`` (bytes), else an eighth of the available memory, between
-    128 MiB and 512 MiB.
-    """
-    value = _override("memory_target")
-    if value is not None:
-        return int(value)
-    env = os.environ.get("NGFF_ZARR_MEMORY_TARGET")
-    if env:
-        return int(float(env))
+def _default_memory_target() -> int:
     try:
         import psutil
 
         available = int(psutil.virtual_memory().available)
-    except Exception:  # pragma: no cover - psutil is a dependency; stay usable without it
+    except ImportError:  # pragma: no cover - psutil is a dependency; stay usable without it
         available = 4096 * _MIB
     return max(128 * _MIB, min(512 * _MIB, available // 8))
 
 
-def max_workers() -> int:
-    """Threads that compute and write regions (``NGFF_ZARR_MAX_WORKERS``, else cores + 1)."""
-    value = _override("max_workers")
-    if value is not None:
-        return max(1, int(value))
-    env = os.environ.get("NGFF_ZARR_MAX_WORKERS")
-    if env:
-        return max(1, int(env))
+def _default_workers() -> int:
     count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     # one more than the cores: a region waiting on its write overlaps another's compute
     return max(1, count or 1) + 1
 
 
-@contextmanager
-def set(**values: Any) -> Iterator[None]:
-    """Override settings (``memory_target``, ``max_workers``) inside a ``with`` block."""
-    unknown = sorted(values.keys() - {"memory_target", "max_workers"})
-    if unknown:
-        raise ValueError(
-            f"config.set: unknown settings {unknown}; known: max_workers, memory_target"
-        )
-    current = dict(_OVERRIDES.get() or {})
-    current.update(values)
-    token = _OVERRIDES.set(current)
-    try:
-        yield
-    finally:
-        _OVERRIDES.reset(token)
+def _bytes(value: Any) -> int:
+    return int(float(value))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Setting(Generic[_T]):
+    """One setting: its environment variable, default, parser and minimum."""
+
+    env: str
+    default: Callable[[], _T]
+    parse: Callable[[Any], _T]
+    minimum: float
+    doc: str
+    name: str = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        object.__setattr__(self, "name", name)
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _Setting[_T]: ...
+    @overload
+    def __get__(self, instance: NgffZarrConfig, owner: type) -> _T: ...
+    def __get__(self, instance: NgffZarrConfig | None, owner: type) -> _T | _Setting[_T]:
+        if instance is None:
+            return self
+        return instance._lookup(self)
+
+    def __set__(self, instance: NgffZarrConfig, value: Any) -> None:
+        instance._assigned[self.name] = self.check(value)
+
+    def __delete__(self, instance: NgffZarrConfig) -> None:
+        instance._assigned.pop(self.name, None)
+
+    def check(self, value: Any) -> _T:
+        """``value`` parsed, or an error naming the setting."""
+        try:
+            parsed = self.parse(value)
+        except (TypeError, ValueError):
+            raise NgffValueError(f"config.{self.name}: expected a number, got {value!r}") from None
+        if float(parsed) < self.minimum:  # type: ignore[arg-type]
+            raise NgffValueError(
+                f"config.{self.name}: expected a value >= {self.minimum:g}, got {value!r}"
+            )
+        return parsed
+
+
+class NgffZarrConfig:
+    """The package's settings; the instance is :data:`ngff_zarr.config`.
+
+    Attributes
+    ----------
+    memory_target
+        Bytes a write may hold in memory at once (``NGFF_ZARR_MEMORY_TARGET``; default an
+        eighth of the available memory, between 128 MiB and 512 MiB).
+    max_workers
+        Threads that compute and write regions (``NGFF_ZARR_MAX_WORKERS``; cores + 1).
+    read_chunk_bytes
+        Target bytes of one dask chunk when reading a stored array (whole chunks or shards).
+    metadata_concurrency
+        Metadata documents read or written at once (threads locally, connections remotely).
+    hcs_image_cache_size
+        Field images an opened plate keeps loaded (least recently used go first).
+    codec_level
+        Zstandard level of the default codec.
+    small_region_bytes
+        Estimated region size below which a write is not split further for threads.
+
+    Examples
+    --------
+    >>> from ngff_zarr import config
+    >>> config.codec_level = 5
+    >>> config.codec_level
+    5
+    >>> del config.codec_level  # back to the environment or the default
+    >>> config.codec_level
+    3
+    """
+
+    memory_target = _Setting(
+        env="NGFF_ZARR_MEMORY_TARGET",
+        default=_default_memory_target,
+        parse=_bytes,
+        minimum=1,
+        doc="bytes a write may hold in memory",
+    )
+    max_workers = _Setting(
+        env="NGFF_ZARR_MAX_WORKERS", default=_default_workers, parse=int, minimum=1, doc="threads"
+    )
+    read_chunk_bytes = _Setting(
+        env="NGFF_ZARR_READ_CHUNK_BYTES",
+        default=lambda: 32 * _MIB,
+        parse=_bytes,
+        minimum=1,
+        doc="bytes of one dask chunk of a read",
+    )
+    metadata_concurrency = _Setting(
+        env="NGFF_ZARR_METADATA_CONCURRENCY",
+        default=lambda: 32,
+        parse=int,
+        minimum=1,
+        doc="metadata documents in flight",
+    )
+    hcs_image_cache_size = _Setting(
+        env="NGFF_ZARR_HCS_IMAGE_CACHE_SIZE",
+        default=lambda: 32,
+        parse=int,
+        minimum=0,
+        doc="field images kept by a plate",
+    )
+    codec_level = _Setting(
+        env="NGFF_ZARR_CODEC_LEVEL", default=lambda: 3, parse=int, minimum=-7, doc="zstd level"
+    )
+    small_region_bytes = _Setting(
+        env="NGFF_ZARR_SMALL_REGION_BYTES",
+        default=lambda: 16 * _MIB,
+        parse=_bytes,
+        minimum=0,
+        doc="region bytes not split for threads",
+    )
+
+    def __init__(self) -> None:
+        self._assigned: dict[str, Any] = {}
+
+    @classmethod
+    def _settings(cls) -> dict[str, _Setting[Any]]:
+        return {k: v for k, v in vars(cls).items() if isinstance(v, _Setting)}
+
+    def _lookup(self, setting: _Setting[_T]) -> _T:
+        scoped = _OVERRIDES.get()
+        if scoped is not None and setting.name in scoped:
+            value: _T = scoped[setting.name]
+            return value
+        if setting.name in self._assigned:
+            assigned: _T = self._assigned[setting.name]
+            return assigned
+        env = os.environ.get(setting.env)
+        if env:
+            return setting.check(env)
+        return setting.default()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name != "_assigned" and name not in self._settings():
+            raise unknown_choice("config", name, sorted(self._settings()))
+        object.__setattr__(self, name, value)
+
+    @contextmanager
+    def set(self, **values: Any) -> Iterator[None]:
+        """Override settings inside a ``with`` block (this thread and its context only)."""
+        settings = self._settings()
+        unknown = sorted(values.keys() - settings.keys())
+        if unknown:
+            raise unknown_choice("config.set", unknown[0], sorted(settings))
+        current = dict(_OVERRIDES.get() or {})
+        current.update({k: settings[k].check(v) for k, v in values.items()})
+        token = _OVERRIDES.set(current)
+        try:
+            yield
+        finally:
+            _OVERRIDES.reset(token)
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._settings())
+        return f"NgffZarrConfig({values})"
+
+
+config = NgffZarrConfig()

@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "ArrayNotFoundError",
     "DependencyError",
+    "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
     "MetadataNotFoundError",
@@ -19,6 +20,8 @@ __all__ = [
     "NgffValueError",
     "NgffWarning",
     "NgffZarrError",
+    "PathNotFoundError",
+    "ReadError",
     "StoreExistsError",
     "UnsupportedVersionError",
     "WriteError",
@@ -58,6 +61,10 @@ class MetadataNotFoundError(NgffZarrError, FileNotFoundError):
     """A store or group holds no OME-NGFF metadata where some was expected."""
 
 
+class PathNotFoundError(NgffZarrError, FileNotFoundError):
+    """A file or directory given as input does not exist."""
+
+
 class ArrayNotFoundError(NgffZarrError, FileNotFoundError):
     """An array that the metadata refers to does not exist."""
 
@@ -72,6 +79,14 @@ class StoreExistsError(NgffZarrError, FileExistsError):
 
 class WriteError(NgffZarrError, OSError):
     """Writing to the target failed (unwritable location, interrupted write, ...)."""
+
+
+class ReadError(NgffZarrError, OSError):
+    """Reading pixels or metadata from a file or store failed (truncated file, I/O error)."""
+
+
+class InternalError(NgffZarrError, RuntimeError):
+    """A condition the package guarantees was broken: a bug, to be reported."""
 
 
 class DependencyError(NgffZarrError, ImportError):
@@ -98,9 +113,7 @@ def missing_dependency(
     ``python`` names the Python version the package needs, when that is why it is missing.
     """
     needs = f" (which needs Python {python} or newer)" if python else ""
-    return DependencyError(
-        f"{feature} needs {package}{needs}: pip install 'ngff-zarr[{extra}]'"
-    )
+    return DependencyError(f"{feature} needs {package}{needs}: pip install 'ngff-zarr[{extra}]'")
 
 
 def unknown_choice(

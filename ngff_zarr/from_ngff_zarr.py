@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -11,24 +12,27 @@ import dask.array as da
 import zarr
 from dask.base import tokenize
 
-from ._parse import find_multiscales, parse_metadata
-from ._store import StoreLike, as_store, describe, group_attributes, join, read_json
+from ._io.documents import group_attributes, read_json
+from ._io.store import StoreLike, as_store, describe, join
+from ._io.tensorstore_read import open_local
+from ._versions import find_image
+from .config import config
 from .errors import (
     ArrayNotFoundError,
     InvalidMetadataError,
     NgffValidationError,
+    NgffValueError,
+    NgffWarning,
     UnsupportedVersionError,
 )
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
-from .v04.zarr_metadata import Metadata, Scale, Translation
+from .v04.multiscales import Metadata
+from .v04.transformations import Scale, Translation
+from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit
 
 __all__ = ["from_ngff_zarr"]
-
-# Dask chunks of about this many bytes (whole storage chunks or shards): each task then decodes
-# many chunks at once through zarr's concurrent codec pipeline.
-_READ_TARGET_BYTES = 32 * 2**20
 
 
 def from_ngff_zarr(
@@ -77,11 +81,11 @@ def from_ngff_zarr(
         base = join(base, "0")  # bioformats2raw: the first series is image "0"
         zarr_format, attrs = group_attributes(zstore, base)
         where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
-    found, container = find_multiscales(attrs, zarr_format, where)
+    found, container = find_image(attrs, zarr_format, where)
     if version is not None and version != found:
         raise UnsupportedVersionError(f"{where}: expected OME-NGFF {version}, found {found}")
     if validate:
-        from .validate import validate as run_validation
+        from .validate import validate as run_validation  # the same layer; only when asked
 
         report = run_validation(
             zstore if not base else zarr.open_group(zstore, path=base, mode="r")
@@ -92,7 +96,13 @@ def from_ngff_zarr(
             )
     datasets = container["multiscales"][0].get("datasets") or []
     arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]
-    metadata = parse_metadata(container, found, [a.ndim for a in arrays], where)
+    metadata = Metadata.from_dict(
+        container["multiscales"][0],
+        version=found,
+        ndim=arrays[0].ndim if arrays else 0,
+        omero=container.get("omero"),
+        path=where,
+    )
     for i, array in enumerate(arrays):
         if array.ndim != len(metadata.axes):
             raise InvalidMetadataError(
@@ -103,10 +113,8 @@ def from_ngff_zarr(
             )
     root = getattr(zstore, "root", None)
     if isinstance(root, Path):  # local: decode with tensorstore when it is installed
-        from ._ts_read import open_local
-
         arrays = [open_local(a, root, zarr_format) or a for a in arrays]
-    images = [_image(array, metadata, i) for i, array in enumerate(arrays)]
+    images = [_image(array, metadata, i, where) for i, array in enumerate(arrays)]
     shapes = [im.shape for im in images]
     scale_factors = [
         {d: max(1, round(shapes[0][j] / s[j])) for j, d in enumerate(metadata.dims)}
@@ -152,21 +160,26 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
 
 
 def _read_chunks(array: Any) -> tuple[int, ...]:
-    """Dask chunks: whole shards (or chunks), grouped up to about 32 MiB, innermost dims first."""
+    """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
+
+    Each task then decodes many chunks at once through the concurrent codec pipeline; dims are
+    grouped innermost first.
+    """
     shards = getattr(array, "shards", None)
     unit = list(shards if shards is not None else array.chunks)
     shape = list(array.shape)
     itemsize = array.dtype.itemsize
+    target = config.read_chunk_bytes
     out = [min(u, s) for u, s in zip(unit, shape, strict=True)]
     for d in reversed(range(len(out))):
-        while out[d] < shape[d] and math.prod(out) * itemsize * 2 <= _READ_TARGET_BYTES:
+        while out[d] < shape[d] and math.prod(out) * itemsize * 2 <= target:
             out[d] = min(shape[d], out[d] + unit[d])
         if out[d] < shape[d]:
             break
     return tuple(max(1, c) for c in out)
 
 
-def _image(array: Any, metadata: Metadata, level: int) -> NgffImage:
+def _image(array: Any, metadata: Metadata, level: int, where: str) -> NgffImage:
     dims = metadata.dims
     name = (
         f"ngff-zarr-{array.path or 'array'}-{tokenize(str(array.store), array.path, array.shape)}"
@@ -184,7 +197,8 @@ def _image(array: Any, metadata: Metadata, level: int) -> NgffImage:
             translation = [a * b for a, b in zip(translation, t.scale, strict=True)]
         elif isinstance(t, Translation):
             translation = [a + b for a, b in zip(translation, t.translation, strict=True)]
-    units = {a.name: a.unit for a in metadata.axes if a.unit}
+    types, units = _axis_metadata(metadata, where)
+    names, colors = _channels(metadata, data.shape[dims.index("c")] if "c" in dims else 1)
     return NgffImage(
         data=data,
         dims=dims,
@@ -192,4 +206,47 @@ def _image(array: Any, metadata: Metadata, level: int) -> NgffImage:
         translation=dict(zip(dims, translation, strict=True)),
         name=metadata.name,
         axes_units=units or None,
+        axes_types=types or None,
+        channel_names=names,
+        channel_colors=colors,
     )
+
+
+def _axis_metadata(metadata: Metadata, where: str) -> tuple[dict[str, str | None], dict[str, str]]:
+    """Axis types that differ from the spec's, and units in the spec's names.
+
+    A unit that is not the spec's for its axis is read with an :class:`NgffWarning` and left
+    out, so that the image still reads.
+    """
+    types: dict[str, str | None] = {}
+    units: dict[str, str] = {}
+    for index, axis in enumerate(metadata.axes):
+        if axis.name not in DIM_TYPES or axis.type != DIM_TYPES[axis.name]:
+            types[axis.name] = axis.type
+        if not axis.unit:
+            continue
+        kind = axis.type if axis.type is not None else DIM_TYPES.get(axis.name)
+        if kind not in AXIS_TYPES:  # a custom axis keeps its unit
+            units[axis.name] = axis.unit
+            continue
+        try:
+            units[axis.name] = normalize_unit(axis.unit, axis.name, kind)
+        except NgffValueError:
+            warnings.warn(
+                f"{where}: multiscales[0].axes[{index}].unit: {axis.unit!r} is not a unit of a "
+                f"{kind} axis in the specification; read without a unit",
+                NgffWarning,
+                stacklevel=4,
+            )
+    return types, units
+
+
+def _channels(metadata: Metadata, count: int) -> tuple[list[str] | None, list[str] | None]:
+    """Channel names and colours from omero, when it has one entry per channel."""
+    omero = metadata.omero
+    if omero is None or len(omero.channels) != count:
+        return None, None
+    colors = [c.color for c in omero.channels]
+    labels = [c.label for c in omero.channels]
+    names = [str(label) for label in labels if label is not None]
+    return (names if len(names) == count else None), colors

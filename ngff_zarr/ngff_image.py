@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import dask.array as da
+
+from ._arrays import as_dask
+from .errors import InvalidDimsError, NgffValueError
+from .vocab import AXIS_TYPES, DIM_TYPES, DIMS, normalize_unit
 
 __all__ = ["NgffImage"]
 
@@ -15,30 +20,53 @@ __all__ = ["NgffImage"]
 class NgffImage:
     """A lazily loaded image with named dims and physical coordinates.
 
+    Constructing one checks it (every producer in the package builds images this way): the
+    data becomes a dask array (a NumPy array is wrapped, not copied), ``dims`` must name each
+    axis once, ``scale`` and ``translation`` get 1.0 and 0.0 for the dims they leave out, and
+    units are normalised to the spec's names (``"µm"`` -> ``"micrometer"``).
+
     Parameters
     ----------
     data
-        The pixels, a dask array whose axes are ``dims``, in the spec's order (t, c, z, y, x).
+        The pixels, an array whose axes are ``dims``.
     dims
-        Axis names, a subset of ``("t", "c", "z", "y", "x")`` in that order.
+        Axis names: the spec's ``t``, ``c``, ``z``, ``y``, ``x``, or a custom name (a custom
+        axis, such as an ``angle``, is never downsampled).
     scale
-        Pixel spacing per dim (1.0 where unknown).
+        Pixel spacing per dim (1.0 where not given).
     translation
-        Physical position of the first pixel's centre per dim.
+        Physical position of the first pixel's centre per dim (0.0 where not given).
     name
         Name of the image, written as the multiscale's ``name``.
     axes_units
-        Unit per dim that has one (e.g. ``{"x": "micrometer", "t": "second"}``).
+        Unit per dim that has one (e.g. ``{"x": "micrometer", "t": "second"}``). Units of
+        space and time axes are normalised; a custom axis keeps its unit as given.
+    axes_types
+        Axis type per dim whose type is not the spec's for its name: a custom dim's type
+        (``{"angle": "custom"}``), or None for an untyped one.
+    channel_names
+        One name per channel (the length of ``c``, or one name without a ``c`` dim).
+    channel_colors
+        One ``RRGGBB`` hex colour per channel.
     provenance
         Free-form record of where the image came from (reader, file, original metadata).
+
+    Raises
+    ------
+    InvalidDimsError
+        Unknown or repeated dims, or not one per array axis.
+    NgffValueError
+        A scale, translation or unit for a dim the image does not have, a spacing that is not
+        finite and positive, a unit that does not fit its axis, or channel names or colours
+        that do not match the channel count.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from ngff_zarr import to_ngff_image
-    >>> image = to_ngff_image(np.zeros((4, 5), dtype="uint8"), scale={"y": 0.5, "x": 0.5})
-    >>> image.dims, image.scale["x"]
-    (('y', 'x'), 0.5)
+    >>> image = NgffImage(np.zeros((4, 5), dtype="uint8"), ("y", "x"), {"y": 0.5, "x": 0.5},
+    ...                   {}, axes_units={"x": "µm", "y": "um"})
+    >>> image.dims, image.scale["x"], image.translation, image.axes_units
+    (('y', 'x'), 0.5, {'y': 0.0, 'x': 0.0}, {'y': 'micrometer', 'x': 'micrometer'})
     """
 
     data: da.Array
@@ -47,7 +75,27 @@ class NgffImage:
     translation: dict[str, float]
     name: str = "image"
     axes_units: dict[str, str] | None = None
+    axes_types: dict[str, str | None] | None = None
+    channel_names: list[str] | None = None
+    channel_colors: list[str] | None = None
     provenance: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.data = as_dask(self.data)
+        self.dims = _check_dims(self.dims, self.data.ndim)
+        self.axes_types = _types(self.axes_types, self.dims)
+        self.scale = _per_dim("scale", self.scale, self.dims, 1.0, positive=True)
+        self.translation = _per_dim("translation", self.translation, self.dims, 0.0)
+        self.axes_units = _units(self.axes_units, self.dims, self.axis_type)
+        count = int(self.data.shape[self.dims.index("c")]) if "c" in self.dims else 1
+        self.channel_names = _per_channel("channel_names", self.channel_names, count)
+        self.channel_colors = _per_channel("channel_colors", self.channel_colors, count)
+
+    def axis_type(self, dim: str) -> str | None:
+        """The axis type of ``dim``: ``axes_types`` when it names one, else the spec's."""
+        if self.axes_types is not None and dim in self.axes_types:
+            return self.axes_types[dim]
+        return DIM_TYPES.get(dim)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -61,3 +109,97 @@ class NgffImage:
     def sizes(self) -> dict[str, int]:
         """Length of each dim, by name."""
         return dict(zip(self.dims, self.shape, strict=True))
+
+
+def _check_dims(dims: Sequence[str], ndim: int) -> tuple[str, ...]:
+    given = tuple(dims)
+    bad = [d for d in given if not isinstance(d, str) or not d]
+    if bad:
+        raise InvalidDimsError(f"dims: expected non-empty names, got {bad}")
+    repeated = sorted({d for d in given if given.count(d) > 1})
+    if repeated:
+        raise InvalidDimsError(f"dims: each dim may appear once, got {repeated} repeated")
+    if len(given) != ndim:
+        raise InvalidDimsError(
+            f"dims: expected one name per array dimension ({ndim}), got {len(given)}: {list(given)}"
+        )
+    return given
+
+
+def _per_dim(
+    field: str,
+    values: Mapping[str, float] | None,
+    dims: tuple[str, ...],
+    default: float,
+    *,
+    positive: bool = False,
+) -> dict[str, float]:
+    values = values or {}
+    if not isinstance(values, Mapping):
+        raise NgffValueError(f"{field}: expected a mapping dim -> value, got {values!r}")
+    unknown = [d for d in values if d not in dims]
+    if unknown:
+        raise NgffValueError(f"{field}: dims {unknown} are not image dims {list(dims)}")
+    out = {}
+    for dim in dims:
+        value = values.get(dim, default)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise NgffValueError(f"{field}[{dim!r}]: expected a number, got {value!r}") from None
+        if not math.isfinite(number) or (positive and number <= 0):
+            kind = "a finite positive spacing" if positive else "a finite number"
+            raise NgffValueError(f"{field}[{dim!r}]: expected {kind}, got {value!r}")
+        out[dim] = number
+    return out
+
+
+def _types(
+    types: Mapping[str, str | None] | None, dims: tuple[str, ...]
+) -> dict[str, str | None] | None:
+    """The axis types that differ from the spec's for each name (a custom dim needs one)."""
+    given = dict(types or {})
+    unknown = [d for d in given if d not in dims]
+    if unknown:
+        raise NgffValueError(f"axes_types: dims {unknown} are not image dims {list(dims)}")
+    out = {
+        d: given[d] for d in dims if d in given and (d not in DIM_TYPES or given[d] != DIM_TYPES[d])
+    }
+    custom = [d for d in dims if d not in DIM_TYPES and d not in out]
+    if custom:
+        raise InvalidDimsError(
+            f"dims: expected names from {list(DIMS)}, got {custom}; a custom dim needs its type "
+            f"in axes_types (e.g. axes_types={{{custom[0]!r}: 'custom'}})"
+        )
+    return out or None
+
+
+def _units(
+    units: Mapping[str, str] | None, dims: tuple[str, ...], kind: Callable[[str], str | None]
+) -> dict[str, str] | None:
+    if not units:
+        return None
+    unknown = [d for d in units if d not in dims]
+    if unknown:
+        raise NgffValueError(f"axes_units: dims {unknown} are not image dims {list(dims)}")
+    out = {}
+    for d in dims:
+        if not units.get(d):
+            continue
+        unit = str(units[d])
+        # space and time units are the spec's; a custom axis may have any unit
+        out[d] = normalize_unit(unit, d, kind(d)) if kind(d) in AXIS_TYPES else unit
+    return out or None
+
+
+def _per_channel(field: str, values: Sequence[str] | None, count: int) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        raise NgffValueError(f"{field}: expected a list with one entry per channel, got {values!r}")
+    out = [str(v) for v in values]
+    if len(out) != count:
+        raise NgffValueError(
+            f"{field}: expected {count} entries (one per channel), got {len(out)}: {out}"
+        )
+    return out

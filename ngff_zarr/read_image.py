@@ -2,7 +2,7 @@
 ``read_multiscales``.
 
 The reader for a file is chosen by its content (magic bytes), then by its extension, or by name
-(``reader="czi"``); see :mod:`ngff_zarr.readers`. Every result is lazy: its dask chunks read the
+(``reader="czi"``); see :mod:`ngff_zarr.formats`. Every result is lazy: its dask chunks read the
 file's pages, planes or tiles on demand, so converting a file larger than memory streams it.
 
 How a file's native axes become NGFF dims:
@@ -27,15 +27,11 @@ from typing import Any
 
 import dask.array as da
 
-from ._multiscale_metadata import chunk_map, image_metadata
-from .errors import InvalidDimsError, InvalidMetadataError, NgffWarning
-from .multiscales import Multiscales
+from .errors import InvalidDimsError, InvalidMetadataError, NgffValueError, NgffWarning
+from .formats import SourceImage, select_reader
+from .multiscales import Multiscales, build_metadata, default_chunks
 from .ngff_image import NgffImage
-from .readers import SourceImage, select_reader
-from .v04.zarr_metadata import (
-    DIM_TYPES,
-    SUPPORTED_DIMS,
-)
+from .vocab import DIM_TYPES, DIMS
 
 __all__ = ["read_image", "read_images", "read_multiscales"]
 
@@ -62,7 +58,7 @@ def read_image(
     series
         Which series, scene, position or tile (``read_images`` gives all of them).
     reader
-        A reader name from :data:`ngff_zarr.readers.READERS`, to bypass detection.
+        A reader name from :data:`ngff_zarr.formats.READERS`, to bypass detection.
     dims
         NGFF names of the file's native axes, in the file's order (e.g. ``("t", "y", "x")`` for
         a ``QYX`` TIFF). Overrides what the file says.
@@ -76,15 +72,17 @@ def read_image(
     Returns
     -------
     NgffImage
-        Level 0, dims in t, c, z, y, x order. ``provenance`` holds the reader, the file, the
-        native axes, ``channel_names``/``channel_colors`` and the original metadata.
+        Level 0, dims in t, c, z, y, x order, with the file's channel names and colours.
+        ``provenance`` holds the reader, the file, the native axes and the original metadata.
 
     Raises
     ------
-    FileNotFoundError
-        ``path`` does not exist.
+    PathNotFoundError
+        ``path`` does not exist (also a ``FileNotFoundError``).
     InvalidMetadataError
-        No reader recognises the file, or ``series`` is out of range.
+        No reader recognises the file.
+    NgffValueError
+        ``series`` is out of range, or an override does not fit the image.
     InvalidDimsError
         ``dims`` do not fit the file's axes.
     DependencyError
@@ -201,8 +199,8 @@ def read_multiscales(
     first = images[0]
     return Multiscales(
         images=images,
-        metadata=image_metadata(images),
-        chunks=chunk_map(None, first.dims, first.shape),
+        metadata=build_metadata(images),
+        chunks=default_chunks(None, first.dims, first.shape),
     )
 
 
@@ -223,10 +221,8 @@ def _read_sources(path: Path, reader: str | None) -> tuple[list[SourceImage], st
 
 def _pick(sources: list[SourceImage], series: int, path: str | Path) -> SourceImage:
     if not -len(sources) <= series < len(sources):
-        raise InvalidMetadataError(
-            f"expected a series index in 0..{len(sources) - 1}, got {series}",
-            path=str(path),
-            field="series",
+        raise NgffValueError(
+            f"series: expected an index in 0..{len(sources) - 1} for {path}, got {series}"
         )
     return sources[series]
 
@@ -241,10 +237,8 @@ def _native_dims(source: SourceImage, dims: Sequence[str] | None, path: Path) ->
                 f"dims: expected one name per native axis {source.axes!r} of {path.name}, "
                 f"got {len(dims)} names {dims}"
             )
-        if len(set(dims)) != len(dims) or not set(dims) <= set(SUPPORTED_DIMS):
-            raise InvalidDimsError(
-                f"dims: expected distinct names from {list(SUPPORTED_DIMS)}, got {dims}"
-            )
+        if len(set(dims)) != len(dims) or not set(dims) <= set(DIMS):
+            raise InvalidDimsError(f"dims: expected distinct names from {list(DIMS)}, got {dims}")
         return list(dims)
     out: list[str | None] = []
     for code, size in zip(source.axes, shape, strict=True):
@@ -310,7 +304,7 @@ def _to_image(
         raise InvalidDimsError(
             f"dims: expected y and x among the dims of {context.path.name}, got {kept}"
         )
-    order = sorted(range(len(kept)), key=lambda i: SUPPORTED_DIMS.index(kept[i]))
+    order = sorted(range(len(kept)), key=lambda i: DIMS.index(kept[i]))
     if order != list(range(len(kept))):  # a transpose would stop dask fusing region slices
         data = data.transpose(order)
     out_dims = tuple(kept[i] for i in order)
@@ -334,10 +328,10 @@ def _to_image(
         "axes_native": source.axes,
         "native_dims": [d for d in native if d is not None],
         "level": level,
-        "channel_names": list(names) if names is not None else None,
-        "channel_colors": list(source.channel_colors) if source.channel_colors else None,
         "metadata": dict(source.metadata),
     }
+    count = data.shape[out_dims.index("c")] if "c" in out_dims else 1
+    colors = source.channel_colors
     return NgffImage(
         data=data,
         dims=out_dims,
@@ -345,6 +339,8 @@ def _to_image(
         translation=translation,
         name=source.name,
         axes_units=units or None,
+        channel_names=list(names) if names is not None else None,
+        channel_colors=list(colors) if colors and len(colors) == count else None,
         provenance=provenance,
     )
 
@@ -364,9 +360,7 @@ def _calibration(
         if dim not in dims:
             raise InvalidDimsError(f"scale: expected keys among the dims {list(dims)}, got {dim!r}")
         if not float(value) > 0:
-            raise InvalidMetadataError(
-                f"expected a positive spacing for {dim!r}, got {value!r}", field="scale"
-            )
+            raise NgffValueError(f"scale[{dim!r}]: expected a positive spacing, got {value!r}")
     physical: dict[str, float] = {}
     units: dict[str, str] = {}
     missing = []
@@ -412,9 +406,8 @@ def _channel_names(
     count = shape[dims.index("c")] if "c" in dims else 1
     if override is not None:
         if len(override) != count:
-            raise InvalidMetadataError(
-                f"expected {count} channel names (one per channel), got {len(override)}",
-                field="channel_names",
+            raise NgffValueError(
+                f"channel_names: expected {count} names (one per channel), got {len(override)}"
             )
         return tuple(str(n) for n in override)
     names = source.channel_names

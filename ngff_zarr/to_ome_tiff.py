@@ -18,7 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidDimsError, InvalidMetadataError, WriteError, missing_dependency
+from .errors import (
+    InvalidDimsError,
+    NgffValueError,
+    StoreExistsError,
+    WriteError,
+    missing_dependency,
+    unknown_choice,
+)
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 
@@ -80,7 +87,8 @@ def to_ome_tiff(
         Force BigTIFF (True) or classic TIFF (False); None picks BigTIFF when the pixels do not
         fit in 4 GiB.
     overwrite
-        Replace an existing file. Without it, an existing file raises ``FileExistsError``.
+        Replace an existing file. Without it, an existing file raises
+        :class:`StoreExistsError` (a ``FileExistsError``).
 
     Raises
     ------
@@ -120,30 +128,25 @@ def to_ome_tiff(
         )
     dtype = np.dtype(first.dtype)
     if dtype.name not in _PIXEL_TYPES:
-        raise InvalidMetadataError(
-            f"expected a pixel type OME-TIFF can hold {sorted(_PIXEL_TYPES)}, got {dtype.name}",
-            field="dtype",
-        )
+        raise unknown_choice("dtype", dtype.name, sorted(_PIXEL_TYPES), hint="OME-TIFF pixel types")
     planes = _plane_layout(first)[0]
     for level, image in enumerate(images[1:], start=1):
         if image.dims != first.dims or _plane_layout(image)[0] != planes:
-            raise InvalidMetadataError(
-                f"level {level}: expected the t, c, z sizes of level 0 "
+            raise NgffValueError(
+                f"multiscales: level {level}: expected the t, c, z sizes of level 0 "
                 f"{ {d: first.sizes[d] for d in first.dims if d in 'tcz'} } (OME-TIFF SubIFD "
-                f"levels downsample y and x only), got {image.sizes}",
-                field="multiscales",
+                f"levels downsample y and x only), got {image.sizes}"
             )
     path = Path(path)
     if path.exists() and not overwrite:
-        raise FileExistsError(f"{path}: exists; pass overwrite=True to replace it")
+        raise StoreExistsError(f"{path}: exists; pass overwrite=True to replace it")
     total = sum(int(np.prod(im.shape)) * dtype.itemsize for im in images)
     if bigtiff is None:
         bigtiff = total > _BIGTIFF_LIMIT
     elif not bigtiff and total > _BIGTIFF_LIMIT:
-        raise InvalidMetadataError(
-            f"expected at most {_BIGTIFF_LIMIT} bytes for classic TIFF, got {total}; "
-            "use bigtiff=True",
-            field="bigtiff",
+        raise NgffValueError(
+            f"bigtiff: expected at most {_BIGTIFF_LIMIT} bytes for classic TIFF, got {total}; "
+            "use bigtiff=True"
         )
     xml = _ome_xml(first, omero)
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.partial")
@@ -281,13 +284,7 @@ def _channels(image: NgffImage, omero: Any) -> tuple[list[Any] | None, list[Any]
     count = image.sizes.get("c", 1)
     if omero is not None and len(omero.channels) == count:
         return [c.label for c in omero.channels], [c.color for c in omero.channels]
-    provenance = image.provenance or {}
-    names = provenance.get("channel_names")
-    colors = provenance.get("channel_colors")
-    return (
-        list(names) if names and len(names) == count else None,
-        list(colors) if colors and len(colors) == count else None,
-    )
+    return image.channel_names, image.channel_colors
 
 
 def _ome_color(hex_rgb: str) -> int:

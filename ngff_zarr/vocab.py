@@ -17,6 +17,7 @@ from typing import Final, Literal, get_args
 from .errors import NgffValueError, unknown_choice
 
 __all__ = [
+    "AXIS_TYPES",
     "DIMS",
     "DIM_TYPES",
     "READ_VERSIONS",
@@ -30,6 +31,8 @@ __all__ = [
     "SpaceUnit",
     "TimeUnit",
     "Unit",
+    "WriteVersion",
+    "ZarrFormat",
     "check_version",
     "normalize_unit",
     "unit_factor",
@@ -57,9 +60,11 @@ AXIS_TYPES: Final[tuple[str, ...]] = get_args(AxisType)
 # --- versions ---------------------------------------------------------------------------
 
 NgffVersion = Literal["0.1", "0.2", "0.3", "0.4", "0.5"]
+WriteVersion = Literal["0.4", "0.5"]
+ZarrFormat = Literal[2, 3]
 
 READ_VERSIONS: Final[tuple[str, ...]] = get_args(NgffVersion)
-WRITE_VERSIONS: Final[tuple[str, ...]] = ("0.4", "0.5")
+WRITE_VERSIONS: Final[tuple[str, ...]] = get_args(WriteVersion)
 # the OME-NGFF version -> Zarr format of its arrays and groups
 _ZARR_FORMAT: Final[dict[str, int]] = {"0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3}
 
@@ -120,7 +125,7 @@ _SI_PREFIX: Final[dict[str, float]] = {
     "exa": 1e18, "zetta": 1e21, "yotta": 1e24,
 }  # fmt: skip
 # spec unit -> its size in meters (space) or seconds (time)
-_SIZE: Final[dict[str, float]] = {
+_ALL_SIZES: Final[dict[str, float]] = {
     **{f"{prefix}meter": factor for prefix, factor in _SI_PREFIX.items()},
     **{f"{prefix}second": factor for prefix, factor in _SI_PREFIX.items()},
     "angstrom": 1e-10,
@@ -133,7 +138,9 @@ _SIZE: Final[dict[str, float]] = {
     "hour": 3600.0,
     "day": 86400.0,
 }
-_SIZE = {unit: size for unit, size in _SIZE.items() if unit in SPACE_UNITS | TIME_UNITS}
+_SIZE: Final[dict[str, float]] = {
+    unit: size for unit, size in _ALL_SIZES.items() if unit in SPACE_UNITS | TIME_UNITS
+}
 
 # spellings found in microscope files and user input (lower case) -> the spec's unit
 _ALIASES: Final[dict[str, str]] = {
@@ -214,18 +221,20 @@ def unit_factor(unit: str, target: str) -> float:
     return float(f"{_SIZE[a] / _SIZE[b]:.15g}")
 
 
-def normalize_unit(unit: str, dim: str) -> str:
-    """The spec's name for ``unit`` on ``dim``.
+def normalize_unit(unit: str, dim: str, kind: str | None = None) -> str:
+    """The spec's name for ``unit`` on ``dim`` (whose axis type is ``kind``, default the spec's).
 
     Raises
     ------
     NgffValueError
-        A unit on the channel axis, or a unit that is not a unit of the dim's axis type.
+        A unit on a channel axis, or a unit that is not a unit of the dim's axis type.
     """
-    kind = DIM_TYPES.get(dim)
+    kind = kind or DIM_TYPES.get(dim)
     field = f"axes_units[{dim!r}]"
     if kind not in ("space", "time"):
-        raise NgffValueError(f"{field}: expected no unit for a {kind or 'custom'} axis, got {unit!r}")
+        raise NgffValueError(
+            f"{field}: expected no unit for a {kind or 'custom'} axis, got {unit!r}"
+        )
     name = spec_unit(str(unit))
     if name is None or unit_kind(name) != kind:
         allowed = SPACE_UNITS if kind == "space" else TIME_UNITS

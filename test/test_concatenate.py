@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ngff_zarr.concatenate import concatenate
-from ngff_zarr.errors import InvalidDimsError, InvalidMetadataError
+from ngff_zarr.errors import InvalidDimsError, NgffValueError
 from ngff_zarr.read_image import read_image
 from ngff_zarr.to_ngff_image import to_ngff_image
 
@@ -45,7 +46,7 @@ def test_strict_along_z_and_t_from_files(tmp_path: Path) -> None:
 def test_pad_policy_zero_pads(tmp_path: Path) -> None:
     a = to_ngff_image(np.ones((4, 6), "uint8"))
     b = to_ngff_image(np.full((5, 3), 7, "uint8"))
-    with pytest.raises(InvalidMetadataError, match="policy 'strict'"):
+    with pytest.raises(NgffValueError, match="policy 'strict'"):
         concatenate([a, b], axis="t")
     merged = concatenate([a, b], axis="t", policy="pad")
     assert merged.shape == (2, 5, 6)
@@ -58,7 +59,7 @@ def test_pad_policy_zero_pads(tmp_path: Path) -> None:
 def test_physical_size_mismatch_names_the_file(tmp_path: Path) -> None:
     a = read_image(_write(tmp_path / "a.tif", np.zeros((2, 8, 8), "uint8")))
     b = read_image(_write(tmp_path / "odd.tif", np.zeros((2, 8, 8), "uint8"), size=0.25))
-    with pytest.raises(InvalidMetadataError, match=r"odd\.tif has pixel size 0\.25 along 'y'"):
+    with pytest.raises(NgffValueError, match=r"odd\.tif has pixel size 0\.25 along 'y'"):
         concatenate([a, b], axis="z")
     with pytest.raises(InvalidDimsError, match="axis"):
         concatenate([a, a], axis="y")  # type: ignore[arg-type]
@@ -67,13 +68,12 @@ def test_physical_size_mismatch_names_the_file(tmp_path: Path) -> None:
 def test_channels_join_names_and_colors() -> None:
     a = to_ngff_image(np.zeros((2, 4, 4), "uint8"), dims=("c", "y", "x"))
     b = to_ngff_image(np.zeros((1, 4, 4), "uint8"), dims=("c", "y", "x"))
-    a.provenance = {"channel_names": ["DAPI", "GFP"], "channel_colors": ["0000FF", "00FF00"]}
-    b.provenance = {"channel_names": ["RFP"], "channel_colors": ["FF0000"]}
+    a = replace(a, channel_names=["DAPI", "GFP"], channel_colors=["0000FF", "00FF00"])
+    b = replace(b, channel_names=["RFP"], channel_colors=["FF0000"])
     merged = concatenate([a, b], axis="c")
-    assert merged.provenance is not None
-    assert merged.provenance["channel_names"] == ["DAPI", "GFP", "RFP"]
-    assert merged.provenance["channel_colors"] == ["0000FF", "00FF00", "FF0000"]
-    with pytest.raises(InvalidMetadataError, match="dtype"):
+    assert merged.channel_names == ["DAPI", "GFP", "RFP"]
+    assert merged.channel_colors == ["0000FF", "00FF00", "FF0000"]
+    with pytest.raises(NgffValueError, match="dtype"):
         concatenate(
             [a, to_ngff_image(np.zeros((1, 4, 4), "uint16"), dims=("c", "y", "x"))], axis="c"
         )

@@ -16,6 +16,7 @@ from ngff_zarr import (
     to_multiscales,
     to_ngff_image,
     to_ngff_zarr,
+    validate,
 )
 
 
@@ -195,11 +196,26 @@ def test_scale_of_wrong_length(tmp_path: Path) -> None:
         from_ngff_zarr(path)
 
 
-def test_unknown_axis_type(tmp_path: Path) -> None:
+def test_custom_axis_types_read_as_the_validator_allows(tmp_path: Path) -> None:
+    """A custom axis type is a SHOULD deviation: the validator warns, so the reader reads it."""
     path = _good(tmp_path)
-    _edit_attrs(path, lambda ms: ms["axes"][0].update(type="spectral"))
-    with pytest.raises(InvalidMetadataError, match=r"axes\[0\].type: unknown axis type 'spectral'"):
-        from_ngff_zarr(path)
+    _edit_attrs(path, lambda ms: ms["axes"][0].update(name="angle", type="custom"))
+    report = validate(path)
+    assert report.valid, report
+    assert "NGFF106" in {f.code for f in report.warnings}
+    ms = from_ngff_zarr(path)
+    image = ms.images[0]
+    assert image.dims == ("angle", "y", "x")
+    assert image.axes_types == {"angle": "custom"}
+    assert image.axis_type("angle") == "custom" and image.axis_type("y") == "space"
+    # written back, the custom axis keeps its name and type
+    to_ngff_zarr(tmp_path / "again.zarr", ms, version="0.5")
+    again = from_ngff_zarr(tmp_path / "again.zarr")
+    assert again.metadata.axes[0].to_dict() == {"name": "angle", "type": "custom"}
+    np.testing.assert_array_equal(again.images[1].data.compute(), ms.images[1].data.compute())
+    # an untyped custom axis (0.4 valid case "untyped_axes") reads too
+    _edit_attrs(path, lambda ms: ms["axes"][0].pop("type"))
+    assert from_ngff_zarr(path).images[0].axes_types == {"angle": None}
 
 
 def test_array_ndim_disagrees_with_axes(tmp_path: Path) -> None:

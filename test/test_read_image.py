@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from ngff_zarr import NgffImage, NgffWarning
-from ngff_zarr.errors import DependencyError, InvalidDimsError, InvalidMetadataError
+from ngff_zarr.errors import DependencyError, InvalidDimsError, InvalidMetadataError, NgffValueError
+from ngff_zarr.formats import READERS, ReaderEntry, select_reader
 from ngff_zarr.read_image import read_image, read_images, read_multiscales
-from ngff_zarr.readers import READERS, ReaderEntry, select_reader
 
 tifffile = pytest.importorskip("tifffile")
 
@@ -108,7 +108,7 @@ def test_expected_file(testdata: Path, entry: str) -> None:
         assert isinstance(image.data, da.Array)
         assert list(image.dims) == sorted(image.dims, key="tczyx".index)
         _check_physical(image, expected)
-        names = image.provenance["channel_names"]
+        names = image.channel_names
         if "channel_names_czifile" in expected:
             assert names in (expected["channel_names"], expected["channel_names_czifile"])
         else:
@@ -167,7 +167,7 @@ def test_line_scan_keeps_singleton_y(testdata: Path) -> None:
 def test_scene_choice_and_out_of_range(testdata: Path) -> None:
     path = testdata / "czi/S3_1Pos_2Mosaic_T2Z3_CH2_sm.czi"
     assert read_image(path, series=2).name == "TR2"
-    with pytest.raises(InvalidMetadataError, match=r"series index in 0\.\.2, got 3"):
+    with pytest.raises(NgffValueError, match=r"series: expected an index in 0\.\.2 for .*, got 3"):
         read_image(path, series=3)
 
 
@@ -189,13 +189,12 @@ def test_overrides(testdata: Path) -> None:
     assert image.axes_units == {"z": "micrometer", "y": "micrometer", "x": "micrometer"}
     with pytest.raises(InvalidDimsError, match="one name per native axis 'QYX'"):
         read_image(path, dims=("y", "x"))
-    with pytest.raises(InvalidMetadataError, match="positive spacing"):
+    with pytest.raises(NgffValueError, match="positive spacing"):
         read_image(path, dims=("t", "y", "x"), scale={"y": 0.0, "x": 1.0, "t": 1.0})
     nd2 = testdata / "nd2/example-multichannel.nd2"
     renamed = read_image(nd2, channel_names=["BF", "a", "b", "c"])
-    assert renamed.provenance is not None
-    assert renamed.provenance["channel_names"] == ["BF", "a", "b", "c"]
-    with pytest.raises(InvalidMetadataError, match="expected 4 channel names"):
+    assert renamed.channel_names == ["BF", "a", "b", "c"]
+    with pytest.raises(NgffValueError, match="expected 4 names"):
         read_image(nd2, channel_names=["one"])
 
 
@@ -206,7 +205,9 @@ def test_reader_selection_and_errors(testdata: Path, tmp_path: Path) -> None:
     assert select_reader(renamed).name == "czi"  # content wins over the extension
     with pytest.raises(InvalidMetadataError, match="not a readable TIFF"):
         read_image(renamed, reader="tiff")
-    with pytest.raises(InvalidMetadataError, match="expected one of the readers"):
+    with pytest.raises(
+        NgffValueError, match=r"reader: expected one of \['czi', 'lif', 'nd2', 'tiff'\], got 'bmp'"
+    ):
         read_image(czi, reader="bmp")
     with pytest.raises(FileNotFoundError, match="no such file"):
         read_image(tmp_path / "absent.tif")
@@ -271,7 +272,7 @@ def test_ome_tiff_pyramid_series_channels(tmp_path: Path) -> None:
         "x": "micrometer",
     }
     assert image.provenance is not None
-    assert image.provenance["channel_names"] == ["a", "b", "c"]
+    assert image.channel_names == ["a", "b", "c"]
     np.testing.assert_array_equal(image.data.compute(), data)
     assert image.data.numblocks[-2:] == (2, 2)  # one chunk per TIFF tile: reads stream
     multiscales = read_multiscales(path)

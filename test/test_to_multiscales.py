@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ngff_zarr import (
-    InvalidMetadataError,
     Methods,
+    NgffValueError,
     from_ngff_zarr,
     to_multiscales,
     to_ngff_image,
@@ -84,13 +84,13 @@ def test_non_power_of_two_factors() -> None:
         ([2, 3], r"level 2 factor 3 on 'y' is not a multiple of the previous level's factor 2"),
         ([{"q": 2}], r"level 1: dims \['q'\] are not image dims"),
         ([{"c": 2}], r"only spatial dims can be downsampled, got factors on \['c'\]"),
-        ([0], r"factors must be >= 1"),
+        ([0], r"expected factors >= 1"),
         ([64], r"level 1 would have no pixels along \['y', 'x'\]"),
     ],
 )
 def test_bad_scale_factors(factors: list, message: str) -> None:  # type: ignore[type-arg]
     image = to_ngff_image(np.zeros((3, 20, 30)), dims="cyx")
-    with pytest.raises(InvalidMetadataError, match=message):
+    with pytest.raises(NgffValueError, match=message):
         to_multiscales(image, scale_factors=factors)
 
 
@@ -117,7 +117,7 @@ def test_chunks_forms() -> None:
         "y": 50,
         "x": 60,
     }
-    with pytest.raises(InvalidMetadataError, match=r"chunks: dims \['q'\]"):
+    with pytest.raises(NgffValueError, match=r"chunks: dims \['q'\]"):
         to_multiscales(image, [2], chunks={"q": 2})
 
 
@@ -180,8 +180,7 @@ def test_streaming_matches_reference_on_awkward_shapes(
 
 
 def test_single_channel_name_survives_without_a_c_axis() -> None:
-    image = to_ngff_image(np.zeros((32, 32), dtype="uint16"))
-    image.provenance = {"channel_names": ["AF488"]}
+    image = to_ngff_image(np.zeros((32, 32), dtype="uint16"), channel_names=["AF488"])
     omero = to_multiscales(image, scale_factors=[2]).metadata.omero
     assert omero is not None
     assert [c.label for c in omero.channels] == ["AF488"]

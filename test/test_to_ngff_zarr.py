@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ngff_zarr import (
-    InvalidMetadataError,
+    NgffValueError,
     StoreExistsError,
     UnsupportedVersionError,
     WriteError,
@@ -143,8 +143,8 @@ def test_interop_ome_zarr_models_and_ome_zarr_py(tmp_path: Path, version: str) -
         dims="czyx",
         scale={"z": 2.0, "y": 0.3, "x": 0.3},
         axes_units={"z": "micrometer", "y": "micrometer", "x": "micrometer"},
+        channel_names=["DAPI", "GFP"],
     )
-    image.provenance = {"channel_names": ["DAPI", "GFP"]}
     ms = to_multiscales(image, scale_factors=[2, 4], chunks=16)
     assert ms.metadata.omero is not None and ms.metadata.omero.channels[1].label == "GFP"
     path = tmp_path / "interop.ome.zarr"
@@ -196,7 +196,7 @@ def _small() -> object:
 
 def test_unsupported_version_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(
-        UnsupportedVersionError, match=r"version: expected '0.4' or '0.5', got '0.6'"
+        UnsupportedVersionError, match=r"version: expected one of \['0.4', '0.5'\], got '0.6'"
     ):
         to_ngff_zarr(tmp_path / "x.zarr", _small(), version="0.6")  # type: ignore[arg-type]
     assert not (tmp_path / "x.zarr").exists()
@@ -204,13 +204,15 @@ def test_unsupported_version_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_sharding_with_04_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(UnsupportedVersionError, match=r"sharding needs OME-Zarr 0\.5"):
+    with pytest.raises(
+        UnsupportedVersionError, match=r"chunks_per_shard: sharding needs Zarr v3 \(OME-Zarr 0\.5\)"
+    ):
         to_ngff_zarr(tmp_path / "x.zarr", _small(), version="0.4", chunks_per_shard=2)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_chunks_per_shard(tmp_path: Path) -> None:
-    with pytest.raises(InvalidMetadataError, match=r"chunks_per_shard: dims \['z'\]"):
+    with pytest.raises(NgffValueError, match=r"chunks_per_shard: dims \['z'\]"):
         to_ngff_zarr(tmp_path / "x.zarr", _small(), version="0.5", chunks_per_shard={"z": 2})
     assert list(tmp_path.iterdir()) == []
 

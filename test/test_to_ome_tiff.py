@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ngff_zarr.errors import InvalidMetadataError
+from ngff_zarr.errors import NgffValueError
 from ngff_zarr.from_ngff_zarr import from_ngff_zarr
 from ngff_zarr.read_image import read_image, read_multiscales
 from ngff_zarr.to_multiscales import to_multiscales
@@ -88,8 +88,7 @@ def test_round_trip_file_zarr_ome_tiff(tmp_path: Path, maker, version: str) -> N
     assert pixels.get("PhysicalSizeXUnit") == "µm"
     assert pixels.get("TimeIncrementUnit") == "s"
     if maker is _ome_source:  # channel names survive file -> zarr (omero) -> OME-TIFF
-        assert first.provenance is not None
-        assert first.provenance["channel_names"] == ["DAPI", "GFP"]
+        assert first.channel_names == ["DAPI", "GFP"]
 
 
 def test_provenance_map_annotation_and_bigtiff(tmp_path: Path) -> None:
@@ -115,11 +114,11 @@ def test_provenance_map_annotation_and_bigtiff(tmp_path: Path) -> None:
 def test_refuses_what_ome_tiff_cannot_hold(tmp_path: Path) -> None:
     image = to_ngff_image(np.zeros((4, 16, 16), "uint16"), dims=("z", "y", "x"))
     multiscales = to_multiscales(image, scale_factors=[2], method="local_mean")
-    with pytest.raises(InvalidMetadataError, match="downsample y and x only"):
+    with pytest.raises(NgffValueError, match="downsample y and x only"):
         to_ome_tiff(multiscales, tmp_path / "z.ome.tif")
     assert not (tmp_path / "z.ome.tif").exists()
     boolean = to_ngff_image(np.zeros((4, 4), "bool"))
-    with pytest.raises(InvalidMetadataError, match="pixel type"):
+    with pytest.raises(NgffValueError, match="OME-TIFF pixel types"):
         to_ome_tiff(boolean, tmp_path / "b.ome.tif")
 
 

@@ -274,7 +274,7 @@ def test_report_helpers_raise() -> None:
 def test_schemas_are_draft_2020_12_and_offline() -> None:
     from jsonschema import Draft202012Validator
 
-    from ngff_zarr._validate_schema import SCHEMA_BASE, _registry, available_schemas
+    from ngff_zarr._validation.schema import SCHEMA_BASE, _registry, available_schemas
 
     pairs = available_schemas()
     for version in ("0.1", "0.2", "0.3", "0.4", "0.5"):
@@ -295,7 +295,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
 
 
 def test_docs_code_blocks_run_and_list_every_code() -> None:
-    from ngff_zarr._validate_checks import CODES
+    from ngff_zarr._validation.rules import CODES
 
     text = DOC.read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)

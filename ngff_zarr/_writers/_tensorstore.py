@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from .._pyramid import Box
 from ..errors import WriteError
 from . import ArraySpec, compressor_config
 
@@ -22,11 +21,11 @@ class _TensorStoreLevel:
     def __init__(self, store: Any) -> None:
         self._store = store
 
-    def write(self, box: Box, data: np.ndarray) -> None:
-        self._store[tuple(slice(lo, hi) for lo, hi in box)].write(data).result()
+    def write(self, key: tuple[slice, ...], data: np.ndarray) -> None:
+        self._store[key].write(data).result()
 
-    def read(self, box: Box) -> np.ndarray:
-        return np.asarray(self._store[tuple(slice(lo, hi) for lo, hi in box)].read().result())
+    def read(self, key: tuple[slice, ...]) -> np.ndarray:
+        return np.asarray(self._store[key].read().result())
 
 
 class TensorStoreBackend:

@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 import zarr
 
-from .._pyramid import Box
 from . import ArraySpec, compressor_config
 
 
@@ -15,11 +14,11 @@ class _ZarrLevel:
     def __init__(self, array: Any) -> None:
         self._array = array
 
-    def write(self, box: Box, data: np.ndarray) -> None:
-        self._array[tuple(slice(lo, hi) for lo, hi in box)] = data
+    def write(self, key: tuple[slice, ...], data: np.ndarray) -> None:
+        self._array[key] = data
 
-    def read(self, box: Box) -> np.ndarray:
-        return np.asarray(self._array[tuple(slice(lo, hi) for lo, hi in box)])
+    def read(self, key: tuple[slice, ...]) -> np.ndarray:
+        return np.asarray(self._array[key])
 
 
 class ZarrBackend:

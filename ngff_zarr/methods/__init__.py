@@ -15,6 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
+from ..errors import unknown_choice
+
 __all__ = ["BlockMethod", "Methods", "get_method"]
 
 
@@ -124,6 +126,5 @@ def get_method(method: Methods | str) -> BlockMethod:
     try:
         key = method if isinstance(method, Methods) else Methods(str(method))
     except ValueError:
-        names = ", ".join(m.value for m in Methods)
-        raise ValueError(f"method: expected one of {names}, got {method!r}") from None
+        raise unknown_choice("method", method, [m.value for m in Methods]) from None
     return _REGISTERED[key]

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import missing_dependency
+from ..errors import NgffValueError, missing_dependency
 
 
 def _module() -> Any:
@@ -62,7 +62,7 @@ def _per_spatial_slab(
     lead = [i for i, s in enumerate(spatial) if not s]
     space = [i for i, s in enumerate(spatial) if s]
     if any(factors[i] != 1 for i in lead):
-        raise ValueError("itkwasm methods downsample spatial dims only")
+        raise NgffValueError("scale_factors: itkwasm methods downsample spatial dims only")
     shrink = [factors[i] for i in space][::-1]  # x, y, z
     out: np.ndarray | None = None
     for index in itertools.product(*(range(block.shape[i]) for i in lead)):

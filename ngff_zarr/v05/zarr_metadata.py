@@ -1,13 +1,10 @@
-"""Spec metadata of OME-NGFF 0.5.
+"""Every OME-NGFF 0.5 metadata type in one module (the path ngff-zarr documents).
 
-0.5 keeps the 0.4 multiscales object but moves every OME key under ``attributes["ome"]`` of a
-Zarr v3 ``zarr.json``, with the version given once in ``ome.version`` (and not inside each
-multiscale), and requires each array's ``dimension_names`` to equal the axis names.
+0.5 reuses the 0.4 objects (:mod:`ngff_zarr.v04.zarr_metadata`); what differs is where they
+live in a group's attributes: :mod:`.multiscales`, :mod:`.plate`, :mod:`.well`.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from ..v04.zarr_metadata import (
     Axis,
@@ -17,12 +14,23 @@ from ..v04.zarr_metadata import (
     Omero,
     OmeroChannel,
     OmeroWindow,
+    Plate,
+    PlateAcquisition,
+    PlateColumn,
+    PlateRow,
+    PlateWell,
     Scale,
+    Transform,
     Translation,
-    multiscale_to_dict,
+    Well,
+    WellImage,
 )
+from .multiscales import VERSION, image_attributes
+from .plate import plate_from_attributes, plate_to_attributes
+from .well import well_from_attributes, well_to_attributes
 
 __all__ = [
+    "VERSION",
     "Axis",
     "Dataset",
     "Metadata",
@@ -30,18 +38,19 @@ __all__ = [
     "Omero",
     "OmeroChannel",
     "OmeroWindow",
+    "Plate",
+    "PlateAcquisition",
+    "PlateColumn",
+    "PlateRow",
+    "PlateWell",
     "Scale",
+    "Transform",
     "Translation",
-    "to_attributes",
+    "Well",
+    "WellImage",
+    "image_attributes",
+    "plate_from_attributes",
+    "plate_to_attributes",
+    "well_from_attributes",
+    "well_to_attributes",
 ]
-
-
-def to_attributes(metadata: Metadata) -> dict[str, Any]:
-    """The ``attributes`` of a 0.5 image group's ``zarr.json``."""
-    ome: dict[str, Any] = {
-        "version": "0.5",
-        "multiscales": [multiscale_to_dict(metadata, with_version=None)],
-    }
-    if metadata.omero is not None:
-        ome["omero"] = metadata.omero.to_dict()
-    return {"ome": ome}

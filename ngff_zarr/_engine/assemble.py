@@ -1,0 +1,74 @@
+"""Writing region results into a level whose write units (shards or chunks) regions may split.
+
+A piece that covers whole write units is written at once. A piece that covers part of a unit
+is copied into that unit's buffer, and the unit is written when its last piece arrives. Regions
+never overlap, so a unit's buffer is complete exactly when the voxels received equal its size.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+
+import numpy as np
+
+from .._writers import LevelArray
+from .geometry import Box, slices
+
+
+class LevelSink:
+    """Accepts boxes of one level in any order and writes whole write units only."""
+
+    def __init__(
+        self, array: LevelArray, shape: tuple[int, ...], unit: tuple[int, ...], dtype: np.dtype
+    ) -> None:
+        self._array = array
+        self._shape = shape
+        self._unit = unit
+        self._dtype = dtype
+        self._lock = threading.Lock()
+        self._buffers: dict[tuple[int, ...], tuple[np.ndarray, list[int]]] = {}
+
+    def _unit_box(self, index: tuple[int, ...]) -> Box:
+        return tuple(
+            (i * u, min((i + 1) * u, n))
+            for i, u, n in zip(index, self._unit, self._shape, strict=True)
+        )
+
+    def put(self, box: Box, data: np.ndarray) -> None:
+        if all(lo % u == 0 and (hi % u == 0 or hi == n)
+               for (lo, hi), u, n in zip(box, self._unit, self._shape, strict=True)):  # fmt: skip
+            self._array.write(slices(box), data)  # whole units: no assembly needed
+            return
+        ranges = [range(lo // u, -(-hi // u)) for (lo, hi), u in zip(box, self._unit, strict=True)]
+        for index in itertools.product(*ranges):
+            ubox = self._unit_box(index)
+            part = tuple(
+                (max(lo, ulo), min(hi, uhi)) for (lo, hi), (ulo, uhi) in zip(box, ubox, strict=True)
+            )
+            src = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(part, box, strict=True))
+            if part == ubox:
+                self._array.write(slices(ubox), data[src])
+                continue
+            dst = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(part, ubox, strict=True))
+            size = math.prod(b - a for a, b in ubox)
+            with self._lock:
+                entry = self._buffers.get(index)
+                if entry is None:
+                    shape = tuple(b - a for a, b in ubox)
+                    entry = (np.empty(shape, dtype=self._dtype), [0])
+                    self._buffers[index] = entry
+                buffer, filled = entry
+                buffer[dst] = data[src]
+                filled[0] += math.prod(b - a for a, b in part)
+                complete = filled[0] == size
+                if complete:
+                    del self._buffers[index]
+            if complete:
+                self._array.write(slices(ubox), buffer)
+
+    def pending(self) -> int:
+        """Write units still partly assembled (0 once every region has been put)."""
+        with self._lock:
+            return len(self._buffers)

@@ -1,0 +1,1 @@
+"""Store I/O: opening stores, the one JSON document reader and writer, staging, locks."""

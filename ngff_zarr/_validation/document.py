@@ -1,0 +1,120 @@
+"""Validation of one metadata document (the attributes of one group), without a store.
+
+Finds the version (from the content, the caller, or the parent group), the kinds of metadata
+present (image, label, plate, well, ...), validates each kind against its schema and runs the
+data-level checks of :mod:`ngff_zarr._validate_checks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .._versions import stated_versions
+from ..vocab import READ_VERSIONS, check_version
+from .report import Finding
+from .rules import CHECKS, Sink
+from .schema import available_schemas, schema_violations
+
+__all__ = ["DocumentResult", "check_version_argument", "validate_document"]
+
+# attribute key -> kind of metadata (and name of its schema)
+_KIND_KEYS: Final[dict[str, str]] = {
+    "multiscales": "image",
+    "image-label": "label",
+    "labels": "labels",
+    "plate": "plate",
+    "well": "well",
+    "bioformats2raw.layout": "bf2raw",
+    "series": "series",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentResult:
+    """What validating one document found: its version, content and kinds, and findings."""
+
+    version: str | None
+    stated_version: str | None
+    content: dict[str, Any]
+    kinds: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check_version_argument(version: str | None) -> None:
+    """Refuse a requested version that does not exist."""
+    if version is not None:
+        check_version(version)
+
+
+def validate_document(
+    attrs: dict[str, Any],
+    *,
+    version: str | None = None,
+    default_version: str | None = None,
+    path: str = "<attributes>",
+) -> DocumentResult:
+    """Validate the attributes ``attrs`` of one group.
+
+    ``version`` is a requirement (a different stated version is an error); ``default_version``
+    is used when the document states none (e.g. the version of the parent group).
+    """
+    sink = Sink(path)
+    stated = stated_versions(attrs)
+    wrapped = isinstance(attrs.get("ome"), dict)
+    unknown = [v for v in stated if v not in READ_VERSIONS]
+    known = [v for v in stated if v in READ_VERSIONS]
+    version_reported = bool(unknown)
+    for value in unknown:
+        sink.error(
+            "NGFF003",
+            f"expected a version among {', '.join(READ_VERSIONS)}, found {value!r}",
+            "ome.version" if wrapped else "version",
+        )
+    if len(known) > 1:
+        version_reported = True
+        sink.error("NGFF005", f"the document states several versions: {known}", "version")
+    if version is not None and known and version not in known:
+        version_reported = True
+        sink.error(
+            "NGFF005", f"validating as {version} but the document states {known[0]}", "version"
+        )
+    effective = version or (known[0] if known else None) or default_version
+    if effective is None:
+        effective = "0.5" if wrapped else "0.4"
+    content = attrs["ome"] if wrapped and effective == "0.5" else attrs
+    kinds = tuple(
+        dict.fromkeys(
+            kind for key, kind in _KIND_KEYS.items() if isinstance(content, dict) and key in content
+        )
+    )
+    kinds = tuple(k for k in kinds if (effective, k) in available_schemas())
+    if not kinds:
+        sink.error(
+            "NGFF002",
+            f"expected OME-NGFF {effective} metadata (one of {', '.join(_KIND_KEYS)}), "
+            f"found keys {sorted(content)[:10] if isinstance(content, dict) else content!r}",
+        )
+        if effective == "0.5" and wrapped:
+            _schema(attrs["ome"], effective, "ome", sink, "ome.", version_reported)
+    for kind in kinds:
+        _schema(attrs, effective, kind, sink, "", version_reported)
+    checks_sink = Sink(path, prefix="ome." if content is not attrs else "")
+    for kind in kinds:
+        CHECKS[kind](content, effective, checks_sink)
+    return DocumentResult(
+        version=effective,
+        stated_version=known[0] if len(known) == 1 else None,
+        content=content if isinstance(content, dict) else {},
+        kinds=kinds,
+        findings=sink.findings + checks_sink.findings,
+    )
+
+
+def _schema(
+    document: dict[str, Any], version: str, kind: str, sink: Sink, prefix: str, skip_version: bool
+) -> None:
+    for fld, message in schema_violations(document, version, kind):
+        if skip_version and fld.rsplit(".", 1)[-1] == "version":
+            continue  # already reported as NGFF003 / NGFF005
+        sink.error("NGFF010", f"{kind} schema: {message}", f"{prefix}{fld}" if prefix else fld)

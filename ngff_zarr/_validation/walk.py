@@ -1,0 +1,443 @@
+"""Validation of a whole OME-Zarr hierarchy in a store: groups, arrays, labels, plates, wells.
+
+The hierarchy is walked breadth first and each level is read in one batch (all well groups of
+a plate at once, then all their fields and the arrays of those fields), concurrently for remote
+stores and straight from the file system for local ones, so a 1536-well plate validates quickly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Final, TypeVar
+
+import zarr
+from zarr.abc.store import Store
+from zarr.core.buffer import default_buffer_prototype
+from zarr.core.sync import sync
+
+from .._io.store import StoreLike, as_store, describe, join
+from .document import DocumentResult, validate_document
+from .report import Finding
+from .rules import Sink, axis_names, check_well_acquisitions
+
+__all__ = ["validate_store"]
+
+_T = TypeVar("_T")
+_CONCURRENCY: Final[int] = 64
+# role of a group -> (code, message) when it is missing; None: optional group
+_MISSING: Final[dict[str, tuple[str, str] | None]] = {
+    "root": ("NGFF002", "no Zarr group here"),
+    "well": ("NGFF503", "the plate lists this well but there is no well group"),
+    "field": ("NGFF504", "the well lists this image but there is no image group"),
+    "label": ("NGFF402", "'labels' lists this label but there is no label image group"),
+    "series": ("NGFF601", "bioformats2raw image series missing"),
+    "labels": None,
+    "ome": None,
+}
+# role of a group -> kind of metadata it must hold
+_REQUIRED_KIND: Final[dict[str, tuple[str, str]]] = {
+    "well": ("well", "NGFF503"),
+    "field": ("image", "NGFF504"),
+    "label": ("image", "NGFF404"),
+    "series": ("image", "NGFF601"),
+}
+_INTEGER_V2: Final[frozenset[str]] = frozenset("iub")
+_INTEGER_V3: Final[tuple[str, ...]] = ("int", "uint")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Node:
+    path: str
+    role: str
+    parent_version: str | None = None
+    acquisitions: tuple[int, ...] | None = None
+
+
+class _Reader:
+    """Batched reads of JSON documents; local stores are read straight from the file system."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        root = getattr(store, "root", None)
+        local = isinstance(store, zarr.storage.LocalStore) and root is not None
+        self.local = f"{os.fspath(root)}/" if local else None  # type: ignore[arg-type]
+
+    def read(self, keys: list[str]) -> dict[str, bytes | None]:
+        keys = list(dict.fromkeys(keys))
+        if self.local is not None:
+            return {k: self._read_file(k) for k in keys}
+        return sync(self._read_remote(keys))
+
+    def _read_file(self, key: str) -> bytes | None:
+        try:
+            with open(f"{self.local}{key}", "rb") as handle:
+                return handle.read()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+
+    async def _read_remote(self, keys: list[str]) -> dict[str, bytes | None]:
+        limit = asyncio.Semaphore(_CONCURRENCY)
+        prototype = default_buffer_prototype()
+
+        async def one(key: str) -> bytes | None:
+            async with limit:
+                buf = await self.store.get(key, prototype=prototype)
+            return None if buf is None else buf.to_bytes()
+
+        values = await asyncio.gather(*(one(k) for k in keys))
+        return dict(zip(keys, values, strict=True))
+
+
+def _parse(raw: bytes | None, sink: Sink) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    try:
+        doc = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        sink.error("NGFF001", f"malformed JSON: {exc}")
+        return None
+    if not isinstance(doc, dict):
+        sink.error("NGFF001", f"expected a JSON object, found {type(doc).__name__}")
+        return None
+    return doc
+
+
+class _Walker:
+    def __init__(self, store: Store, requested: str | None) -> None:
+        self.reader = _Reader(store)
+        self.requested = requested
+        self.findings: list[Finding] = []
+        # caches keyed by the raw metadata bytes: findings are stored relative to the group
+        self._group_cache: dict[Any, tuple[DocumentResult | None, list[Finding]]] = {}
+        self._levels_cache: dict[Any, list[Finding]] = {}
+        self.zarr_format = 2
+        self.root_version: str | None = None
+
+    # -- keys ----------------------------------------------------------------------------
+    def _group_keys(self, path: str) -> list[str]:
+        if self.zarr_format == 3:
+            return [join(path, "zarr.json")]
+        return [join(path, ".zattrs"), join(path, ".zgroup")]
+
+    def _array_key(self, path: str) -> str:
+        return join(path, "zarr.json" if self.zarr_format == 3 else ".zarray")
+
+    # -- walk ----------------------------------------------------------------------------
+    def run(self, root: str) -> None:
+        probe = self.reader.read(
+            [join(root, "zarr.json"), join(root, ".zattrs"), join(root, ".zgroup")]
+        )
+        self.zarr_format = 3 if probe[join(root, "zarr.json")] is not None else 2
+        pending = [_Node(path=root, role="root", parent_version=self.requested)]
+        raw = probe
+        while pending:
+            keys = [k for node in pending for k in self._group_keys(node.path)]
+            raw = raw if all(k in raw for k in keys) else self.reader.read(keys)
+            images: list[tuple[_Node, DocumentResult]] = []
+            upcoming: list[_Node] = []
+            for node in pending:
+                result = self._group(node, raw)
+                if result is None:
+                    continue
+                upcoming.extend(self._children(node, result))
+                if "image" in result.kinds:
+                    images.append((node, result))
+            self._check_arrays(images)
+            pending, raw = upcoming, {}
+
+    def _group(self, node: _Node, raw: dict[str, bytes | None]) -> DocumentResult | None:
+        """Validate one group; identical metadata (plate fields, wells) is validated once."""
+        keys = self._group_keys(node.path)
+        key = (tuple(raw.get(k) for k in keys), node.role, node.parent_version, node.acquisitions)
+        hit = self._group_cache.get(key)
+        if hit is None:
+            result, produced = self._collect(lambda: self._group_uncached(node, raw))
+            hit = (result, [_relative(f, node.path) for f in produced])
+            self._group_cache[key] = hit
+        self.findings.extend(_absolute(f, node.path) for f in hit[1])
+        return hit[0]
+
+    def _collect(self, work: Callable[[], _T]) -> tuple[_T, list[Finding]]:
+        """Run ``work`` and return its result with the findings it produced."""
+        outer, self.findings = self.findings, []
+        try:
+            value = work()
+        finally:
+            produced, self.findings = self.findings, outer
+        return value, produced
+
+    def _group_uncached(self, node: _Node, raw: dict[str, bytes | None]) -> DocumentResult | None:
+        keys = self._group_keys(node.path)
+        sink = Sink(keys[0])
+        docs = [_parse(raw.get(k), Sink(k, findings=sink.findings)) for k in keys]
+        self.findings.extend(sink.findings)
+        if sink.findings:
+            return None
+        if all(d is None for d in docs):
+            missing = _MISSING[node.role]
+            if missing is not None:
+                self._error(missing[0], keys[0], f"{missing[1]} (found no {' or '.join(keys)})")
+            return None
+        if self.zarr_format == 3:
+            doc = docs[0] or {}
+            if doc.get("node_type") != "group":
+                self._error(
+                    "NGFF002",
+                    keys[0],
+                    f"expected node_type 'group', found {doc.get('node_type')!r}",
+                )
+                return None
+            attrs = doc.get("attributes", {})
+        else:
+            if docs[1] is None:
+                self._error("NGFF007", keys[1], "a Zarr v2 group needs .zgroup; found only .zattrs")
+            attrs = docs[0] or {}
+        if not isinstance(attrs, dict):
+            self._error("NGFF001", keys[0], f"attributes: expected an object, found {attrs!r}")
+            return None
+        result = validate_document(
+            attrs, version=self.requested, default_version=node.parent_version, path=keys[0]
+        )
+        self.findings.extend(result.findings)
+        if node.role == "root":
+            self.root_version = result.version
+        self._check_format(result, keys[0], node)
+        required = _REQUIRED_KIND.get(node.role)
+        if required is not None and required[0] not in result.kinds:
+            self._error(
+                required[1], keys[0], f"expected {required[0]} metadata in this {node.role} group"
+            )
+        if node.role == "label" and "label" not in result.kinds:
+            self._error("NGFF402", keys[0], "expected image-label metadata in this label group")
+        if "well" in result.kinds and node.acquisitions is not None:
+            check_well_acquisitions(
+                result.content, node.acquisitions, Sink(keys[0], findings=self.findings)
+            )
+        return result
+
+    def _check_format(self, result: DocumentResult, key: str, node: _Node) -> None:
+        version = result.version or ""
+        expected = 3 if version == "0.5" else 2
+        if version and self.zarr_format != expected and node.role == "root":
+            self._error(
+                "NGFF006",
+                key,
+                f"OME-NGFF {version} needs Zarr v{expected}, found Zarr v{self.zarr_format}",
+            )
+        parent = node.parent_version
+        if parent and result.stated_version and result.stated_version != parent:
+            self._error(
+                "NGFF005", key, f"version {result.stated_version} inside a {parent} hierarchy"
+            )
+
+    def _children(self, node: _Node, result: DocumentResult) -> list[_Node]:
+        content, version, path = result.content, result.version, node.path
+        out: list[_Node] = []
+        if "image" in result.kinds and node.role != "label":
+            out.append(_Node(path=join(path, "labels"), role="labels", parent_version=version))
+        if "labels" in result.kinds:
+            out += [
+                _Node(path=join(path, name), role="label", parent_version=version)
+                for name in _strings(content.get("labels"))
+            ]
+        if "plate" in result.kinds:
+            plate = content.get("plate") or {}
+            acquisitions = _dicts(plate.get("acquisitions"))
+            ids = tuple(a["id"] for _, a in acquisitions if isinstance(a.get("id"), int))
+            wells = dict.fromkeys(_strings([w.get("path") for _, w in _dicts(plate.get("wells"))]))
+            out += [
+                _Node(path=join(path, w), role="well", parent_version=version, acquisitions=ids)
+                for w in wells
+            ]
+        if "well" in result.kinds:
+            listed = _dicts((content.get("well") or {}).get("images"))
+            images = dict.fromkeys(_strings([i.get("path") for _, i in listed]))
+            out += [_Node(path=join(path, i), role="field", parent_version=version) for i in images]
+        if "bf2raw" in result.kinds and "plate" not in result.kinds:
+            out.append(_Node(path=join(path, "OME"), role="ome", parent_version=version))
+            out.append(_Node(path=join(path, "0"), role="series", parent_version=version))
+        if "series" in result.kinds:
+            out += [
+                _Node(path=_parent_join(path, s), role="series", parent_version=version)
+                for s in _strings(content.get("series"))
+                if s != "0"
+            ]
+        return out
+
+    # -- arrays --------------------------------------------------------------------------
+    def _check_arrays(self, images: list[tuple[_Node, DocumentResult]]) -> None:
+        keys = [
+            self._array_key(join(node.path, ds["path"]))
+            for node, result in images
+            for _, ms in _dicts(result.content.get("multiscales"))
+            for _, ds in _dicts(ms.get("datasets"))
+            if isinstance(ds.get("path"), str)
+        ]
+        raw = self.reader.read(keys) if keys else {}
+        for node, result in images:
+            for i, ms in _dicts(result.content.get("multiscales")):
+                paths = _strings([ds.get("path") for _, ds in _dicts(ms.get("datasets"))])
+                docs = tuple(raw.get(self._array_key(join(node.path, p))) for p in paths)
+                key = (id(result), i, node.role, docs)
+                hit = self._levels_cache.get(key)
+                if hit is None:
+                    work = functools.partial(self._check_levels, node, result, i, ms, raw)
+                    _, produced = self._collect(work)
+                    hit = [_relative(f, node.path) for f in produced]
+                    self._levels_cache[key] = hit
+                self.findings.extend(_absolute(f, node.path) for f in hit)
+
+    def _check_levels(
+        self,
+        node: _Node,
+        result: DocumentResult,
+        index: int,
+        ms: dict[str, Any],
+        raw: dict[str, bytes | None],
+    ) -> None:
+        version = result.version or "0.4"
+        names = axis_names(ms, version)
+        is_label = "label" in result.kinds or node.role == "label"
+        previous: tuple[list[int], list[float] | None, str] | None = None
+        for j, ds in _dicts(ms.get("datasets")):
+            if not isinstance(ds.get("path"), str):
+                continue
+            key = self._array_key(join(node.path, ds["path"]))
+            sink = Sink(key, findings=self.findings)
+            doc = _parse(raw.get(key), sink)
+            fld = f"multiscales[{index}].datasets[{j}].path"
+            if doc is None or (self.zarr_format == 3 and doc.get("node_type") != "array"):
+                if raw.get(key) is None:
+                    sink.error("NGFF301", f"dataset {ds['path']!r} ({fld}): no array here")
+                elif doc is not None:
+                    sink.error(
+                        "NGFF301",
+                        f"dataset {ds['path']!r}: expected an array, "
+                        f"found node_type {doc.get('node_type')!r}",
+                    )
+                continue
+            shape = doc.get("shape")
+            if not (isinstance(shape, list) and all(isinstance(n, int) for n in shape)):
+                continue
+            if names is not None and len(shape) != len(names):
+                sink.error(
+                    "NGFF302",
+                    f"expected {len(names)} dimensions (axes {names}), found shape {shape}",
+                )
+            if is_label:
+                _check_integer(doc, self.zarr_format, sink)
+            if version == "0.5":
+                dims = doc.get("dimension_names")
+                if names is not None and dims != names:
+                    sink.error(
+                        "NGFF306",
+                        f"expected dimension_names {names}, found {dims}",
+                        "dimension_names",
+                    )
+            scale = _scale(ds)
+            if previous is not None and len(previous[0]) == len(shape):
+                _check_shrink(previous, (shape, scale, ds["path"]), names, sink)
+            previous = (shape, scale, ds["path"])
+
+    def _error(self, code: str, key: str, message: str, fld: str | None = None) -> None:
+        Sink(key, findings=self.findings).error(code, message, fld)
+
+
+def _relative(finding: Finding, base: str) -> Finding:
+    if base and finding.path.startswith(base + "/"):
+        return replace(finding, path=finding.path[len(base) + 1 :])
+    return finding
+
+
+def _absolute(finding: Finding, base: str) -> Finding:
+    return replace(finding, path=join(base, finding.path)) if base else finding
+
+
+def _check_integer(doc: dict[str, Any], zarr_format: int, sink: Sink) -> None:
+    if zarr_format == 3:
+        dtype = doc.get("data_type")
+        ok = isinstance(dtype, str) and dtype.startswith(_INTEGER_V3)
+    else:
+        dtype = doc.get("dtype")
+        ok = (
+            isinstance(dtype, str) and len(dtype) > 1 and dtype[1] in _INTEGER_V2 and dtype != "|b1"
+        )
+    if not ok:
+        sink.error("NGFF401", f"label images must hold integers, found data type {dtype!r}")
+
+
+def _scale(ds: dict[str, Any]) -> list[float] | None:
+    for _, t in _dicts(ds.get("coordinateTransformations")):
+        values = t.get("scale")
+        if t.get("type") == "scale" and isinstance(values, list):
+            numbers = [v for v in values if isinstance(v, int | float) and v > 0]
+            return [float(v) for v in numbers] if len(numbers) == len(values) else None
+    return None
+
+
+def _check_shrink(
+    prev: tuple[list[int], list[float] | None, str],
+    cur: tuple[list[int], list[float] | None, str],
+    names: list[str] | None,
+    sink: Sink,
+) -> None:
+    (p_shape, p_scale, p_path), (shape, scale, path) = prev, cur
+    labels = (
+        names
+        if names is not None and len(names) == len(shape)
+        else [str(k) for k in range(len(shape))]
+    )
+    grown = [labels[k] for k in range(len(shape)) if shape[k] > p_shape[k]]
+    if grown:
+        sink.error(
+            "NGFF303",
+            f"level {path!r} {shape} is larger than the previous level {p_path!r} {p_shape} "
+            f"along {grown}; levels must go from largest to smallest",
+        )
+        return
+    if p_scale is None or scale is None or len(p_scale) != len(shape) or len(scale) != len(shape):
+        return
+    for k, name in enumerate(labels):
+        expected = p_shape[k] * p_scale[k] / scale[k]
+        if abs(shape[k] - expected) > 1.0:
+            sink.warn(
+                "NGFF304",
+                f"axis {name!r}: the scale goes from {p_scale[k]:g} to {scale[k]:g}, so about "
+                f"{expected:.0f} elements were expected after {p_shape[k]}, found {shape[k]}",
+            )
+
+
+def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    return (
+        [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+        if isinstance(value, list)
+        else []
+    )
+
+
+def _strings(values: Any) -> list[str]:
+    return [v for v in values if isinstance(v, str) and v] if values is not None else []
+
+
+def _parent_join(path: str, name: str) -> str:
+    """``name`` next to ``path`` (the OME group lists series relative to the top group)."""
+    return join(path.rsplit("/", 1)[0] if "/" in path else "", name)
+
+
+def validate_store(
+    store_like: StoreLike,
+    *,
+    version: str | None,
+    storage_options: Mapping[str, Any] | None,
+) -> tuple[str, str | None, list[Finding]]:
+    """Validate the hierarchy below ``store_like``: (target description, version, findings)."""
+    store = as_store(store_like, read_only=True, storage_options=storage_options)
+    root = store_like.path if isinstance(store_like, zarr.Group) else ""
+    walker = _Walker(store, version)
+    walker.run(root)
+    return describe(store, root), walker.root_version, walker.findings

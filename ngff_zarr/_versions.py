@@ -1,0 +1,181 @@
+"""What differs between OME-NGFF versions on disk, in one registry.
+
+For each written version: the Zarr format, the group's attribute document, and the functions
+that place image, plate and well metadata in a group's attributes (0.4: top level with a
+``version`` each; 0.5: under ``ome`` with one ``ome.version``). For every version read: how a
+group's attributes state their version and where the OME content sits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from .errors import InvalidMetadataError, MetadataNotFoundError, UnsupportedVersionError
+from .v04 import multiscales as v04_multiscales
+from .v04 import plate as v04_plate
+from .v04 import well as v04_well
+from .v04.multiscales import Metadata
+from .v04.plate import Plate
+from .v04.well import Well
+from .v05 import multiscales as v05_multiscales
+from .v05 import plate as v05_plate
+from .v05 import well as v05_well
+from .vocab import READ_VERSIONS, WRITE_VERSIONS, WriteVersion, ZarrFormat, check_version
+
+__all__ = [
+    "LAYOUTS",
+    "Layout",
+    "find_image",
+    "layout",
+    "layout_for_zarr_format",
+    "ome_content",
+    "stated_versions",
+]
+
+# where a 0.1-0.4 document states its version, besides each multiscale
+_VERSION_HOLDERS: Final[tuple[str, ...]] = ("plate", "well", "image-label")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Layout:
+    """How one OME-NGFF version lays out its metadata in Zarr groups."""
+
+    version: WriteVersion
+    zarr_format: ZarrFormat
+    attributes_key: str  # the document holding a group's attributes
+    image_attributes: Callable[[Metadata], dict[str, Any]]
+    plate_to_attributes: Callable[[Plate], dict[str, Any]]
+    plate_from_attributes: Callable[..., Plate]
+    well_to_attributes: Callable[[Well], dict[str, Any]]
+    well_from_attributes: Callable[..., Well]
+
+    def content(self, attrs: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The OME content of a group's attributes (the ``ome`` object from 0.5 on)."""
+        if self.zarr_format == 3:
+            ome = attrs.get("ome")
+            return ome if isinstance(ome, Mapping) else {}
+        return attrs
+
+    def has(self, attrs: Mapping[str, Any], key: str) -> bool:
+        """Whether the attributes hold OME metadata ``key`` (``"well"``, ``"plate"``, ...)."""
+        return key in self.content(attrs)
+
+
+LAYOUTS: Final[dict[str, Layout]] = {
+    "0.4": Layout(
+        version="0.4",
+        zarr_format=2,
+        attributes_key=".zattrs",
+        image_attributes=v04_multiscales.image_attributes,
+        plate_to_attributes=v04_plate.plate_to_attributes,
+        plate_from_attributes=v04_plate.plate_from_attributes,
+        well_to_attributes=v04_well.well_to_attributes,
+        well_from_attributes=v04_well.well_from_attributes,
+    ),
+    "0.5": Layout(
+        version="0.5",
+        zarr_format=3,
+        attributes_key="zarr.json",
+        image_attributes=v05_multiscales.image_attributes,
+        plate_to_attributes=v05_plate.plate_to_attributes,
+        plate_from_attributes=v05_plate.plate_from_attributes,
+        well_to_attributes=v05_well.well_to_attributes,
+        well_from_attributes=v05_well.well_from_attributes,
+    ),
+}
+assert tuple(LAYOUTS) == WRITE_VERSIONS
+
+
+def layout(version: str, *, field: str = "version") -> Layout:
+    """The layout of a written ``version``; the error lists the versions available."""
+    return LAYOUTS[check_version(version, writing=True, field=field)]
+
+
+def layout_for_zarr_format(zarr_format: int) -> Layout:
+    """The layout used to read a group of Zarr format ``zarr_format`` (0.1-0.3 read as 0.4)."""
+    return LAYOUTS["0.4" if zarr_format == 2 else "0.5"]
+
+
+def stated_versions(attrs: Mapping[str, Any]) -> list[str]:
+    """Every version a group's attributes state, in order of appearance, without repeats.
+
+    A version that is not a string is given as its ``repr``.
+    """
+    ome = attrs.get("ome")
+    if isinstance(ome, Mapping):
+        found: list[Any] = [ome["version"]] if "version" in ome else []
+    else:
+        multiscales = attrs.get("multiscales")
+        found = [
+            ms["version"]
+            for ms in (multiscales if isinstance(multiscales, list) else [])
+            if isinstance(ms, Mapping) and "version" in ms
+        ]
+        for key in _VERSION_HOLDERS:
+            holder = attrs.get(key)
+            if isinstance(holder, Mapping) and "version" in holder:
+                found.append(holder["version"])
+    return list(dict.fromkeys(v if isinstance(v, str) else repr(v) for v in found))
+
+
+def ome_content(attrs: Mapping[str, Any], version: str) -> Mapping[str, Any]:
+    """The OME content of attributes of ``version``: the ``ome`` object from 0.5 on."""
+    ome = attrs.get("ome")
+    if version == "0.5" and isinstance(ome, Mapping):
+        return ome
+    return attrs
+
+
+def find_image(
+    attrs: Mapping[str, Any], zarr_format: int, where: str
+) -> tuple[str, Mapping[str, Any]]:
+    """The version of an image group and the content that holds its ``multiscales``.
+
+    Raises
+    ------
+    MetadataNotFoundError
+        The attributes hold no image metadata.
+    UnsupportedVersionError
+        The stated version is not one this package reads.
+    InvalidMetadataError
+        ``multiscales`` is not a non-empty list of objects.
+    """
+    ome = attrs.get("ome")
+    if isinstance(ome, Mapping):
+        version = ome.get("version")
+        if version != "0.5":
+            raise UnsupportedVersionError(
+                f"{where}: ome.version: expected '0.5', got {version!r}; this package reads "
+                f"OME-NGFF {', '.join(READ_VERSIONS)}"
+            )
+        if "multiscales" not in ome:
+            raise MetadataNotFoundError(f"{where}: no 'multiscales' under 'ome'")
+        content: Mapping[str, Any] = ome
+    elif "multiscales" in attrs:
+        content = attrs
+    else:
+        raise MetadataNotFoundError(
+            f"{where}: no OME-NGFF image metadata (neither 'multiscales' nor 'ome.multiscales')"
+        )
+    multiscales = content["multiscales"]
+    if (
+        not isinstance(multiscales, list)
+        or not multiscales
+        or not isinstance(multiscales[0], Mapping)
+    ):
+        raise InvalidMetadataError(
+            f"expected a non-empty list of objects, found {multiscales!r}",
+            path=where,
+            field="ome.multiscales" if content is ome else "multiscales",
+        )
+    if content is ome:
+        return "0.5", content
+    version = multiscales[0].get("version", "0.4" if zarr_format == 2 else "0.5")
+    if version not in READ_VERSIONS:
+        raise UnsupportedVersionError(
+            f"{where}: multiscales[0].version: expected one of {list(READ_VERSIONS)}, "
+            f"got {version!r}"
+        )
+    return str(version), content

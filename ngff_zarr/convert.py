@@ -1,0 +1,341 @@
+"""``convert_folder``: convert every image of a folder, or of a BIDS-like project, to OME-Zarr.
+
+A project is laid out as ``<root>/<subject>/<session>/[<tag>/]<files>``; the output mirrors it
+as ``<output>/<subject>/<session>/[<tag>/]<file stem>.ome.zarr``. A file whose output already
+holds OME-Zarr metadata (the writer writes it last, so it marks a finished store) is skipped; a
+file that fails is recorded and the run goes on. Every run writes a JSON report.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .concatenate import MergeAxis, MergePolicy, concatenate
+from .errors import NgffZarrError, PathNotFoundError
+from .formats import READERS
+from .from_ngff_zarr import from_ngff_zarr
+from .multiscales import Multiscales
+from .ngff_image import NgffImage
+from .read_image import read_images, read_multiscales
+from .to_multiscales import to_multiscales
+from .to_ngff_zarr import to_ngff_zarr
+
+__all__ = [
+    "ConversionOptions",
+    "RunReport",
+    "convert_file",
+    "convert_folder",
+    "convert_merged",
+    "convert_store",
+]
+
+_REPORT_NAME = "ngff_zarr_report.json"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConversionOptions:
+    """How each image is written (the parameters of the pipeline functions)."""
+
+    version: str = "0.5"
+    scale_factors: int | Sequence[int] | None = None
+    method: str | None = None
+    chunks: int | Sequence[int] | Mapping[str, int] | None = None
+    chunks_per_shard: int | Sequence[int] | Mapping[str, int] | None = None
+    reader: str | None = None
+    dims: Sequence[str] | None = None
+    scale: Mapping[str, float] | None = None
+    axes_units: Mapping[str, str] | None = None
+    channel_names: Sequence[str] | None = None
+    overwrite: bool = False
+    progress: bool = False
+
+
+@dataclass(slots=True, kw_only=True)
+class RunReport:
+    """What a batch run converted, skipped and failed (and why); written as JSON."""
+
+    converted: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    def write(self, path: Path) -> None:
+        """Write the report as JSON to ``path``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+
+
+def convert_file(
+    path: str | Path,
+    output: str | Path,
+    *,
+    series: int | None = None,
+    options: ConversionOptions | None = None,
+) -> list[Path]:
+    """Convert one file to OME-Zarr; returns the stores written.
+
+    One store per series: ``output`` itself for a single series (or a chosen ``series``),
+    else ``<output stem>_s<N>.ome.zarr`` next to it. A pyramid stored in the file is copied
+    unless ``scale_factors`` asks for computed levels.
+    """
+    options = options or ConversionOptions()
+    read = _read_options(options)
+    images = read_images(path, **read)
+    indices = range(len(images)) if series is None else [series]
+    outputs = []
+    for index in indices:
+        target = Path(output) if len(indices) == 1 else _series_path(Path(output), index)
+        multiscales = _pyramid(path, index, images, options, read)
+        _write(multiscales, target, options)
+        outputs.append(target)
+    return outputs
+
+
+def convert_store(
+    source: str | Path, output: str | Path, *, options: ConversionOptions | None = None
+) -> list[Path]:
+    """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``."""
+    options = options or ConversionOptions()
+    _write(from_ngff_zarr(source), Path(output), options)
+    return [Path(output)]
+
+
+def convert_merged(
+    paths: Sequence[str | Path],
+    output: str | Path,
+    *,
+    axis: MergeAxis,
+    policy: MergePolicy = "strict",
+    series: int | None = None,
+    options: ConversionOptions | None = None,
+) -> list[Path]:
+    """Merge the images of ``paths`` (every series, or ``series`` of each) into one store."""
+    options = options or ConversionOptions()
+    read = _read_options(options)
+    images = []
+    for path in paths:
+        found = read_images(path, **read)
+        images += found if series is None else [found[series]]
+    merged = concatenate(images, axis=axis, policy=policy)
+    _write(_planned(merged, options), Path(output), options)
+    return [Path(output)]
+
+
+def _write(multiscales: Multiscales, target: Path, options: ConversionOptions) -> None:
+    """Write ``multiscales`` with the writer options of ``options``."""
+    to_ngff_zarr(
+        target,
+        multiscales,
+        version=options.version,  # type: ignore[arg-type]
+        chunks_per_shard=options.chunks_per_shard,
+        overwrite=options.overwrite,
+        progress=options.progress,
+    )
+
+
+def _planned(image: NgffImage, options: ConversionOptions) -> Multiscales:
+    """Plan the pyramid of ``image`` with the options' scale factors, method and chunks."""
+    kwargs: dict[str, Any] = {"method": options.method, "chunks": options.chunks}
+    if options.scale_factors is not None:
+        kwargs["scale_factors"] = options.scale_factors
+    return to_multiscales(image, **kwargs)
+
+
+def convert_folder(
+    input_dir: str | Path,
+    output_dir: str | Path,
+    *,
+    pattern: str = "*",
+    recursive: bool = False,
+    merge_axis: MergeAxis | None = None,
+    merge_policy: MergePolicy = "strict",
+    subject_pattern: str | None = None,
+    session_pattern: str | None = None,
+    tag_pattern: str | None = None,
+    skip_existing: bool = True,
+    options: ConversionOptions | None = None,
+    report: str | Path | None = None,
+) -> RunReport:
+    """Convert every matching image of a folder (or of a subject/session/tag project).
+
+    Parameters
+    ----------
+    input_dir
+        The folder, or the project root when ``subject_pattern`` is given.
+    output_dir
+        Where the stores go; mirrors the project layout.
+    pattern
+        Glob for the image files inside each folder (e.g. ``"*.czi"``).
+    recursive
+        Search sub-folders too (plain folder mode).
+    merge_axis, merge_policy
+        Merge all images of a folder into one store along ``t``, ``z`` or ``c`` (see
+        :func:`~ngff_zarr.concatenate`), in sorted file order.
+    subject_pattern, session_pattern, tag_pattern
+        Project mode: globs for the subject folders, the session folders inside them and,
+        optionally, tag folders inside the sessions (e.g. ``"sub-*"``, ``"ses-*"``, ``"*"``).
+    skip_existing
+        Skip inputs whose output store is already complete.
+    options
+        Writer and reader options.
+    report
+        Path of the JSON report; default ``<output_dir>/ngff_zarr_report.json``.
+
+    Returns
+    -------
+    RunReport
+
+    Raises
+    ------
+    PathNotFoundError
+        ``input_dir`` is not a directory (also a ``FileNotFoundError``).
+    """
+    root, out_root = Path(input_dir), Path(output_dir)
+    if not root.is_dir():
+        raise PathNotFoundError(f"input_dir: no such directory: {str(root)!r}")
+    options = options or ConversionOptions()
+    run = RunReport()
+    for folder in _folders(root, subject_pattern, session_pattern, tag_pattern, recursive):
+        files = _images_in(folder, pattern, out_root)
+        relative = folder.relative_to(root)
+        if merge_axis is not None and files:
+            target = out_root / relative / f"{folder.name or 'merged'}.ome.zarr"
+            _run_one(
+                run,
+                files,
+                target,
+                skip_existing,
+                lambda f=files, t=target: convert_merged(
+                    f, t, axis=merge_axis, policy=merge_policy, options=options
+                ),
+            )
+            continue
+        for path in files:
+            target = out_root / relative / f"{_stem(path)}.ome.zarr"
+            _run_one(
+                run,
+                [path],
+                target,
+                skip_existing,
+                lambda p=path, t=target: convert_file(p, t, options=options),
+            )
+    run.finished = time.time()
+    run.write(Path(report) if report is not None else out_root / _REPORT_NAME)
+    return run
+
+
+def _run_one(run: RunReport, inputs: list[Path], target: Path, skip: bool, job: Any) -> None:
+    names = [str(p) for p in inputs]
+    if skip and _is_complete(target):
+        run.skipped.append({"inputs": names, "output": str(target), "reason": "already converted"})
+        return
+    try:
+        outputs = job()
+    except (NgffZarrError, OSError, ValueError, RuntimeError, KeyError) as exc:
+        run.failed.append(
+            {
+                "inputs": names,
+                "output": str(target),
+                "error": f"{type(exc).__name__}: {exc}",
+                "where": traceback.format_exception_only(exc)[-1].strip(),
+            }
+        )
+        return
+    run.converted.append({"inputs": names, "outputs": [str(o) for o in outputs]})
+
+
+def _pyramid(
+    path: str | Path,
+    index: int,
+    images: list[NgffImage],
+    options: ConversionOptions,
+    read: dict[str, Any],
+) -> Multiscales:
+    if options.scale_factors is None:
+        stored = read_multiscales(path, series=index, **read)
+        if len(stored.images) > 1:
+            return stored
+    return _planned(images[index], options)
+
+
+def _read_options(options: ConversionOptions) -> dict[str, Any]:
+    return {
+        "reader": options.reader,
+        "dims": options.dims,
+        "scale": options.scale,
+        "axes_units": options.axes_units,
+        "channel_names": options.channel_names,
+    }
+
+
+def _folders(
+    root: Path,
+    subject: str | None,
+    session: str | None,
+    tag: str | None,
+    recursive: bool,
+) -> list[Path]:
+    if subject is None:
+        if not recursive:
+            return [root]
+        return [root, *sorted(p for p in root.rglob("*") if p.is_dir() and not _is_zarr(p))]
+    out = []
+    for sub in sorted(p for p in root.glob(subject) if p.is_dir()):
+        for ses in sorted(p for p in sub.glob(session or "*") if p.is_dir()):
+            if tag is None:
+                out.append(ses)
+            else:
+                out.extend(sorted(p for p in ses.glob(tag) if p.is_dir() and not _is_zarr(p)))
+    return out
+
+
+def _images_in(folder: Path, pattern: str, out_root: Path) -> list[Path]:
+    extensions = tuple(ext for entry in READERS.values() for ext in entry.extensions)
+    return sorted(
+        p
+        for p in folder.glob(pattern)
+        if p.is_file() and p.name.lower().endswith(extensions) and out_root not in p.parents
+    )
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".ome.tiff", ".ome.tif"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
+
+
+def _series_path(output: Path, index: int) -> Path:
+    name = output.name
+    base = name[: -len(".ome.zarr")] if name.endswith(".ome.zarr") else output.stem
+    return output.with_name(f"{base}_s{index}.ome.zarr")
+
+
+def _is_zarr(path: Path) -> bool:
+    return path.name.endswith(".zarr")
+
+
+def _is_complete(target: Path) -> bool:
+    """Whether ``target`` holds OME-Zarr metadata (written last, so the store is finished)."""
+    for store in (target, _series_path(target, 0)):  # one store, or one per series
+        v3, v2 = store / "zarr.json", store / ".zattrs"
+        try:
+            if v3.is_file():
+                attrs = json.loads(v3.read_text()).get("attributes", {}).get("ome", {})
+            elif v2.is_file():
+                attrs = json.loads(v2.read_text())
+            else:
+                continue
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(attrs, dict) and "multiscales" in attrs:
+            return True
+    return False
