@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import dask.array as da
@@ -10,13 +12,37 @@ import numpy as np
 
 from .errors import NgffValueError
 
-__all__ = ["as_dask"]
+__all__ = ["as_dask", "grouped_chunks"]
 
 
 def as_dask(data: Any) -> da.Array:
     """``data`` as a dask array; NumPy input is wrapped (sliced on demand, never copied whole)."""
     out: da.Array = _wrap(data)  # dask is untyped: type its result once, here
     return out
+
+
+def grouped_chunks(
+    shape: Sequence[int], unit: Sequence[int], itemsize: int, target: int
+) -> tuple[int, ...]:
+    """Dask chunks of whole storage units, grouped (innermost dim first) up to ``target`` bytes.
+
+    ``unit`` is what the source reads at once (a zarr chunk or shard, a TIFF strip or tile, a
+    row); a chunk holds whole units, so a task never reads a unit twice, and it grows along the
+    last dim first, then the one before it once the last is whole, so its bytes stay
+    contiguous where the source lays them out C-ordered. A chunk is at most ``target`` bytes,
+    but never less than one unit.
+
+    >>> grouped_chunks((100, 4096), (1, 4096), 2, 2**20)  # one row per strip, 2 bytes a pixel
+    (64, 4096)
+    """
+    out = [max(1, min(int(u), int(s))) for u, s in zip(unit, shape, strict=True)]
+    for d in reversed(range(len(out))):
+        step = out[d]
+        while out[d] < shape[d] and math.prod(out) // out[d] * (out[d] + step) * itemsize <= target:
+            out[d] = min(int(shape[d]), out[d] + step)
+        if out[d] < shape[d]:
+            break
+    return tuple(out)
 
 
 def _wrap(data: Any) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .concatenate import MergeAxis, MergePolicy, concatenate
 from .errors import NgffZarrError, PathNotFoundError
-from .formats import READERS
+from .formats import READERS, primary_files
 from .from_ngff_zarr import from_ngff_zarr
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
@@ -298,16 +298,18 @@ def _folders(
 
 def _images_in(folder: Path, pattern: str, out_root: Path) -> list[Path]:
     extensions = tuple(ext for entry in READERS.values() for ext in entry.extensions)
-    return sorted(
-        p
-        for p in folder.glob(pattern)
-        if p.is_file() and p.name.lower().endswith(extensions) and out_root not in p.parents
+    return primary_files(
+        [
+            p
+            for p in folder.glob(pattern)
+            if p.is_file() and p.name.lower().endswith(extensions) and out_root not in p.parents
+        ]
     )
 
 
 def _stem(path: Path) -> str:
     name = path.name
-    for suffix in (".ome.tiff", ".ome.tif"):
+    for suffix in (".companion.ome", ".ome.tiff", ".ome.tif"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return path.stem

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,6 +11,7 @@ import dask.array as da
 import zarr
 from dask.base import tokenize
 
+from ._arrays import grouped_chunks
 from ._io.documents import group_attributes, read_json
 from ._io.store import StoreLike, as_store, describe, join
 from ._io.tensorstore_read import open_local
@@ -162,21 +162,11 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
 def _read_chunks(array: Any) -> tuple[int, ...]:
     """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
 
-    Each task then decodes many chunks at once through the concurrent codec pipeline; dims are
-    grouped innermost first.
+    Each task then decodes many chunks at once through the concurrent codec pipeline.
     """
     shards = getattr(array, "shards", None)
-    unit = list(shards if shards is not None else array.chunks)
-    shape = list(array.shape)
-    itemsize = array.dtype.itemsize
-    target = config.read_chunk_bytes
-    out = [min(u, s) for u, s in zip(unit, shape, strict=True)]
-    for d in reversed(range(len(out))):
-        while out[d] < shape[d] and math.prod(out) * itemsize * 2 <= target:
-            out[d] = min(shape[d], out[d] + unit[d])
-        if out[d] < shape[d]:
-            break
-    return tuple(max(1, c) for c in out)
+    unit = shards if shards is not None else array.chunks
+    return grouped_chunks(array.shape, unit, array.dtype.itemsize, config.read_chunk_bytes)
 
 
 def _image(array: Any, metadata: Metadata, level: int, where: str) -> NgffImage:

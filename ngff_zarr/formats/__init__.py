@@ -30,6 +30,7 @@ __all__ = [
     "ReaderEntry",
     "SourceImage",
     "get_reader",
+    "primary_files",
     "select_reader",
 ]
 
@@ -89,6 +90,7 @@ class ReaderEntry:
     extensions: tuple[str, ...]
     magic: tuple[bytes, ...]
     description: str
+    folder_suffixes: tuple[str, ...] = ()  # a folder holding such a file is one dataset
 
     def available(self) -> bool:
         """Whether the optional package is installed."""
@@ -114,9 +116,19 @@ READERS: dict[str, ReaderEntry] = {
             package="tifffile",
             import_name="tifffile",
             extra="tiff",
-            extensions=(".tif", ".tiff", ".ome.tif", ".ome.tiff", ".lsm", ".btf", ".tf8"),
+            extensions=(
+                ".tif",
+                ".tiff",
+                ".ome.tif",
+                ".ome.tiff",
+                ".lsm",
+                ".btf",
+                ".tf8",
+                ".companion.ome",
+            ),
             magic=_TIFF_MAGIC,
             description="TIFF, OME-TIFF, ImageJ TIFF and LSM files",
+            folder_suffixes=(".companion.ome", ".ome.tif", ".ome.tiff"),
         ),
         ReaderEntry(
             name="czi",
@@ -189,6 +201,11 @@ def select_reader(path: Path, name: str | None = None) -> ReaderEntry:
         for entry in READERS.values():
             if any(head.startswith(magic) for magic in entry.magic):
                 return entry
+    if path.is_dir():
+        names = [child.name.lower() for child in path.iterdir()]
+        for entry in READERS.values():
+            if entry.folder_suffixes and any(n.endswith(entry.folder_suffixes) for n in names):
+                return entry
     lowered = path.name.lower()
     for entry in READERS.values():
         if lowered.endswith(entry.extensions):
@@ -198,3 +215,22 @@ def select_reader(path: Path, name: str | None = None) -> ReaderEntry:
         "found unknown content and extension",
         path=str(path),
     )
+
+
+def primary_files(paths: list[Path]) -> list[Path]:
+    """``paths`` without the members of multi-file datasets that another path already covers.
+
+    A folder of a multi-file OME-TIFF set holds its companion file and every member; each one
+    would read the whole set. Kept: each companion, then each file that no kept file names.
+    """
+    from ._ome import COMPANION_SUFFIX, dataset_members
+
+    ordered = sorted(paths, key=lambda p: (not p.name.lower().endswith(COMPANION_SUFFIX), p))
+    covered: set[Path] = set()
+    kept = []
+    for path in ordered:
+        if path.resolve() in covered:
+            continue
+        kept.append(path)
+        covered.update(member.resolve() for member in dataset_members(path))
+    return sorted(kept)
