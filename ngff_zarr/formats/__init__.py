@@ -46,8 +46,9 @@ class SourceImage:
         the file stores a pyramid; every level has the same axes.
     axes
         Native axis codes, upper case, one per array dim (``"TCZYX"``, ``"QYX"``, ``"TX"``...).
-        ``T C Z Y X`` are the NGFF dims; ``S`` (samples) is a channel axis; anything else is
-        unknown and needs dims from the caller.
+        ``T C Z Y X`` are the NGFF dims; ``S`` (samples) and the wavelength sweeps ``λ``
+        (emission) and ``Λ`` (excitation) are channel axes; anything else is unknown and
+        needs dims from the caller.
     scale, translation, units
         Physical pixel size, position of the first pixel and unit per NGFF dim, for the dims the
         file calibrates (level 0). A dim missing from ``scale`` is uncalibrated.

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import InvalidMetadataError
 from . import SourceImage
-from ._calibration import MICROMETER, SECOND, length_um, rgb_hex
+from ._calibration import MICROMETER, SECOND, length_um, rgb_hex, time_s
 
 _TILE = 4096
 _PLANE_DIMS = ("T", "C", "Z")
@@ -220,7 +220,7 @@ def _xml_metadata(root: ET.Element, planes: dict[str, tuple[int, int]]) -> dict[
             scale[dim] = value
     units = dict.fromkeys(scale, MICROMETER)
     if "T" in planes:
-        step = _time_increment(root)
+        step = time_increment(root)
         if step is not None:
             scale["t"], units["t"] = step, SECOND
     image = root.find("Metadata/Information/Image/Dimensions")
@@ -254,7 +254,25 @@ def _xml_metadata(root: ET.Element, planes: dict[str, tuple[int, int]]) -> dict[
     }
 
 
-def _time_increment(root: ET.Element) -> float | None:
+def time_increment(root: ET.Element) -> float | None:
+    """Seconds between time points of a CZI's metadata XML; None when the file has no interval.
+
+    The nominal interval of the acquisition's active time series setup first (``60 s`` rather
+    than the ``60.075 s`` the recorded offsets average to). A file whose time series setup was
+    not activated has no time interval. Otherwise the recorded increment of the T dimension,
+    or the mean of its recorded offsets.
+    """
+    setups = [s for s in root.iter("TimeSeriesSetup") if s.get("IsActivated") is not None]
+    for setup in setups:
+        if setup.get("IsActivated") == "true":
+            span = setup.find("Interval/TimeSpan")
+            raw = span.findtext("Value") if span is not None else None
+            unit = (span.findtext("DefaultUnitFormat") if span is not None else None) or "s"
+            nominal = time_s(float(raw), unit) if raw else None
+            if nominal is not None:
+                return nominal
+    if setups and all(s.get("IsActivated") == "false" for s in setups):
+        return None  # no time series was acquired
     t = root.find("Metadata/Information/Image/Dimensions/T/Positions")
     if t is None:
         return None
