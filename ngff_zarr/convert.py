@@ -22,7 +22,7 @@ from .formats import READERS, primary_files
 from .from_ngff_zarr import from_ngff_zarr
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
-from .read_image import read_images, read_multiscales
+from .read_image import read_image, read_images, read_multiscales
 from .to_multiscales import to_multiscales
 from .to_ngff_zarr import to_ngff_zarr
 
@@ -87,8 +87,11 @@ def convert_file(
     """
     options = options or ConversionOptions()
     read = _read_options(options)
-    images = read_images(path, **read)
-    indices = range(len(images)) if series is None else [series]
+    if series is None:
+        images = dict(enumerate(read_images(path, **read)))
+    else:  # the reader options (dims, scale...) describe the chosen series only
+        images = {series: read_image(path, series=series, **read)}
+    indices = list(images)
     outputs = []
     for index in indices:
         target = Path(output) if len(indices) == 1 else _series_path(Path(output), index)
@@ -121,8 +124,10 @@ def convert_merged(
     read = _read_options(options)
     images = []
     for path in paths:
-        found = read_images(path, **read)
-        images += found if series is None else [found[series]]
+        if series is None:
+            images += read_images(path, **read)
+        else:
+            images.append(read_image(path, series=series, **read))
     merged = concatenate(images, axis=axis, policy=policy)
     _write(_planned(merged, options), Path(output), options)
     return [Path(output)]
@@ -254,7 +259,7 @@ def _run_one(run: RunReport, inputs: list[Path], target: Path, skip: bool, job: 
 def _pyramid(
     path: str | Path,
     index: int,
-    images: list[NgffImage],
+    images: Mapping[int, NgffImage],
     options: ConversionOptions,
     read: dict[str, Any],
 ) -> Multiscales:
