@@ -8,11 +8,17 @@ group's attributes state their version and where the OME content sits.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .errors import InvalidMetadataError, MetadataNotFoundError, UnsupportedVersionError
+from .errors import (
+    InvalidMetadataError,
+    MetadataNotFoundError,
+    NgffWarning,
+    UnsupportedVersionError,
+)
 from .v04 import multiscales as v04_multiscales
 from .v04 import plate as v04_plate
 from .v04 import well as v04_well
@@ -22,7 +28,14 @@ from .v04.well import Well
 from .v05 import multiscales as v05_multiscales
 from .v05 import plate as v05_plate
 from .v05 import well as v05_well
-from .vocab import READ_VERSIONS, WRITE_VERSIONS, WriteVersion, ZarrFormat, check_version
+from .vocab import (
+    READ_VERSIONS,
+    WRITE_VERSIONS,
+    WriteVersion,
+    ZarrFormat,
+    check_version,
+    nearest_version,
+)
 
 __all__ = [
     "LAYOUTS",
@@ -138,18 +151,21 @@ def find_image(
     MetadataNotFoundError
         The attributes hold no image metadata.
     UnsupportedVersionError
-        The stated version is not one this package reads.
+        The stated version is not one this package reads. A development or patch spelling
+        of a known version (``"0.5-dev-..."``) is read as that version, with an
+        :class:`~ngff_zarr.NgffWarning`.
     InvalidMetadataError
         ``multiscales`` is not a non-empty list of objects.
     """
     ome = attrs.get("ome")
     if isinstance(ome, Mapping):
         version = ome.get("version")
-        if version != "0.5":
+        if nearest_version(version) != "0.5":
             raise UnsupportedVersionError(
                 f"{where}: ome.version: expected '0.5', got {version!r}; this package reads "
                 f"OME-NGFF {', '.join(READ_VERSIONS)}"
             )
+        _warn_nearest(version, "0.5", where, "ome.version")
         if "multiscales" not in ome:
             raise MetadataNotFoundError(f"{where}: no 'multiscales' under 'ome'")
         content: Mapping[str, Any] = ome
@@ -173,9 +189,20 @@ def find_image(
     if content is ome:
         return "0.5", content
     version = multiscales[0].get("version", "0.4" if zarr_format == 2 else "0.5")
-    if version not in READ_VERSIONS:
+    known = nearest_version(version)
+    if known is None:
         raise UnsupportedVersionError(
             f"{where}: multiscales[0].version: expected one of {list(READ_VERSIONS)}, "
             f"got {version!r}"
         )
-    return str(version), content
+    _warn_nearest(version, known, where, "multiscales[0].version")
+    return known, content
+
+
+def _warn_nearest(stated: Any, known: str, where: str, field: str) -> None:
+    if stated != known:
+        warnings.warn(
+            f"{where}: {field}: {stated!r} is not an OME-NGFF release; read as {known}",
+            NgffWarning,
+            stacklevel=4,
+        )

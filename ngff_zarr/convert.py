@@ -104,10 +104,32 @@ def convert_file(
 def convert_store(
     source: str | Path, output: str | Path, *, options: ConversionOptions | None = None
 ) -> list[Path]:
-    """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``."""
+    """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``.
+
+    The pyramid is planned again from level 0 (with the source's level factors, method and
+    chunks unless ``options`` asks for others), so the output holds what the writer always
+    writes, whatever tool wrote the source: units in the specification's names
+    (``"seconds"`` becomes ``"second"``), the downsampling ``type`` and ``metadata``, and it
+    passes ``validate(strict=True)``.
+    """
     options = options or ConversionOptions()
-    _write(from_ngff_zarr(source), Path(output), options)
+    stored = from_ngff_zarr(source)
+    kwargs: dict[str, Any] = {
+        "scale_factors": options.scale_factors
+        if options.scale_factors is not None
+        else [_spatial(f) for f in stored.scale_factors or []],
+        "method": options.method or stored.method,
+        "chunks": options.chunks if options.chunks is not None else stored.chunks,
+    }
+    _write(to_multiscales(stored.images[0], **kwargs), Path(output), options)
     return [Path(output)]
+
+
+def _spatial(factors: Any) -> Any:
+    """A stored level's factors without the dims it does not shrink (t and c stay whole)."""
+    if not isinstance(factors, Mapping):
+        return factors
+    return {d: f for d, f in factors.items() if d in ("z", "y", "x")}
 
 
 def convert_merged(

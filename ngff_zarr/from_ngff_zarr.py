@@ -28,7 +28,7 @@ from .errors import (
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
-from .v04.multiscales import Metadata
+from .v04.multiscales import Metadata, dataset_path
 from .v04.transformations import Scale, Translation
 from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit
 
@@ -137,17 +137,12 @@ def from_ngff_zarr(
 
 
 def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, index: int) -> Any:
-    if not isinstance(ds, dict) or not isinstance(ds.get("path"), str):
-        raise InvalidMetadataError(
-            "expected an object with a string 'path'",
-            path=where,
-            field=f"multiscales[0].datasets[{index}]",
-        )
-    key = join(base, ds["path"])
+    ds_path = dataset_path(ds, path=where, field=f"multiscales[0].datasets[{index}]")
+    key = join(base, ds_path)
     meta_key = join(key, "zarr.json" if zarr_format == 3 else ".zarray")
     if read_json(store, meta_key) is None:
         raise ArrayNotFoundError(
-            f"{where}: multiscales[0].datasets[{index}].path {ds['path']!r} names no array "
+            f"{where}: multiscales[0].datasets[{index}].path {ds_path!r} names no array "
             f"({describe(store, meta_key)} does not exist)"
         )
     try:

@@ -34,6 +34,7 @@ __all__ = [
     "WriteVersion",
     "ZarrFormat",
     "check_version",
+    "nearest_version",
     "normalize_unit",
     "unit_factor",
     "unit_kind",
@@ -77,6 +78,28 @@ def version_rank(version: str) -> int:
 def zarr_format_of(version: str) -> int:
     """The Zarr format (2 or 3) that OME-NGFF ``version`` is stored in."""
     return _ZARR_FORMAT[version]
+
+
+def nearest_version(version: object) -> str | None:
+    """The version read for a stated ``version``: itself when known, else its known release.
+
+    A development or patch spelling of a known version (``"0.5-dev-abc"``, ``"0.4.1"``) is that
+    version; anything else (``"0.6"``, ``"latest"``, a number) is None.
+
+    >>> nearest_version("0.5-dev-spatialdata"), nearest_version("0.4.0"), nearest_version("0.7")
+    ('0.5', '0.4', None)
+    """
+    if not isinstance(version, str):
+        return None
+    if version in READ_VERSIONS:
+        return version
+    for known in READ_VERSIONS:
+        rest = version[len(known) :]
+        if version.startswith(known) and rest[:1] in ("-", ".", "+", "r", "a", "b", "d"):
+            if rest[:1] == "." and not rest[1:2].isdigit():
+                continue
+            return known
+    return None
 
 
 def check_version(version: str, *, writing: bool = False, field: str = "version") -> str:

@@ -9,6 +9,7 @@ bounded least-recently-used cache shared by the plate's wells.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -17,9 +18,9 @@ import zarr
 from zarr.abc.store import Store
 
 from .._io.documents import attributes_of, read_documents
-from .._io.store import describe, join
+from .._io.store import describe, join, list_dir
 from .._versions import Layout
-from ..errors import MetadataNotFoundError, NgffValidationError
+from ..errors import MetadataNotFoundError, NgffValidationError, NgffWarning
 from ..multiscales import Multiscales
 from ..v04.plate import Plate, PlateWell
 from ..v04.well import Well, WellImage
@@ -320,6 +321,35 @@ class HCSWell:
     def _where(self) -> str:
         return describe(self.plate._store, join(self.plate._path, self.path))
 
+    def _fields_by_listing(self) -> Well:
+        """A well group without ``well`` metadata: its child groups that hold an image.
+
+        A well group that holds nothing yet (created, not written to) has no fields; one that
+        holds fields but no metadata is read with an :class:`~ngff_zarr.NgffWarning`.
+        """
+        plate = self.plate
+        base = join(plate._path, self.path)
+        try:
+            children = [n for n in list_dir(plate._store, base) if "." not in n]
+        except (OSError, NotImplementedError):  # a store that cannot list: nothing to add
+            children = []
+        if not children:
+            return Well([])
+        keys = [join(base, name, plate._fmt.attributes_key) for name in children]
+        documents = read_documents(plate._store, keys)
+        fields = [
+            name
+            for name, doc in zip(children, documents, strict=True)
+            if plate._fmt.has(attributes_of(doc, plate._fmt.zarr_format), "multiscales")
+        ]
+        warnings.warn(
+            f"{self._where()}: well {self.path!r} has no 'well' metadata; read "
+            f"{len(fields)} field(s) {fields} found in its group",
+            NgffWarning,
+            stacklevel=5,
+        )
+        return Well([WellImage(name) for name in sorted(fields, key=_field_order)])
+
     def _set_metadata(self, document: dict[str, Any] | None) -> None:
         plate = self.plate
         attrs = attributes_of(document, plate._fmt.zarr_format)
@@ -328,10 +358,15 @@ class HCSWell:
         elif plate._validate:
             raise NgffValidationError(f"{self._where()}: no well metadata", report=None)
         else:
-            well = Well([])
+            well = self._fields_by_listing()
         if plate._validate:
             ids = tuple(a.id for a in plate.metadata.acquisitions or [])
             check_document(attrs, self._where(), acquisitions=ids)
         with plate._lock:
             if self._metadata is None:
                 self._metadata = well
+
+
+def _field_order(name: str) -> tuple[int, str]:
+    """Numeric field names in numeric order, others after them by name."""
+    return (int(name), "") if name.isdigit() else (1 << 62, name)

@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidMetadataError
+from ..errors import InvalidMetadataError, NgffWarning
 from .transformations import json_number
 
 __all__ = ["Omero", "OmeroChannel", "OmeroWindow"]
@@ -76,6 +77,14 @@ class Omero:
                 )
             raw_window = ch.get("window")
             win: dict[str, Any] = raw_window if isinstance(raw_window, dict) else {}
+            strings = {k: v for k, v in win.items() if isinstance(v, str)}
+            if strings:  # seen in the wild: {"min": "0", "max": "255", ...}
+                warnings.warn(
+                    f"{path}: {field}.window: expected numbers, got strings {strings}; read as "
+                    "numbers",
+                    NgffWarning,
+                    stacklevel=4,
+                )
             try:
                 window = OmeroWindow(
                     min=float(win.get("min", 0.0)),
