@@ -46,10 +46,14 @@ class _LifReader:
             lif = liffile.LifFile(path)
         except (OSError, ValueError) as exc:
             raise InvalidMetadataError(f"not a readable LIF file: {exc}", path=str(path)) from exc
+        with lif:  # memory maps outlive the file handle; other reads reopen the file
+            return self._sources(lif, path)
+
+    def _sources(self, lif: Any, path: Path) -> list[SourceImage]:
         out = []
         for number, image in enumerate(lif.images):
             axes, names = describe_axes(image.dims, image.sizes, image.coords)
-            array = _lazy(image, f"lif-{path}-{number}-{path.stat().st_mtime_ns}")
+            array = _lazy(image, path, number)
             scale, units = _calibration(image)
             colors = None if names else _colors(image)
             meta: dict[str, Any] = {"image": image.path, "sizes": dict(image.sizes)}
@@ -107,7 +111,8 @@ def describe_axes(
     return axes, tuple(f"{_WAVELENGTHS[dim]} {nm:.4g} nm" for nm in nanometers)
 
 
-def _lazy(image: Any, name: str) -> da.Array:
+def _lazy(image: Any, path: Path, number: int) -> da.Array:
+    name = f"lif-{path}-{number}-{path.stat().st_mtime_ns}"
     itemsize = np.dtype(image.dtype).itemsize
     chunks = grouped_chunks(image.shape, (1,) * len(image.shape), itemsize, config.read_chunk_bytes)
     try:
@@ -115,11 +120,21 @@ def _lazy(image: Any, name: str) -> da.Array:
     except (ValueError, OSError, TypeError):  # compressed or strided: read on first access
         from dask.delayed import delayed
 
-        lazy: da.Array = da.from_delayed(delayed(image.asarray)(), image.shape, dtype=image.dtype)
+        whole = delayed(_whole, pure=True)(path, number, dask_key_name=name)
+        lazy: da.Array = da.from_delayed(whole, image.shape, dtype=image.dtype)
         return lazy
     out: da.Array = da.from_array(
         mapped, chunks=chunks, name=name, meta=np.empty((0,) * mapped.ndim, mapped.dtype)
     )
+    return out
+
+
+def _whole(path: Path, number: int) -> np.ndarray:
+    """Image ``number`` of the LIF file, read whole (the file is closed again)."""
+    import liffile
+
+    with liffile.LifFile(path) as lif:
+        out: np.ndarray = lif.images[number].asarray()
     return out
 
 

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import itertools
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import dask.array as da
 import numpy as np
+from dask.base import tokenize
 
 from .._arrays import grouped_chunks
 from ..config import config
 from ..errors import InvalidMetadataError, ReadError
 from . import SourceImage
 from ._calibration import MICROMETER, SECOND, is_length_unit, length_um, rgb_hex, time_s
+from ._handles import OpenFiles
 from ._ome import binary_only, ome_images, resolve
 
 _RESOLUTION_UNIT_UM = {2: 25400.0, 3: 10000.0}  # TIFF ResolutionUnit inch, centimeter
@@ -42,12 +45,12 @@ class _TiffReader:
                 if omexml is not None:  # a member of a set described by its companion file
                     tif.close()
                     tif = _open(target, omexml)
-            # the zarr stores reopen the file on demand, so it can be closed here
-            return self._series(tif, target)
+            return self._series(tif, _Source(target, omexml))
         finally:
-            tif.close()
+            tif.close()  # the lazy arrays read through the shared open files (_FILES)
 
-    def _series(self, tif: Any, path: Path) -> list[SourceImage]:
+    def _series(self, tif: Any, source: _Source) -> list[SourceImage]:
+        path = source.path
         if not tif.series:
             raise InvalidMetadataError("not a readable TIFF file: no image data", path=str(path))
         ome = ome_images(tif.ome_metadata) if tif.is_ome else []
@@ -56,7 +59,9 @@ class _TiffReader:
         for index, series in enumerate(tif.series):
             if full and _is_reduced(series):
                 continue  # a thumbnail series (LSM) is not data
-            levels = [_level(tif, series, level, path) for level in range(len(series.levels))]
+            levels = [
+                _level(tif, series, (index, level), source) for level in range(len(series.levels))
+            ]
             meta: dict[str, Any] = {"kind": series.kind, "axes": series.axes}
             if index < len(ome):
                 calibration = ome[index]
@@ -95,18 +100,68 @@ def _is_reduced(series: Any) -> bool:
     return bool(int(getattr(page, "subfiletype", 0) or 0) & 1)
 
 
-def _level(tif: Any, series: Any, level: int, path: Path) -> da.Array:
-    """One pyramid level, chunked by bytes: whole strips or tiles grouped up to the target."""
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """What a lazy array needs to reopen its file: the TIFF and the OME-XML it is read with."""
+
+    path: Path
+    omexml: str | None
+
+
+def _close(entry: tuple[Any, dict[tuple[int, int], Any]]) -> None:
+    entry[0].close()
+
+
+_FILES: OpenFiles[tuple[Any, dict[tuple[int, int], Any]]] = OpenFiles(8, close=_close)
+
+
+class _TiffPixels:
+    """One series level as a sliceable array, read through tifffile's zarr interface.
+
+    It holds only the path (picklable); a read uses the shared open file of :data:`_FILES`,
+    so no file handle is left open behind the lazy array.
+    """
+
+    def __init__(self, source: _Source, key: tuple[int, int], array: Any) -> None:
+        self._source, self._key = source, key
+        self.shape, self.dtype, self.ndim = tuple(array.shape), array.dtype, array.ndim
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        source = self._source
+        file_key = (str(source.path), source.path.stat().st_mtime_ns, source.omexml)
+        with _FILES.use(file_key, lambda: (_open(source.path, source.omexml), {})) as entry:
+            tif, arrays = entry
+            if self._key not in arrays:
+                arrays[self._key] = _zarr_array(tif.series[self._key[0]], self._key[1])
+            out: np.ndarray = arrays[self._key][key]
+        return out
+
+
+def _zarr_array(series: Any, level: int) -> Any:
     import zarr
 
-    contiguous = _contiguous(tif, series, level, path)
+    return zarr.open_array(series.aszarr(level=level), mode="r")
+
+
+def _level(tif: Any, series: Any, key: tuple[int, int], source: _Source) -> da.Array:
+    """One pyramid level, chunked by bytes: whole strips or tiles grouped up to the target."""
+    contiguous = _contiguous(tif, series, key[1], source.path)
     if contiguous is not None:  # uncompressed: read only the bytes a region needs
         return contiguous
-    array = zarr.open_array(series.aszarr(level=level), mode="r")
+    array = _zarr_array(series, key[1])
     chunks = grouped_chunks(
         array.shape, array.chunks, array.dtype.itemsize, config.read_chunk_bytes
     )
-    lazy: da.Array = da.from_zarr(array, chunks=chunks)
+    pixels = _TiffPixels(source, key, array)
+    name = f"tiff-{tokenize(str(source.path), source.path.stat().st_mtime_ns, source.omexml, key)}"
+    lazy: da.Array = da.from_array(
+        pixels,
+        chunks=chunks,
+        asarray=False,
+        lock=False,
+        name=name,
+        meta=np.empty((0,) * array.ndim, array.dtype),
+    )
     return lazy
 
 
