@@ -145,3 +145,22 @@ def test_interleaved_rgb_is_not_read_row_by_row(tmp_path: Path, compression: str
     np.testing.assert_array_equal(
         image.data[1:, 10:20, 5:50].compute(), data[10:20, 5:50, 1:].transpose(2, 0, 1)
     )
+
+
+@pytest.mark.parametrize("samples", [1, 3])
+def test_tiles_with_partial_edges_read_any_box(tmp_path: Path, samples: int) -> None:
+    """Tiled, compressed, sizes not a multiple of the tile: every box reads what tifffile reads."""
+    shape = (3, 70, 90, samples) if samples > 1 else (3, 70, 90)
+    data = (np.arange(int(np.prod(shape))).reshape(shape) % 253).astype("uint8")
+    path = tmp_path / "tiles.tif"
+    photometric = "rgb" if samples > 1 else "minisblack"
+    tifffile.imwrite(path, data, tile=(32, 32), compression="zlib", photometric=photometric)
+    with config.set(read_chunk_bytes=2 * 32 * 32 * samples), pytest.warns(NgffWarning):
+        image = read_image(path)
+    native = data if samples == 1 else data.transpose(0, 3, 1, 2)  # Q (taken as t), then c
+    assert image.data.npartitions > 1
+    np.testing.assert_array_equal(image.data.compute(), native)
+    box = (slice(1, 3), slice(5, 67), slice(31, 89))
+    if samples > 1:
+        box = (box[0], slice(0, 2), *box[1:])
+    np.testing.assert_array_equal(image.data[box].compute(), native[box])
