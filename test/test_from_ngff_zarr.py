@@ -11,6 +11,7 @@ from ngff_zarr import (
     ArrayNotFoundError,
     InvalidMetadataError,
     MetadataNotFoundError,
+    NgffWarning,
     UnsupportedVersionError,
     from_ngff_zarr,
     to_multiscales,
@@ -174,13 +175,16 @@ def test_wrong_version_string(tmp_path: Path) -> None:
 
 
 def test_wrong_05_version_string(tmp_path: Path) -> None:
+    """A development spelling of 0.5 reads as 0.5 (with a warning); another version is refused."""
     path = _good(tmp_path, "0.5")
     doc = json.loads((path / "zarr.json").read_text())
     doc["attributes"]["ome"]["version"] = "0.5-dev"
     (path / "zarr.json").write_text(json.dumps(doc))
-    with pytest.raises(
-        UnsupportedVersionError, match=r"ome.version: expected '0.5', got '0.5-dev'"
-    ):
+    with pytest.warns(NgffWarning, match=r"ome\.version: '0\.5-dev' is not an OME-NGFF release"):
+        from_ngff_zarr(path)
+    doc["attributes"]["ome"]["version"] = "0.4"
+    (path / "zarr.json").write_text(json.dumps(doc))
+    with pytest.raises(UnsupportedVersionError, match=r"ome.version: expected '0.5', got '0.4'"):
         from_ngff_zarr(path)
 
 

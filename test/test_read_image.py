@@ -206,7 +206,8 @@ def test_reader_selection_and_errors(testdata: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidMetadataError, match="not a readable TIFF"):
         read_image(renamed, reader="tiff")
     with pytest.raises(
-        NgffValueError, match=r"reader: expected one of \['czi', 'lif', 'nd2', 'tiff'\], got 'bmp'"
+        NgffValueError,
+        match=r"reader: expected one of \['czi', 'imageio', 'lif', 'nd2', 'tiff'\], got 'bmp'",
     ):
         read_image(czi, reader="bmp")
     with pytest.raises(FileNotFoundError, match="no such file"):
@@ -230,7 +231,7 @@ def test_missing_package_names_the_extra() -> None:
     )
     with pytest.raises(DependencyError, match=r"pip install 'ngff-zarr\[fake\]'"):
         entry.load()
-    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif"}
+    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif", "imageio"}
 
 
 # ---- files written by the tests ---------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Microscope file readers: a small protocol and a name-to-implementation registry.
 
-Each format lives in a private module (``_tiff``, ``_czi``, ``_nd2``, ``_lif``) that exposes a
-``READER`` object satisfying :class:`Reader`. The registry below names, for every reader, the
-optional package it needs and the pip extra that installs it, so ``import ngff_zarr`` never imports
-a format library and a missing one gives an error that says how to install it.
+Each format lives in a private module (``_tiff``, ``_czi``, ``_nd2``, ``_lif``, ``_imageio``)
+that exposes a ``READER`` object satisfying :class:`Reader`. The registry below names, for every
+reader, the optional package it needs and the pip extra that installs it, so ``import ngff_zarr``
+never imports a format library and a missing one gives an error that says how to install it.
 
 A reader returns :class:`SourceImage` records: lazy arrays in the file's *native* axis order (as
 the format library reports them) plus physical metadata keyed by NGFF dim. Turning a record into
@@ -160,6 +160,16 @@ READERS: dict[str, ReaderEntry] = {
             extensions=(".lif",),
             magic=(b"\x70\x00\x00\x00",),
             description="Leica LIF files",
+        ),
+        ReaderEntry(
+            name="imageio",
+            module="ngff_zarr.formats._imageio",
+            package="imageio",
+            import_name="imageio",
+            extra="imageio",
+            extensions=(".png", ".jpg", ".jpeg"),
+            magic=(b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
+            description="plain PNG and JPEG images",
         ),
     )
 }

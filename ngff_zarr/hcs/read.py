@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import zarr
 from zarr.abc.store import Store
+from zarr.storage import LocalStore, MemoryStore
 
 from .._io.documents import attributes_of, read_documents
 from .._io.store import describe, join, list_dir
@@ -325,10 +326,14 @@ class HCSWell:
         """A well group without ``well`` metadata: its child groups that hold an image.
 
         A well group that holds nothing yet (created, not written to) has no fields; one that
-        holds fields but no metadata is read with an :class:`~ngff_zarr.NgffWarning`.
+        holds fields but no metadata is read with an :class:`~ngff_zarr.NgffWarning`. Only
+        local and in-memory stores are listed: a remote listing costs requests for every empty
+        well of a plate being filled, and static HTTP servers cannot list at all.
         """
         plate = self.plate
         base = join(plate._path, self.path)
+        if not isinstance(plate._store, LocalStore | MemoryStore):
+            return Well([])
         try:
             children = [n for n in list_dir(plate._store, base) if "." not in n]
         except (OSError, NotImplementedError):  # a store that cannot list: nothing to add
