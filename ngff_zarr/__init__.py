@@ -6,6 +6,7 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
+from .codecs import codec_from_name, get_available_codecs
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
@@ -28,10 +29,14 @@ from .errors import (
 )
 from .from_ngff_zarr import from_ngff_zarr
 from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
+from .memory_usage import memory_usage
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
+from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
+from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
+from .task_count import task_count
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
@@ -98,15 +103,23 @@ __all__ = [
     "Well",
     "WellImage",
     "WriteError",
+    "codec_from_name",
     "concatenate",
     "config",
     "convert_file",
     "convert_folder",
     "from_hcs_zarr",
     "from_ngff_zarr",
+    "get_available_codecs",
+    "is_ozx_path",
+    "memory_usage",
+    "open_array",
     "read_image",
     "read_images",
     "read_multiscales",
+    "read_ozx_json_first",
+    "read_ozx_version",
+    "task_count",
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",
@@ -114,4 +127,5 @@ __all__ = [
     "to_ome_tiff",
     "validate",
     "write_hcs_well_image",
+    "write_store_to_zip",
 ]

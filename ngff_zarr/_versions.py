@@ -39,6 +39,7 @@ from .vocab import (
 
 __all__ = [
     "LAYOUTS",
+    "OME_ATTRIBUTE_KEYS",
     "Layout",
     "find_image",
     "layout",
@@ -46,6 +47,12 @@ __all__ = [
     "ome_content",
     "stated_versions",
 ]
+
+# the keys of a group's attributes that hold OME metadata, in any version (0.5: "ome")
+OME_ATTRIBUTE_KEYS: Final[frozenset[str]] = frozenset(
+    {"ome", "multiscales", "omero", "plate", "well", "labels", "image-label",
+     "bioformats2raw.layout"}
+)  # fmt: skip
 
 # where a 0.1-0.4 document states its version, besides each multiscale
 _VERSION_HOLDERS: Final[tuple[str, ...]] = ("plate", "well", "image-label")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,10 +14,12 @@ from ._io.staging import Target
 from ._io.store import StoreLike
 from ._versions import layout
 from ._writers import ArraySpec, LevelArray, get_backend
+from .codecs import resolve_compressors
 from .config import config
 from .errors import NgffValueError, NgffZarrError, UnsupportedVersionError
 from .methods import Methods, get_method
 from .multiscales import Multiscales
+from .rfc9_zip import is_ozx_path
 from .vocab import SPATIAL_DIMS, WriteVersion
 
 __all__ = ["to_ngff_zarr"]
@@ -36,6 +39,7 @@ def to_ngff_zarr(
     progress: bool = False,
     memory_target: int | None = None,
     storage_options: Mapping[str, Any] | None = None,
+    compressors: Any = None,
 ) -> None:
     """Write ``multiscales`` to ``store`` as OME-Zarr, streaming, in bounded memory.
 
@@ -49,7 +53,9 @@ def to_ngff_zarr(
     ----------
     store
         A directory path, an fsspec URL, a zarr store, or a :class:`zarr.Group` (the image is
-        written into that group, e.g. a plate's field).
+        written into that group, e.g. a plate's field). A path ending in ``.ozx`` writes a
+        zipped OME-Zarr (RFC-9, 0.5 or later; arrays sharded, 2 chunks per shard, by
+        default).
     multiscales
         The pyramid, from :func:`to_multiscales` or :func:`from_ngff_zarr`.
     version
@@ -68,6 +74,9 @@ def to_ngff_zarr(
         Bytes the write may hold in memory; default :func:`ngff_zarr.config.memory_target`.
     storage_options
         Passed to fsspec for URLs.
+    compressors
+        The arrays' compression: a codec name (:func:`~ngff_zarr.codecs.get_available_codecs`),
+        a numcodecs or zarr codec, a list of them, or ``"none"``; default Zstandard.
 
     Raises
     ------
@@ -89,6 +98,9 @@ def to_ngff_zarr(
     [(64, 64), (32, 32)]
     """
     target_layout = layout(version)
+    zipped = isinstance(store, str | os.PathLike) and is_ozx_path(store)
+    if zipped and chunks_per_shard is None and target_layout.zarr_format == 3:
+        chunks_per_shard = 2  # RFC-9: shard the arrays of a zipped store
     if chunks_per_shard is not None and target_layout.zarr_format != 3:
         raise UnsupportedVersionError(
             f"chunks_per_shard: sharding needs Zarr v3 (OME-Zarr 0.5); got version={version!r}"
@@ -105,6 +117,7 @@ def to_ngff_zarr(
         for c, im in zip(level_chunks, levels, strict=True)
     ]
     units = [s if s is not None else c for s, c in zip(level_shards, level_chunks, strict=True)]
+    codecs = resolve_compressors(compressors)
     streamed = _streamed_plan(multiscales)
     target = Target.open(
         store,
@@ -131,6 +144,7 @@ def to_ngff_zarr(
                     shards=level_shards[level],
                     dims=dims,
                     zarr_format=target_layout.zarr_format,
+                    compressors=codecs,
                 )
             )
         workers = config.max_workers

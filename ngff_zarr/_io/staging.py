@@ -2,7 +2,8 @@
 
 A local directory target is written in a hidden sibling staging directory and moved into place
 only when complete (``os.replace``), so an interrupted or failed write never leaves a store
-that looks complete nor damages an existing one. Other targets (zarr groups, stores, URLs) are
+that looks complete nor damages an existing one. An ``.ozx`` target is staged the same way and
+zipped into place (RFC-9). Other targets (zarr groups, stores, URLs) are
 written in place.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 import zarr
 
 from ..errors import StoreExistsError, UnsupportedVersionError, WriteError
+from ..rfc9_zip import is_ozx_path, is_zarr_zip, write_store_to_zip
 from .store import StoreLike, as_store, list_dir
 
 __all__ = ["Target"]
@@ -35,12 +37,14 @@ class Target:
         staging: Path | None = None,
         local_root: Path | None = None,
         group_path: str = "",
+        zipped: bool = False,
     ) -> None:
         self.group = group
         self.final = final
         self.staging = staging
         self.local_root = local_root
         self.group_path = group_path
+        self.zipped = zipped  # final is an .ozx: the staging directory is zipped into it
 
     @classmethod
     def open(
@@ -66,6 +70,10 @@ class Target:
             root = getattr(store.store, "root", None)
             local = Path(root) if isinstance(root, Path) else None
             return cls(store, local_root=local, group_path=store.path)
+        if isinstance(store, str | os.PathLike) and is_ozx_path(store):
+            return cls._open_zip(
+                Path(os.fspath(store)), overwrite=overwrite, zarr_format=zarr_format
+            )
         if isinstance(store, str | os.PathLike) and "://" not in os.fspath(store):
             final = Path(os.fspath(store)).expanduser().absolute()
             if final.exists() and not final.is_dir():
@@ -93,8 +101,41 @@ class Target:
         group = zarr.open_group(zstore, mode="w", zarr_format=zarr_format)  # type: ignore[arg-type]
         return cls(group, local_root=Path(root) if isinstance(root, Path) else None)
 
+    @classmethod
+    def _open_zip(cls, path: Path, *, overwrite: bool, zarr_format: int) -> Target:
+        """An ``.ozx`` target: staged as a directory, zipped into place by :meth:`commit`."""
+        final = path.expanduser().absolute()
+        if zarr_format != 3:
+            raise UnsupportedVersionError(
+                f"{final}: a zipped OME-Zarr (.ozx, RFC-9) needs OME-Zarr 0.5 or later "
+                "(Zarr v3); got a Zarr v2 version (0.4)"
+            )
+        if final.exists():
+            if not is_zarr_zip(final):
+                raise StoreExistsError(
+                    f"{final} exists and is not a zipped Zarr hierarchy; it is never replaced"
+                )
+            if not overwrite:
+                raise StoreExistsError(f"{final} exists; pass overwrite=True to replace it")
+        staging = final.parent / f".{final.name}.ngff-zarr-{uuid.uuid4().hex[:12]}"
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            staging.mkdir()
+        except OSError as exc:
+            raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
+        group = zarr.open_group(zarr.storage.LocalStore(staging), mode="w", zarr_format=3)
+        return cls(group, final=final, staging=staging, local_root=staging, zipped=True)
+
     def commit(self) -> None:
         if self.staging is None or self.final is None:
+            return
+        if self.zipped:
+            attrs = dict(self.group.attrs)
+            ome = attrs.get("ome")
+            version = str(ome.get("version", "0.5")) if isinstance(ome, dict) else "0.5"
+            write_store_to_zip(self.staging, self.final, version=version)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
             return
         backup = None
         if self.final.exists():
