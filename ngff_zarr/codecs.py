@@ -77,7 +77,7 @@ class CodecSpec:
         if self.id == "blosc":
             shuffle = {0: "noshuffle", 1: "shuffle", 2: "bitshuffle"}[int(conf.get("shuffle", 1))]
             return zc.BloscCodec(
-                cname=str(conf.get("cname", "lz4")),
+                cname=str(conf.get("cname", "lz4")),  # type: ignore[arg-type]
                 clevel=int(conf.get("clevel", 5)),
                 shuffle=shuffle,  # type: ignore[arg-type]
                 blocksize=int(conf.get("blocksize", 0)),

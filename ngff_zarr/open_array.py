@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import dask.array as da
 import numpy as np
@@ -40,7 +40,7 @@ class ArrayHandle:
         The array's attributes.
     """
 
-    def __init__(self, array: zarr.Array, path: str, *, writable: bool) -> None:
+    def __init__(self, array: zarr.Array[Any], path: str, *, writable: bool) -> None:
         self._array = array
         self.path = path
         self._writable = writable
@@ -87,7 +87,10 @@ class ArrayHandle:
     def to_dask(self) -> da.Array:
         """The array as a lazy dask array, one task per stored chunk (or shard)."""
         unit = self.shards or self.chunks
-        return da.from_array(self._array, chunks=unit, lock=False, asarray=True, fancy=False)
+        data: da.Array = da.from_array(
+            self._array, chunks=unit, lock=False, asarray=True, fancy=False
+        )
+        return data
 
     def __repr__(self) -> str:
         return (
@@ -143,6 +146,7 @@ def open_array(
     zstore = as_store(store, read_only=read_only, storage_options=storage_options)
     writable = not zstore.read_only
     key = (path or "").strip("/")
+    zarr_format: Literal[2, 3]
     if read_json(zstore, join(key, "zarr.json")) is not None:
         zarr_format = 3
     elif read_json(zstore, join(key, ".zarray")) is not None:

@@ -37,6 +37,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from zarr.abc.store import Store
+
 from .errors import InvalidMetadataError, NgffValueError, PathNotFoundError, StoreExistsError
 
 __all__ = [
@@ -215,7 +217,7 @@ def write_store_to_zip(
             temporary.unlink()
 
 
-def open_ozx(path: str | os.PathLike[str]) -> Any:
+def open_ozx(path: str | os.PathLike[str]) -> Store:
     """A read-only zarr store over a zipped OME-Zarr.
 
     Raises
@@ -234,7 +236,8 @@ def open_ozx(path: str | os.PathLike[str]) -> Any:
         raise InvalidMetadataError("expected a ZIP archive (RFC-9 zipped OME-Zarr)", path=str(file))
     from zarr.core.sync import sync
 
-    return sync(zarr.storage.ZipStore.open(file, mode="r", read_only=True))
+    store: Store = sync(zarr.storage.ZipStore.open(file, mode="r", read_only=True))
+    return store
 
 
 def is_zarr_zip(path: Path) -> bool:
@@ -326,9 +329,8 @@ class ZipReadStore(Mapping[str, bytes]):
     def __enter__(self) -> ZipReadStore:
         return self
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> None:
         self.close()
-        return False
 
     def __getitem__(self, key: str) -> bytes:
         try:

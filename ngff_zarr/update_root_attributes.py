@@ -59,10 +59,10 @@ def update_root_attributes(store: StoreLike, attributes: Mapping[str, Any]) -> N
             f"attributes: cannot set {refused}: the OME metadata is written from the "
             "multiscales by to_ngff_zarr; pass application keys only"
         )
-    local = isinstance(store, str | os.PathLike) and "://" not in os.fspath(store)
-    if local and not os.path.isdir(os.fspath(store)):  # type: ignore[arg-type]
-        # never create a directory here
-        raise MetadataNotFoundError(f"{os.fspath(store)}: no such store (no directory)")
+    if isinstance(store, str | os.PathLike):
+        text = os.fspath(store)
+        if "://" not in text and not os.path.isdir(text):  # never create a directory here
+            raise MetadataNotFoundError(f"{text}: no such store (no directory)")
     path = store.path if isinstance(store, zarr.Group) else ""
     target = as_store(store, read_only=False)
     edit_attributes(target, path, lambda current: {**current, **dict(attributes)})

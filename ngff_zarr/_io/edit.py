@@ -78,7 +78,7 @@ def edit_attributes(
 def _refresh_v2(store: Store, attrs_key: str, attrs: dict[str, Any]) -> None:
     consolidated = read_json(store, ".zmetadata")
     entries = consolidated.get("metadata") if consolidated is not None else None
-    if isinstance(entries, dict):
+    if consolidated is not None and isinstance(entries, dict):
         write_document(
             store, ".zmetadata", {**consolidated, "metadata": {**entries, attrs_key: attrs}}
         )
@@ -91,7 +91,12 @@ def _refresh_v3(store: Store, path: str, attrs: dict[str, Any]) -> None:
     root = read_json(store, "zarr.json")
     consolidated = root.get("consolidated_metadata") if root is not None else None
     entries = consolidated.get("metadata") if isinstance(consolidated, dict) else None
-    if root is None or not isinstance(entries, dict) or key not in entries:
+    if (
+        root is None
+        or not isinstance(consolidated, dict)
+        or not isinstance(entries, dict)
+        or key not in entries
+    ):
         return
     entry = {**entries[key], "attributes": attrs}
     write_document(
