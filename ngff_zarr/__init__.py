@@ -36,6 +36,15 @@ from .ngff_image import NgffImage
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
 from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
+from .structural_validation import (
+    SpecRule,
+    ValidateOptions,
+    ValidationError,
+    ValidationLevel,
+    validate_plate,
+    validate_structural,
+    validate_well,
+)
 from .task_count import task_count
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
@@ -96,9 +105,13 @@ __all__ = [
     "RunReport",
     "Scale",
     "Severity",
+    "SpecRule",
     "StoreExistsError",
     "Translation",
     "UnsupportedVersionError",
+    "ValidateOptions",
+    "ValidationError",
+    "ValidationLevel",
     "ValidationReport",
     "Well",
     "WellImage",
@@ -126,6 +139,9 @@ __all__ = [
     "to_ngff_zarr",
     "to_ome_tiff",
     "validate",
+    "validate_plate",
+    "validate_structural",
+    "validate_well",
     "write_hcs_well_image",
     "write_store_to_zip",
 ]
