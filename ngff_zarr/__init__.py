@@ -28,7 +28,14 @@ from .errors import (
     WriteError,
 )
 from .from_ngff_zarr import from_ngff_zarr
-from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
+from .hcs import (
+    HCSPlate,
+    HCSPlateWriter,
+    HCSWell,
+    from_hcs_zarr,
+    to_hcs_zarr,
+    write_hcs_well_image,
+)
 from .memory_usage import memory_usage
 from .methods import Methods
 from .multiscales import Multiscales
@@ -78,6 +85,7 @@ __all__ = [
     "DependencyError",
     "Finding",
     "HCSPlate",
+    "HCSPlateWriter",
     "HCSWell",
     "InternalError",
     "InvalidDimsError",

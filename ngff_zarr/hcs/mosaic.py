@@ -42,7 +42,7 @@ def plate_mosaic(
         raise MetadataNotFoundError(f"plate mosaic: no fields{which} in any well")
 
     def load(key: str) -> da.Array:
-        images = plate._load_field(key, use_cache=False).images
+        images = plate._load_field(key).images
         if not 0 <= level < len(images):
             raise NgffValueError(
                 f"level: expected 0..{len(images) - 1} for field {key}, got {level}"
