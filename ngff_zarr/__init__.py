@@ -57,6 +57,8 @@ from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
+from .update_root_attributes import update_root_attributes
+from .upgrade_ome_zarr import upgrade_ome_zarr
 from .v04.zarr_metadata import (
     Axis,
     Dataset,
@@ -146,6 +148,8 @@ __all__ = [
     "to_ngff_image",
     "to_ngff_zarr",
     "to_ome_tiff",
+    "update_root_attributes",
+    "upgrade_ome_zarr",
     "validate",
     "validate_plate",
     "validate_structural",
