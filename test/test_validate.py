@@ -312,3 +312,66 @@ def test_docs_code_blocks_run_and_list_every_code() -> None:
     assert len(used) > 40  # the scan finds the codes the rules raise
     assert used <= set(CODES), used - set(CODES)
     assert set(RULE_NAMES) == set(CODES)
+
+
+def _written_attrs(tmp_path: Path, version: str) -> dict[str, Any]:
+    import numpy as np
+
+    import ngff_zarr as nz
+
+    image = nz.to_ngff_image(np.arange(1024, dtype="uint8").reshape(32, 32))
+    path = tmp_path / f"v{version}.ome.zarr"
+    nz.to_ngff_zarr(path, nz.to_multiscales(image, scale_factors=[2]), version=version)
+    if version == "0.4":
+        attrs: dict[str, Any] = json.loads((path / ".zattrs").read_text())
+    else:
+        attrs = json.loads((path / "zarr.json").read_text())["attributes"]
+    return attrs
+
+
+def test_ngff_zarr_call_form(tmp_path: Path) -> None:
+    """validate(ngff_dict, version, model, strict): returns when valid, raises when not."""
+    import jsonschema
+
+    from ngff_zarr import validate
+    from ngff_zarr.errors import NgffValidationError, NgffValueError
+
+    d4, d5 = _written_attrs(tmp_path, "0.4"), _written_attrs(tmp_path, "0.5")
+    assert validate(d4).valid
+    assert validate(d4, "0.4", "image", True).valid  # positional, as ngff-zarr orders them
+    assert validate(d5, version="0.5", strict=True).valid
+    assert validate(d5).version == "0.5"  # the stated version (ngff-zarr assumes 0.4 here)
+    with pytest.raises(jsonschema.ValidationError):
+        validate(d4, version="0.5")
+    no_axes = json.loads(json.dumps(d4))
+    del no_axes["multiscales"][0]["axes"]
+    with pytest.raises(NgffValidationError) as info:
+        validate(no_axes)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, jsonschema.ValidationError)
+    assert "NGFF010" in info.value.report.codes
+    bad_type = json.loads(json.dumps(d4))
+    bad_type["multiscales"][0]["axes"][0]["type"] = 5
+    with pytest.raises(jsonschema.ValidationError, match="axes"):
+        validate(bad_type)
+    with pytest.raises(UnsupportedVersionError):
+        validate(d4, version="0.7")
+    with pytest.raises(jsonschema.ValidationError, match="NGFF002"):
+        validate({})
+    # model selects the kind to check, and requires it
+    with pytest.raises(jsonschema.ValidationError, match="expected plate metadata"):
+        validate(d4, model="plate")
+    with pytest.raises(NgffValueError, match=r"model: expected one of \['image'"):
+        validate(d4, model="foo")
+
+
+def test_load_schema() -> None:
+    from ngff_zarr.errors import NgffValueError
+    from ngff_zarr.validate import load_schema
+
+    schema = load_schema()
+    assert schema["$id"].endswith("/0.4/image.schema.json")
+    assert load_schema("0.5", "well", strict=True)["$id"].endswith("/0.5/well.schema.json")
+    with pytest.raises(UnsupportedVersionError, match=r"0\.7"):
+        load_schema("0.7")
+    with pytest.raises(NgffValueError, match="model"):
+        load_schema("0.4", "foo")
