@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,9 @@ def _default_memory_target() -> int:
         available = int(psutil.virtual_memory().available)
     except ImportError:  # pragma: no cover - psutil is a dependency; stay usable without it
         available = 4096 * _MIB
+        logging.getLogger(__name__).warning(
+            "psutil is not installed: memory_target assumes 4 GiB available"
+        )
     return max(128 * _MIB, min(512 * _MIB, available // 8))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -23,6 +24,8 @@ from .rfc9_zip import is_ozx_path
 from .vocab import SPATIAL_DIMS, WriteVersion
 
 __all__ = ["to_ngff_zarr"]
+
+_LOG = logging.getLogger(__name__)
 
 Version = WriteVersion
 ChunksPerShard = int | Sequence[int] | Mapping[str, int]
@@ -151,7 +154,13 @@ def to_ngff_zarr(
         budget = memory_target if memory_target is not None else config.memory_target
         # a distributed Client runs the regions on its cluster when its workers can reach the
         # target (a directory); in-memory targets stay on this process's threads
-        client = active_client() if target.local_root is not None else None
+        client = active_client()
+        if client is not None and target.local_root is None:
+            _LOG.info(
+                "a distributed Client is active, but the target is not a local directory "
+                "its workers can reach: regions run on this process's threads"
+            )
+            client = None
         if client is not None:
             workers = cluster_threads(client)
 
@@ -203,12 +212,14 @@ def _streamed_plan(multiscales: Multiscales) -> PyramidPlan:
     try:
         factors = [tuple(int(f.get(d, 1)) for d in dims) for f in multiscales.scale_factors]
         plan = make_plan(images[0].data, factors, get_method(multiscales.method), _spatial(dims))
-    except NgffZarrError:
+    except NgffZarrError as exc:
+        _LOG.info("levels below the first are written from their own data: %s", exc)
         return copy
     count = 1
     for level in range(1, min(plan.levels, len(images))):
         image = images[level]
         if image.shape != plan.shapes[level] or image.data.name != level_name(plan, level):
+            _LOG.debug("level %d is not the planned computation: written as given", level)
             break
         count += 1
     return truncated(plan, count)

@@ -12,6 +12,7 @@ a unit is called takes it from here.
 
 from __future__ import annotations
 
+import enum
 from typing import Final, Literal, get_args
 
 from .errors import NgffValueError, unknown_choice
@@ -27,6 +28,7 @@ __all__ = [
     "WRITE_VERSIONS",
     "AxisName",
     "AxisType",
+    "Methods",
     "NgffVersion",
     "SpaceUnit",
     "TimeUnit",
@@ -57,6 +59,21 @@ DIM_TYPES: Final[dict[str, str]] = {
     "x": "space",
 }
 AXIS_TYPES: Final[tuple[str, ...]] = get_args(AxisType)
+
+# --- downsampling methods -----------------------------------------------------------------
+
+
+class Methods(enum.Enum):
+    """The downsampling methods, by the name recorded in the metadata's ``type``."""
+
+    ITKWASM_GAUSSIAN = "itkwasm_gaussian"
+    ITKWASM_BIN_SHRINK = "itkwasm_bin_shrink"
+    ITKWASM_LABEL_IMAGE = "itkwasm_label_image"
+    GAUSSIAN = "gaussian"
+    LOCAL_MEAN = "local_mean"
+    MODE = "mode"
+    NEAREST = "nearest"
+
 
 # --- versions ---------------------------------------------------------------------------
 
@@ -114,11 +131,8 @@ def check_version(version: str, *, writing: bool = False, field: str = "version"
 
     known = WRITE_VERSIONS if writing else READ_VERSIONS
     if version not in known:
-        verb = "writes" if writing else "reads"
-        raise UnsupportedVersionError(
-            f"{field}: expected one of {list(known)}, got {version!r} (this package {verb} "
-            f"OME-NGFF {', '.join(known)})"
-        )
+        hint = f"the OME-NGFF versions this package {'writes' if writing else 'reads'}"
+        raise unknown_choice(field, version, known, hint=hint, error=UnsupportedVersionError)
     return version
 
 

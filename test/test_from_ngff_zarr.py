@@ -256,3 +256,26 @@ def test_reads_are_lazy_and_chunked_for_concurrency(tmp_path: Path) -> None:
         c % 64 == 0 or c == s for cs, s in zip(level.chunks, level.shape, strict=True) for c in cs
     )
     assert level.numblocks[1] * level.numblocks[2] <= 4
+
+
+def test_errors_name_each_field_once(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    _edit_attrs(path, lambda ms: ms.update(coordinateTransformations={"type": "scale"}))
+    with pytest.raises(InvalidMetadataError) as caught:
+        from_ngff_zarr(path)
+    message = str(caught.value)
+    assert "multiscales[0].coordinateTransformations: expected a list" in message
+    assert "coordinateTransformations.coordinateTransformations" not in message
+    _edit_attrs(
+        path,
+        lambda ms: (
+            ms.pop("coordinateTransformations"),
+            ms["datasets"][1].update(coordinateTransformations="scale"),
+        ),
+    )
+    with pytest.raises(
+        InvalidMetadataError,
+        match=r"good\.zarr/\.zattrs: multiscales\[0\]\.datasets\[1\]\.coordinateTransformations: "
+        r"expected a list",
+    ):
+        from_ngff_zarr(path)

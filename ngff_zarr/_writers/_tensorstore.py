@@ -56,7 +56,7 @@ class TensorStoreBackend:
                 "chunks": list(spec.chunks),
                 "dtype": spec.dtype.str,
                 "compressor": _v2_compressor(spec.compressors),
-                "fill_value": 0,
+                "fill_value": False if spec.dtype.kind == "b" else 0,
                 "order": "C",
                 "dimension_separator": "/",
                 "filters": None,
@@ -93,7 +93,7 @@ class TensorStoreBackend:
                 "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": grid}},
                 "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
                 "data_type": np.dtype(spec.dtype).name,
-                "fill_value": 0,
+                "fill_value": False if spec.dtype.kind == "b" else 0,
                 "codecs": codecs,
                 "dimension_names": list(spec.dims),
             }

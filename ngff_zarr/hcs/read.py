@@ -24,10 +24,12 @@ from .._io.store import StoreLike, describe, join, list_dir
 from .._versions import Layout, layout, layout_for_zarr_format
 from ..config import config
 from ..errors import NgffValidationError, NgffValueError, NgffWarning
+from ..from_ngff_zarr import from_ngff_zarr
 from ..multiscales import Multiscales
 from ..v04.plate import Plate, PlateAcquisition, PlateColumn, PlateRow, PlateWell
 from ..v04.well import Well, WellImage
 from .layout import check_document, locate
+from .mosaic import plate_mosaic
 
 if TYPE_CHECKING:
     import dask.array as da
@@ -284,16 +286,26 @@ class HCSPlate:
         max_workers
             Threads reading field metadata.
         """
-        from .mosaic import plate_mosaic
-
+        fields = {
+            (w.row_index, w.column_index): [
+                w.field_key(i)
+                for i in w.images
+                if acquisition is None or i.acquisition == acquisition
+            ]
+            for w in self.load_wells()
+        }
         return plate_mosaic(
-            self, level, acquisition=acquisition, fill_value=fill_value, max_workers=max_workers
+            fields,
+            (len(self.rows), len(self.columns)),
+            self._load_field,
+            level,
+            acquisition=acquisition,
+            fill_value=fill_value,
+            max_workers=max_workers,
         )
 
     def _load_field(self, key: str) -> Multiscales:
         """The field image at store path ``key`` (not cached here: wells cache their fields)."""
-        from ..from_ngff_zarr import from_ngff_zarr
-
         group = zarr.open_group(self._store, path=key, mode="r", zarr_format=self._fmt.zarr_format)
         multiscales: Multiscales = from_ngff_zarr(group, validate=self._validate)
         return multiscales

@@ -31,6 +31,7 @@ from ..errors import (
 )
 from ..multiscales import Multiscales
 from ..rfc9_zip import is_ozx_path, staged_ozx
+from ..to_ngff_zarr import to_ngff_zarr
 from ..v04.plate import Plate
 from ..v04.well import Well, WellImage
 from .layout import HcsVersion, describe_errors, document_report, locate
@@ -326,8 +327,6 @@ def _check_replaceable(store: Store, root: str) -> None:
 def _write_field(
     group: zarr.Group, multiscales: Multiscales, fmt: Layout, *, overwrite: bool, **kwargs: Any
 ) -> None:
-    from ..to_ngff_zarr import to_ngff_zarr
-
     to_ngff_zarr(group, multiscales, version=fmt.version, overwrite=overwrite, **kwargs)
 
 
