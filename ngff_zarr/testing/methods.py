@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import ClassVar
 
 import dask.array as da
@@ -41,7 +42,7 @@ class MethodContract:
         return get_method(self.method).label_safe
 
     def _levels(
-        self, data: np.ndarray, factors: list[tuple[int, ...]], spatial: tuple[bool, ...]
+        self, data: np.ndarray, factors: Sequence[tuple[int, ...]], spatial: tuple[bool, ...]
     ) -> list[np.ndarray]:
         plan = make_plan(
             da.from_array(data, chunks=data.shape), factors, get_method(self.method), spatial
