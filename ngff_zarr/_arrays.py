@@ -46,6 +46,8 @@ def grouped_chunks(
 
 
 def _wrap(data: Any) -> Any:
+    if isinstance(data, da.Array | np.ndarray) and data.dtype == object:
+        raise NgffValueError("data: expected a numeric array, got an array of Python objects")
     if isinstance(data, da.Array):
         return data
     if isinstance(data, np.ndarray):

@@ -89,3 +89,40 @@ def test_missing_dependency_names_the_extra_and_python() -> None:
     assert str(error) == (
         "reading ND2 needs nd2 (which needs Python 3.12 or newer): pip install 'ngff-zarr[nd2]'"
     )
+
+
+def test_every_registry_refuses_an_unknown_choice_the_same_way() -> None:
+    from ngff_zarr._versions import layout
+    from ngff_zarr._writers import get_backend
+    from ngff_zarr.formats import get_reader
+    from ngff_zarr.methods import get_method
+
+    shape = r"^{field}: expected one of \[[^\]]+\]( \([^)]*\))?, got 'nope'(; install .*)?$"
+    for field, call in [
+        ("method", lambda: get_method("nope")),
+        ("backend", lambda: get_backend("nope")),
+        ("reader", lambda: get_reader("nope")),
+        ("version", lambda: layout("nope")),
+    ]:
+        with pytest.raises(errors.NgffValueError, match=shape.format(field=field)):
+            call()
+
+
+def test_a_tensorstore_fallback_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The reader falls back to zarr-python where tensorstore cannot serve an array, and says so."""
+    import logging
+
+    import numpy as np
+
+    from ngff_zarr import from_ngff_zarr, to_multiscales, to_ngff_image, to_ngff_zarr
+
+    big_endian = np.arange(64, dtype=">u2").reshape(8, 8)
+    to_ngff_zarr(
+        tmp_path / "be.zarr",
+        to_multiscales(to_ngff_image(big_endian), scale_factors=[]),
+        version="0.4",
+    )
+    with caplog.at_level(logging.DEBUG, logger="ngff_zarr._io.tensorstore_read"):
+        image = from_ngff_zarr(tmp_path / "be.zarr").images[0]
+    assert any("read with zarr-python" in r.getMessage() for r in caplog.records), caplog.text
+    np.testing.assert_array_equal(image.data.compute(), big_endian)

@@ -21,6 +21,7 @@ from .._io.documents import group_attributes
 from .._io.store import StoreLike, describe
 from .._versions import layout_for_zarr_format
 from ..errors import MetadataNotFoundError, NgffValueError
+from ..vocab import READ_VERSIONS, version_rank
 from .layout import check_document, locate
 from .plate_writer import HCSPlateWriter
 from .read import HCSPlate, HCSWell, LRUCache
@@ -35,9 +36,6 @@ __all__ = [
     "to_hcs_zarr",
     "write_hcs_well_image",
 ]
-
-# Plate versions before 0.4 listed wells by path only; their indices come from the names.
-_PATH_ONLY_VERSIONS: Final = frozenset({"0.1", "0.2", "0.3"})
 
 
 def from_hcs_zarr(
@@ -115,7 +113,8 @@ def from_hcs_zarr(
     version = _plate_version(attrs, zarr_format)
     if version is None:
         raise MetadataNotFoundError(f"{where}: a Zarr group but not a plate (no plate metadata)")
-    if version in _PATH_ONLY_VERSIONS:
+    if version in READ_VERSIONS and version_rank(version) < version_rank("0.4"):
+        # plates before 0.4 list wells by path only: their indices come from the names
         attrs = _with_indices(attrs)
     plate = fmt.plate_from_attributes(attrs, path=where)
     if validate:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import zarr
 from zarr.abc.store import Store
@@ -13,10 +13,11 @@ from .._validation.document import validate_document
 from .._validation.report import ValidationReport, make_report
 from .._validation.rules import Sink, check_well_acquisitions
 from ..errors import NgffValidationError
+from ..vocab import WriteVersion
 
 __all__ = ["HcsVersion", "check_document", "describe_errors", "document_report", "locate"]
 
-HcsVersion = Literal["0.4", "0.5"]
+HcsVersion = WriteVersion
 
 
 def locate(
