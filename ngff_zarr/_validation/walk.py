@@ -7,20 +7,17 @@ stores and straight from the file system for local ones, so a 1536-well plate va
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final, TypeVar
 
 import zarr
 from zarr.abc.store import Store
-from zarr.core.buffer import default_buffer_prototype
-from zarr.core.sync import sync
 
+from .._io.documents import parse_json, read_raw
 from .._io.store import StoreLike, as_store, describe, join
+from ..errors import InvalidMetadataError
 from .document import DocumentResult, validate_document
 from .report import Finding
 from .rules import Sink, axis_names, check_well_acquisitions
@@ -28,7 +25,6 @@ from .rules import Sink, axis_names, check_well_acquisitions
 __all__ = ["validate_store"]
 
 _T = TypeVar("_T")
-_CONCURRENCY: Final[int] = 64
 # role of a group -> (code, message) when it is missing; None: optional group
 _MISSING: Final[dict[str, tuple[str, str] | None]] = {
     "root": ("NGFF002", "no Zarr group here"),
@@ -59,52 +55,24 @@ class _Node:
 
 
 class _Reader:
-    """Batched reads of JSON documents; local stores are read straight from the file system."""
+    """Batched reads of metadata documents (the one document reader of ``_io``)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        root = getattr(store, "root", None)
-        local = isinstance(store, zarr.storage.LocalStore) and root is not None
-        self.local = f"{os.fspath(root)}/" if local else None  # type: ignore[arg-type]
 
     def read(self, keys: list[str]) -> dict[str, bytes | None]:
-        keys = list(dict.fromkeys(keys))
-        if self.local is not None:
-            return {k: self._read_file(k) for k in keys}
-        return sync(self._read_remote(keys))
-
-    def _read_file(self, key: str) -> bytes | None:
-        try:
-            with open(f"{self.local}{key}", "rb") as handle:
-                return handle.read()
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            return None
-
-    async def _read_remote(self, keys: list[str]) -> dict[str, bytes | None]:
-        limit = asyncio.Semaphore(_CONCURRENCY)
-        prototype = default_buffer_prototype()
-
-        async def one(key: str) -> bytes | None:
-            async with limit:
-                buf = await self.store.get(key, prototype=prototype)
-            return None if buf is None else buf.to_bytes()
-
-        values = await asyncio.gather(*(one(k) for k in keys))
-        return dict(zip(keys, values, strict=True))
+        return read_raw(self.store, keys)
 
 
-def _parse(raw: bytes | None, sink: Sink) -> dict[str, Any] | None:
+def _parse(raw: bytes | None, sink: Sink, store: Store, key: str) -> dict[str, Any] | None:
+    """The document, or None with an NGFF001 finding when it is not a JSON object."""
     if raw is None:
         return None
     try:
-        doc = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        sink.error("NGFF001", f"malformed JSON: {exc}")
+        return parse_json(store, key, raw)
+    except InvalidMetadataError as exc:
+        sink.error("NGFF001", str(exc).removeprefix(f"{describe(store, key)}: "))
         return None
-    if not isinstance(doc, dict):
-        sink.error("NGFF001", f"expected a JSON object, found {type(doc).__name__}")
-        return None
-    return doc
 
 
 class _Walker:
@@ -174,7 +142,9 @@ class _Walker:
     def _group_uncached(self, node: _Node, raw: dict[str, bytes | None]) -> DocumentResult | None:
         keys = self._group_keys(node.path)
         sink = Sink(keys[0])
-        docs = [_parse(raw.get(k), Sink(k, findings=sink.findings)) for k in keys]
+        docs = [
+            _parse(raw.get(k), Sink(k, findings=sink.findings), self.reader.store, k) for k in keys
+        ]
         self.findings.extend(sink.findings)
         if sink.findings:
             return None
@@ -309,7 +279,7 @@ class _Walker:
                 continue
             key = self._array_key(join(node.path, ds["path"]))
             sink = Sink(key, findings=self.findings)
-            doc = _parse(raw.get(key), sink)
+            doc = _parse(raw.get(key), sink, self.reader.store, key)
             fld = f"multiscales[{index}].datasets[{j}].path"
             if doc is None or (self.zarr_format == 3 and doc.get("node_type") != "array"):
                 if raw.get(key) is None:
