@@ -54,5 +54,18 @@ class TestLif(ReaderContract):
         return testdata / "lif" / "PR2729_frameOrderCombinedScanTypes.lif"
 
 
+class TestImageio(ReaderContract):
+    reader = "imageio"
+
+    @pytest.fixture
+    def sample(self, tmp_path: Path) -> Path:
+        import imageio.v3 as iio
+
+        path = tmp_path / "sample.png"
+        rgb = np.arange(24 * 32 * 3, dtype="uint32").reshape(24, 32, 3) % 251
+        iio.imwrite(path, rgb.astype("uint8"))
+        return path
+
+
 def test_every_reader_has_a_contract_subclass() -> None:
     assert {cls.reader for cls in ReaderContract.__subclasses__()} == set(READERS)
