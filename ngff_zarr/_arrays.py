@@ -32,7 +32,7 @@ def grouped_chunks(
     contiguous where the source lays them out C-ordered. A chunk is at most ``target`` bytes,
     but never less than one unit.
 
-    >>> grouped_chunks((100, 4096), (1, 4096), 2, 2**20)  # one row per strip, 2 bytes a pixel
+    >>> grouped_chunks((1000, 4096), (1, 4096), 2, 2**19)  # one row per strip, 2 bytes a pixel
     (64, 4096)
     """
     out = [max(1, min(int(u), int(s))) for u, s in zip(unit, shape, strict=True)]

@@ -31,8 +31,8 @@ class OpenFiles(Generic[_T]):
     >>> with files.use("a", lambda: "handle a") as a, files.use("b", lambda: "handle b") as b:
     ...     a, b, closed  # both in use: neither is closed
     ('handle a', 'handle b', [])
-    >>> closed
-    ['handle a']
+    >>> closed  # b was released while a was still in use: b is the one over the size
+    ['handle b']
     """
 
     def __init__(self, size: int, *, close: Callable[[_T], Any]) -> None:
