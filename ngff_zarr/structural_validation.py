@@ -21,7 +21,7 @@ from .errors import NgffValidationError, NgffValueError
 from .v04.multiscales import Metadata, multiscale_to_dict
 from .v04.plate import Plate
 from .v04.well import Well
-from .vocab import check_version
+from .vocab import WRITE_VERSIONS, check_version
 
 __all__ = [
     "SpecRule",
@@ -262,4 +262,4 @@ def validate_well(plate: Plate, well: Well, options: ValidateOptions | None = No
 
 def _hcs_version(plate: Plate) -> str:
     version = getattr(plate, "version", None)
-    return version if isinstance(version, str) and version in ("0.4", "0.5") else "0.4"
+    return version if isinstance(version, str) and version in WRITE_VERSIONS else "0.4"

@@ -19,12 +19,25 @@ BUILTIN_ERRORS = {
 }
 # raised on purpose as themselves: an abstract fixture, and Ctrl-C passed through
 ALLOWED = {"NotImplementedError", "KeyboardInterrupt"}
+# what Python's own protocols require a method to raise (a mapping's missing key, ...)
+PROTOCOL = {"__getitem__": "KeyError", "__delitem__": "KeyError", "__getattr__": "AttributeError"}
 
 
 def _raised_names(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(), str(path))
+    protocol_raises = {
+        id(node)
+        for func in ast.walk(tree)
+        if isinstance(func, ast.FunctionDef) and func.name in PROTOCOL
+        for node in ast.walk(func)
+        if isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and isinstance(node.exc.func, ast.Name)
+        and node.exc.func.id == PROTOCOL[func.name]
+    }
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if not isinstance(node, ast.Raise) or node.exc is None:
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Raise) or node.exc is None or id(node) in protocol_raises:
             continue
         target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
         if isinstance(target, ast.Name) and target.id in BUILTIN_ERRORS - ALLOWED:

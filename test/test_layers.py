@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr._io": 2,
     "ngff_zarr._writers": 2,
     "ngff_zarr.codecs": 2,
+    "ngff_zarr.rfc9_zip": 2,
     # 3: the write engine and validation
     "ngff_zarr._engine": 3,
     "ngff_zarr._validation": 3,
@@ -49,6 +50,12 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.concatenate": 4,
     "ngff_zarr.to_ome_tiff": 4,
     "ngff_zarr.validate": 4,
+    "ngff_zarr.structural_validation": 4,
+    "ngff_zarr.memory_usage": 4,
+    "ngff_zarr.task_count": 4,
+    "ngff_zarr.open_array": 4,
+    "ngff_zarr.update_root_attributes": 4,
+    "ngff_zarr.upgrade_ome_zarr": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
     "ngff_zarr.convert": 5,
