@@ -101,7 +101,8 @@ def upgrade_ome_zarr(
     >>> image = nz.to_ngff_image(np.zeros((4, 32, 32), np.uint8), dims=["z", "y", "x"])
     >>> nz.to_ngff_zarr(path, nz.to_multiscales(image, scale_factors=[2]), version="0.4")
     >>> nz.upgrade_ome_zarr(path, version="0.5")
-    >>> json.load(open(os.path.join(path, "zarr.json")))["attributes"]["ome"]["version"]
+    >>> with open(os.path.join(path, "zarr.json")) as handle:
+    ...     json.load(handle)["attributes"]["ome"]["version"]
     '0.5'
     >>> sorted(os.listdir(path))[-1], ".zattrs" in os.listdir(path)
     ('zarr.json', False)

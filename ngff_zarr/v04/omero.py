@@ -77,14 +77,6 @@ class Omero:
                 )
             raw_window = ch.get("window")
             win: dict[str, Any] = raw_window if isinstance(raw_window, dict) else {}
-            strings = {k: v for k, v in win.items() if isinstance(v, str)}
-            if strings:  # seen in the wild: {"min": "0", "max": "255", ...}
-                warnings.warn(
-                    f"{path}: {field}.window: expected numbers, got strings {strings}; read as "
-                    "numbers",
-                    NgffWarning,
-                    stacklevel=4,
-                )
             try:
                 window = OmeroWindow(
                     min=float(win.get("min", 0.0)),
@@ -96,6 +88,14 @@ class Omero:
                 raise InvalidMetadataError(
                     f"expected numbers, found {win!r}", path=path, field=f"{field}.window"
                 ) from exc
+            strings = {k: v for k, v in win.items() if isinstance(v, str)}
+            if strings:  # seen in the wild: {"min": "0", "max": "255", ...}
+                warnings.warn(
+                    f"{path}: {field}.window: expected numbers, got strings {strings}; read as "
+                    "numbers",
+                    NgffWarning,
+                    stacklevel=4,
+                )
             channels.append(
                 OmeroChannel(
                     color=str(ch.get("color", "FFFFFF")),

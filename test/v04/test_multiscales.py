@@ -48,7 +48,7 @@ def test_spec_examples_round_trip(ngff_spec: Path) -> None:
     ("changes", "field", "expected"),
     [
         ({"datasets": []}, "multiscales[0].datasets", "expected a non-empty list"),
-        ({"datasets": [{"path": 0}]}, "multiscales[0].datasets[0]", "string 'path'"),
+        ({"datasets": [{"path": None}]}, "multiscales[0].datasets[0]", "'path'"),
         ({"axes": "yx"}, "multiscales[0].axes", "expected a list"),
         ({"axes": [{"name": 1}, {"name": "x"}]}, "multiscales[0].axes[0]", "string 'name'"),
         ({"axes": [{"name": "y", "type": 3}, {"name": "x"}]}, "axes[0].type", "a string"),
