@@ -28,10 +28,12 @@ from .errors import (
 )
 from .from_ngff_zarr import from_ngff_zarr
 from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
+from .labels import LabelMultiscales, list_labels, read_labels, write_labels
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .read_image import read_image, read_images, read_multiscales
+from .tables import TableMetadata, list_tables, read_table, read_table_metadata, write_table
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
@@ -68,6 +70,7 @@ __all__ = [
     "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
+    "LabelMultiscales",
     "Metadata",
     "MetadataNotFoundError",
     "MethodMetadata",
@@ -92,6 +95,7 @@ __all__ = [
     "Scale",
     "Severity",
     "StoreExistsError",
+    "TableMetadata",
     "Translation",
     "UnsupportedVersionError",
     "ValidationReport",
@@ -104,9 +108,14 @@ __all__ = [
     "convert_folder",
     "from_hcs_zarr",
     "from_ngff_zarr",
+    "list_labels",
+    "list_tables",
     "read_image",
     "read_images",
+    "read_labels",
     "read_multiscales",
+    "read_table",
+    "read_table_metadata",
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",
@@ -114,4 +123,6 @@ __all__ = [
     "to_ome_tiff",
     "validate",
     "write_hcs_well_image",
+    "write_labels",
+    "write_table",
 ]
