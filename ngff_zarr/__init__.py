@@ -33,6 +33,18 @@ from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .read_image import read_image, read_images, read_multiscales
+from .rois import (
+    ROI,
+    MaskedRegion,
+    PixelROI,
+    build_masking_roi_table,
+    iter_masked,
+    read_masked,
+    read_roi,
+    rois_from_table,
+    table_from_rois,
+    write_roi,
+)
 from .tables import TableMetadata, list_tables, read_table, read_table_metadata, write_table
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
@@ -59,6 +71,7 @@ from .v04.zarr_metadata import (
 from .validate import Finding, Severity, ValidationReport, validate
 
 __all__ = [
+    "ROI",
     "ArrayNotFoundError",
     "Axis",
     "ConversionOptions",
@@ -71,6 +84,7 @@ __all__ = [
     "InvalidDimsError",
     "InvalidMetadataError",
     "LabelMultiscales",
+    "MaskedRegion",
     "Metadata",
     "MetadataNotFoundError",
     "MethodMetadata",
@@ -85,6 +99,7 @@ __all__ = [
     "OmeroChannel",
     "OmeroWindow",
     "PathNotFoundError",
+    "PixelROI",
     "Plate",
     "PlateAcquisition",
     "PlateColumn",
@@ -102,20 +117,26 @@ __all__ = [
     "Well",
     "WellImage",
     "WriteError",
+    "build_masking_roi_table",
     "concatenate",
     "config",
     "convert_file",
     "convert_folder",
     "from_hcs_zarr",
     "from_ngff_zarr",
+    "iter_masked",
     "list_labels",
     "list_tables",
     "read_image",
     "read_images",
     "read_labels",
+    "read_masked",
     "read_multiscales",
+    "read_roi",
     "read_table",
     "read_table_metadata",
+    "rois_from_table",
+    "table_from_rois",
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",
@@ -124,5 +145,6 @@ __all__ = [
     "validate",
     "write_hcs_well_image",
     "write_labels",
+    "write_roi",
     "write_table",
 ]
