@@ -20,9 +20,11 @@ from .concatenate import MergeAxis, MergePolicy, concatenate
 from .errors import NgffZarrError, PathNotFoundError
 from .formats import READERS
 from .from_ngff_zarr import from_ngff_zarr
+from .labels import read_labels, write_labels
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .read_image import read_images, read_multiscales
+from .tables import list_tables, read_table, read_table_metadata, write_table
 from .to_multiscales import to_multiscales
 from .to_ngff_zarr import to_ngff_zarr
 
@@ -101,9 +103,37 @@ def convert_file(
 def convert_store(
     source: str | Path, output: str | Path, *, options: ConversionOptions | None = None
 ) -> list[Path]:
-    """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``."""
+    """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``.
+
+    Its label images and tables come along: each label is rewritten beside the new image in
+    the new version (its stored levels as they are), each table with its type metadata and
+    backend.
+    """
     options = options or ConversionOptions()
     _write(from_ngff_zarr(source), Path(output), options)
+    for name, label in read_labels(source).items():
+        write_labels(
+            output,
+            name,
+            label,
+            chunks_per_shard=options.chunks_per_shard,
+            overwrite=True,
+            progress=options.progress,
+        )
+    for name in list_tables(source):
+        meta = read_table_metadata(source, name)
+        write_table(
+            output,
+            name,
+            read_table(source, name),
+            type=meta.type,
+            backend=meta.backend,
+            region=meta.region,
+            index_key=meta.index_key,
+            index_type=meta.index_type,
+            metadata=meta.extra,
+            overwrite=True,
+        )
     return [Path(output)]
 
 

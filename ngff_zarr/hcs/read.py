@@ -20,6 +20,7 @@ from .._io.documents import attributes_of, read_documents
 from .._io.store import describe, join
 from .._versions import Layout
 from ..errors import MetadataNotFoundError, NgffValidationError
+from ..labels import LabelMultiscales, read_labels
 from ..multiscales import Multiscales
 from ..v04.plate import Plate, PlateWell
 from ..v04.well import Well, WellImage
@@ -312,6 +313,28 @@ class HCSWell:
                 f"the well has {len(images)} fields of it (acquisitions present: {known})"
             )
         return self.plate._load_field(self.field_key(images[field_index]))
+
+    def get_labels(self, field_index: int = 0) -> dict[str, LabelMultiscales]:
+        """The label images of the field at position ``field_index``, read lazily.
+
+        Raises
+        ------
+        MetadataNotFoundError
+            The well has no such field.
+        """
+        images = self.images
+        if not 0 <= field_index < len(images):
+            raise MetadataNotFoundError(
+                f"{self._where()}: no field {field_index}: the well has {len(images)} fields"
+            )
+        plate = self.plate
+        group = zarr.open_group(
+            plate._store,
+            path=self.field_key(images[field_index]),
+            mode="r",
+            zarr_format=plate._fmt.zarr_format,
+        )
+        return read_labels(group, validate=plate._validate)
 
     def field_key(self, image: WellImage) -> str:
         """The store path of a field's group."""
