@@ -51,8 +51,8 @@ class LabelMultiscales(Multiscales):
 
     @property
     def properties(self) -> dict[LabelValue, dict[str, Any]]:
-        """``label value -> {property: value}``."""
-        return self.image_label.property_map
+        """``label value -> {property: value}`` of the labels that have properties."""
+        return {v: p for v, p in self.image_label.property_map.items() if p}
 
     @property
     def source(self) -> str | None:

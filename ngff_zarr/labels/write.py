@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from .._io.documents import group_attributes, group_documents, write_documents
 from .._io.locate import Located, locate_image
 from .._io.locks import well_lock
@@ -181,6 +183,13 @@ def _image_label(
         color_map = colors
     if properties is None and given is not None:
         properties = given.property_map
+    if properties:
+        # colours and properties name the same label values (ome-zarr-models and ngio insist)
+        color_map = dict(color_map)
+        missing = [v for v in properties if v not in color_map]
+        if missing:
+            color_map.update(default_colors(np.asarray(missing)))
+        properties = {**{v: {} for v in color_map}, **properties}
     source = given.source if given is not None else None
     return ImageLabel.from_maps(color_map, properties, source=source or "../../")
 

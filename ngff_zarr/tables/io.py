@@ -203,7 +203,7 @@ def write_table(
     if not isinstance(name, str) or not name or "/" in name or name.startswith("."):
         raise NgffValueError(f"name: expected a table name without '/', got {name!r}")
     if not isinstance(table, pd.DataFrame):
-        raise NgffValueError(f"table: expected a pandas DataFrame, got {type(table).__name__}")
+        raise NgffValueError(f"table: expected a pandas DataFrame, got {table.__class__.__name__}")
     get_backend(backend)
     container = _container(store, writable=True, storage_options=storage_options)
     table, meta = _prepare(table, type, backend, region, index_key, index_type, metadata, container)

@@ -172,7 +172,9 @@ def test_failed_write_lists_nothing_and_keeps_other_labels(tmp_path: Path) -> No
     def explode(block: np.ndarray) -> np.ndarray:
         raise RuntimeError("source failed")
 
-    bad = da.zeros((8, 48, 64), dtype=np.uint16, chunks=(4, 48, 64)).map_blocks(explode, dtype=np.uint16)
+    bad = da.zeros((8, 48, 64), dtype=np.uint16, chunks=(4, 48, 64)).map_blocks(
+        explode, dtype=np.uint16
+    )
     with pytest.raises(RuntimeError, match="source failed"):
         nz.write_labels(path, "bad", bad, colors={1: (1, 1, 1)})
     assert nz.list_labels(path) == ["good"]
