@@ -50,7 +50,7 @@ def label_dims(image: NgffImage, ndim: int) -> tuple[str, ...]:
 def as_label_image(labels: Any, image: NgffImage, name: str) -> NgffImage:
     """``labels`` (an :class:`NgffImage` or an array) as an image on ``image``'s grid."""
     if not isinstance(labels, NgffImage):
-        data = labels if hasattr(labels, "ndim") else np.asarray(labels)
+        data: Any = labels if hasattr(labels, "ndim") else np.asarray(labels)
         dims = label_dims(image, int(data.ndim))
         labels = NgffImage(
             data,
@@ -62,7 +62,8 @@ def as_label_image(labels: Any, image: NgffImage, name: str) -> NgffImage:
             axes_types={d: t for d, t in (image.axes_types or {}).items() if d in dims} or None,
         )
     check_on_grid(labels, image)
-    return labels
+    result: NgffImage = labels
+    return result
 
 
 def check_on_grid(labels: NgffImage, image: NgffImage) -> None:

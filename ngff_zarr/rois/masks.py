@@ -178,7 +178,11 @@ def iter_masked(
         A label that is not in the table, or a level out of range.
     """
     labels = _label(store, label, storage_options)
-    rois = {r.label: r for r in rois_from_table(_table(store, label, table, storage_options))}
+    rois = {
+        int(r.label): r
+        for r in rois_from_table(_table(store, label, table, storage_options))
+        if r.label is not None
+    }
     wanted = list(rois) if values is None else [int(v) for v in values]
     missing = [v for v in wanted if v not in rois]
     if missing:

@@ -95,7 +95,7 @@ def test_ngio_reads_what_we_write(tmp_path: Path, version: str, backend: str, ng
     data = np.random.default_rng(1).integers(0, 1000, (2, 8, 64, 64), dtype=np.uint16)
     image = nz.to_ngff_image(
         data, dims=("c", "z", "y", "x"), scale={"z": 2.0, "y": 0.5, "x": 0.5},
-        axes_units={d: "micrometer" for d in "zyx"},
+        axes_units=dict.fromkeys("zyx", "micrometer"),
     )  # fmt: skip
     nz.to_ngff_zarr(path, nz.to_multiscales(image, [{"y": 2, "x": 2}]), version=version)
     cells = _cells((8, 64, 64))

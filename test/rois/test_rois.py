@@ -103,7 +103,7 @@ def test_masking_table_and_masked_reads(tmp_path: Path, version: str) -> None:
 
 def test_read_and_write_roi_keep_the_pyramid_consistent(tmp_path: Path) -> None:
     path = tmp_path / "img.ome.zarr"
-    data, labels = _store(path)
+    data, _ = _store(path)
     roi = nz.ROI(start={"y": 2.0, "x": 0.001}, size={"y": 3.0, "x": 0.002})
     pixels = roi.to_pixels(nz.from_ngff_zarr(path))
     assert pixels.start == {"z": 0, "y": 4, "x": 4} or "z" not in roi.start

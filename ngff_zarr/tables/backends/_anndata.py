@@ -84,17 +84,18 @@ class _AnnData:
 
         try:
             group = where.group()
-            obs, var = group["obs"], group["var"]
+            obs, var = _group(group, "obs"), _group(group, "var")
         except (FileNotFoundError, KeyError) as exc:
             raise InvalidMetadataError(
                 f"an AnnData table has 'obs' and 'var' groups; found {exc}", path=where.where()
             ) from exc
         obs_attrs = dict(obs.attrs)
-        index_name = obs_attrs.get("_index", _DEFAULT_INDEX)
+        index_name = str(obs_attrs.get("_index", _DEFAULT_INDEX))
         index = _read(obs, index_name, where)
         columns: dict[str, Any] = {}
         if "X" in group:
-            x_names = [str(v) for v in _read(var, var.attrs.get("_index", _DEFAULT_INDEX), where)]
+            var_index = str(var.attrs.get("_index", _DEFAULT_INDEX))
+            x_names = [str(v) for v in _read(var, var_index, where)]
             matrix = _matrix(group["X"], where)
             if matrix.shape[1] != len(x_names):
                 raise InvalidMetadataError(
@@ -102,14 +103,22 @@ class _AnnData:
                     path=where.where("X"),
                 )
             columns.update({n: matrix[:, i] for i, n in enumerate(x_names)})
-        for name in obs_attrs.get("column-order", []):
-            columns[name] = _read(obs, name, where)
+        order = obs_attrs.get("column-order", [])
+        for name in order if isinstance(order, list) else []:
+            columns[str(name)] = _read(obs, str(name), where)
         table = pd.DataFrame(columns, index=pd.Index(index))
         key = meta.index_key
         if key is not None and key != index_name and key in table.columns:
             table = table.set_index(key)  # a Fractal table with the key as a column
         table.index.name = None if index_name == _DEFAULT_INDEX and key is None else key
         return cast_index(table, meta, where.where()) if key is not None else table
+
+
+def _group(group: zarr.Group, name: str) -> zarr.Group:
+    node = group[name]
+    if not isinstance(node, zarr.Group):
+        raise KeyError(f"{name} is not a group")
+    return node
 
 
 def _column_name(column: Any) -> str:
@@ -187,7 +196,8 @@ def _matrix(node: Any, where: TableLocation) -> np.ndarray:
 
         make = sparse.csr_matrix if kind == "csr_matrix" else sparse.csc_matrix
         shape = tuple(node.attrs["shape"])
-        matrix = make((node["data"][...], node["indices"][...], node["indptr"][...]), shape=shape)
+        parts = [np.asarray(node[k][...]) for k in ("data", "indices", "indptr")]
+        matrix = make(tuple(parts), shape=shape)
         dense: np.ndarray = matrix.toarray()
         return dense
     raise InvalidMetadataError(f"unsupported encoding-type {kind!r} for X", path=where.where("X"))
@@ -211,14 +221,14 @@ def _read(group: zarr.Group, name: str, where: TableLocation) -> Any:
             return values.astype(object)
         return values
     if kind == "categorical":
-        codes = np.asarray(node["codes"][...])
+        codes = np.asarray(node["codes"][...])  # type: ignore[index]
         categories = _read(node, "categories", where)
         return pd.Categorical.from_codes(
             codes, categories=categories, ordered=bool(node.attrs.get("ordered", False))
         )
     if kind in ("nullable-integer", "nullable-boolean", "nullable-string-array"):
-        values = np.asarray(node["values"][...])
-        mask = np.asarray(node["mask"][...]).astype(bool)
+        values = np.asarray(node["values"][...])  # type: ignore[index]
+        mask = np.asarray(node["mask"][...]).astype(bool)  # type: ignore[index]
         if kind == "nullable-integer":
             return pd.arrays.IntegerArray(values, mask)
         if kind == "nullable-boolean":

@@ -23,7 +23,7 @@ class _Json:
             str(name): [_plain(v) for v in values.tolist()]
             for name, values in flat(table, meta).items()
         }
-        where.group(GROUP, mode="w").attrs.put(columns)
+        where.group(GROUP, mode="w").attrs.put(columns)  # type: ignore[arg-type]
 
     def read(self, where: TableLocation, meta: TableMetadata) -> pd.DataFrame:
         import pandas as pd
