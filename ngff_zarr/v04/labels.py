@@ -247,6 +247,9 @@ def _value(value: Any, where: str) -> LabelValue:
 
 
 def _rgba(value: Any, where: str) -> Rgba:
+    if type(value) is tuple and len(value) == 4 and all(type(c) is int for c in value):
+        if min(value) >= 0 and max(value) <= 255:  # the common case, fast (10,000s of labels)
+            return value
     items = list(value) if isinstance(value, list | tuple | np.ndarray) else None
     if items is not None:
         items = [int(c) if isinstance(c, np.integer) else c for c in items]
