@@ -70,8 +70,7 @@ from .v04.zarr_metadata import (
 )
 from .validate import Finding, Severity, ValidationReport, validate
 
-__all__ = [
-    "ROI",
+__all__ = [  # noqa: RUF022 - plain sorted order (a test checks it)
     "ArrayNotFoundError",
     "Axis",
     "ConversionOptions",
@@ -105,6 +104,7 @@ __all__ = [
     "PlateColumn",
     "PlateRow",
     "PlateWell",
+    "ROI",
     "ReadError",
     "RunReport",
     "Scale",
