@@ -36,6 +36,7 @@ from .hcs import (
     to_hcs_zarr,
     write_hcs_well_image,
 )
+from .labels import LabelMultiscales, list_labels, read_labels, write_labels
 from .memory_usage import memory_usage
 from .methods import Methods
 from .multiscales import Multiscales
@@ -43,6 +44,18 @@ from .ngff_image import NgffImage
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
 from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
+from .rois import (
+    ROI,
+    MaskedRegion,
+    PixelROI,
+    build_masking_roi_table,
+    iter_masked,
+    read_masked,
+    read_roi,
+    rois_from_table,
+    table_from_rois,
+    write_roi,
+)
 from .structural_validation import (
     SpecRule,
     ValidateOptions,
@@ -52,6 +65,7 @@ from .structural_validation import (
     validate_structural,
     validate_well,
 )
+from .tables import TableMetadata, list_tables, read_table, read_table_metadata, write_table
 from .task_count import task_count
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
@@ -79,7 +93,7 @@ from .v04.zarr_metadata import (
 )
 from .validate import Finding, Severity, ValidationReport, validate
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "ArrayNotFoundError",
     "Axis",
     "ConversionOptions",
@@ -92,6 +106,8 @@ __all__ = [
     "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
+    "LabelMultiscales",
+    "MaskedRegion",
     "Metadata",
     "MetadataNotFoundError",
     "MethodMetadata",
@@ -106,17 +122,20 @@ __all__ = [
     "OmeroChannel",
     "OmeroWindow",
     "PathNotFoundError",
+    "PixelROI",
     "Plate",
     "PlateAcquisition",
     "PlateColumn",
     "PlateRow",
     "PlateWell",
+    "ROI",
     "ReadError",
     "RunReport",
     "Scale",
     "Severity",
     "SpecRule",
     "StoreExistsError",
+    "TableMetadata",
     "Translation",
     "UnsupportedVersionError",
     "ValidateOptions",
@@ -126,6 +145,7 @@ __all__ = [
     "Well",
     "WellImage",
     "WriteError",
+    "build_masking_roi_table",
     "codec_from_name",
     "concatenate",
     "config",
@@ -135,13 +155,23 @@ __all__ = [
     "from_ngff_zarr",
     "get_available_codecs",
     "is_ozx_path",
+    "iter_masked",
+    "list_labels",
+    "list_tables",
     "memory_usage",
     "open_array",
     "read_image",
     "read_images",
+    "read_labels",
+    "read_masked",
     "read_multiscales",
     "read_ozx_json_first",
     "read_ozx_version",
+    "read_roi",
+    "read_table",
+    "read_table_metadata",
+    "rois_from_table",
+    "table_from_rois",
     "task_count",
     "to_hcs_zarr",
     "to_multiscales",
@@ -155,5 +185,8 @@ __all__ = [
     "validate_structural",
     "validate_well",
     "write_hcs_well_image",
+    "write_labels",
+    "write_roi",
     "write_store_to_zip",
+    "write_table",
 ]

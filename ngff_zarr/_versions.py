@@ -1,7 +1,7 @@
 """What differs between OME-NGFF versions on disk, in one registry.
 
 For each written version: the Zarr format, the group's attribute document, and the functions
-that place image, plate and well metadata in a group's attributes (0.4: top level with a
+that place image, plate, well and label metadata in a group's attributes (0.4: top level with a
 ``version`` each; 0.5: under ``ome`` with one ``ome.version``). For every version read: how a
 group's attributes state their version and where the OME content sits.
 """
@@ -9,7 +9,7 @@ group's attributes state their version and where the OME content sits.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -19,12 +19,15 @@ from .errors import (
     NgffWarning,
     UnsupportedVersionError,
 )
+from .v04 import labels as v04_labels
 from .v04 import multiscales as v04_multiscales
 from .v04 import plate as v04_plate
 from .v04 import well as v04_well
+from .v04.labels import ImageLabel
 from .v04.multiscales import Metadata
 from .v04.plate import Plate
 from .v04.well import Well
+from .v05 import labels as v05_labels
 from .v05 import multiscales as v05_multiscales
 from .v05 import plate as v05_plate
 from .v05 import well as v05_well
@@ -70,6 +73,10 @@ class Layout:
     plate_from_attributes: Callable[..., Plate]
     well_to_attributes: Callable[[Well], dict[str, Any]]
     well_from_attributes: Callable[..., Well]
+    label_to_attributes: Callable[[Metadata, ImageLabel], dict[str, Any]]
+    label_from_attributes: Callable[..., ImageLabel]
+    labels_to_attributes: Callable[[Sequence[str]], dict[str, Any]]
+    labels_from_attributes: Callable[..., list[str]]
 
     def content(self, attrs: Mapping[str, Any]) -> Mapping[str, Any]:
         """The OME content of a group's attributes (the ``ome`` object from 0.5 on)."""
@@ -93,6 +100,10 @@ LAYOUTS: Final[dict[str, Layout]] = {
         plate_from_attributes=v04_plate.plate_from_attributes,
         well_to_attributes=v04_well.well_to_attributes,
         well_from_attributes=v04_well.well_from_attributes,
+        label_to_attributes=v04_labels.label_attributes,
+        label_from_attributes=v04_labels.image_label_from_attributes,
+        labels_to_attributes=v04_labels.labels_to_attributes,
+        labels_from_attributes=v04_labels.labels_from_attributes,
     ),
     "0.5": Layout(
         version="0.5",
@@ -103,6 +114,10 @@ LAYOUTS: Final[dict[str, Layout]] = {
         plate_from_attributes=v05_plate.plate_from_attributes,
         well_to_attributes=v05_well.well_to_attributes,
         well_from_attributes=v05_well.well_from_attributes,
+        label_to_attributes=v05_labels.label_attributes,
+        label_from_attributes=v05_labels.image_label_from_attributes,
+        labels_to_attributes=v05_labels.labels_to_attributes,
+        labels_from_attributes=v05_labels.labels_from_attributes,
     ),
 }
 assert tuple(LAYOUTS) == WRITE_VERSIONS

@@ -20,9 +20,11 @@ from .concatenate import MergeAxis, MergePolicy, concatenate
 from .errors import NgffZarrError, PathNotFoundError
 from .formats import READERS, primary_files
 from .from_ngff_zarr import from_ngff_zarr
+from .labels import read_labels, write_labels
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .read_image import read_image, read_images, read_multiscales
+from .tables import list_tables, read_table, read_table_metadata, write_table
 from .to_multiscales import to_multiscales
 from .to_ngff_zarr import to_ngff_zarr
 
@@ -111,6 +113,10 @@ def convert_store(
     writes, whatever tool wrote the source: units in the specification's names
     (``"seconds"`` becomes ``"second"``), the downsampling ``type`` and ``metadata``, and it
     passes ``validate(strict=True)``.
+
+    Its label images and tables come along: each label is rewritten beside the new image in
+    the new version (its stored levels as they are), each table with its type metadata and
+    backend.
     """
     options = options or ConversionOptions()
     stored = from_ngff_zarr(source)
@@ -122,6 +128,29 @@ def convert_store(
         "chunks": options.chunks if options.chunks is not None else stored.chunks,
     }
     _write(to_multiscales(stored.images[0], **kwargs), Path(output), options)
+    for name, label in read_labels(source).items():
+        write_labels(
+            output,
+            name,
+            label,
+            chunks_per_shard=options.chunks_per_shard,
+            overwrite=True,
+            progress=options.progress,
+        )
+    for name in list_tables(source):
+        meta = read_table_metadata(source, name)
+        write_table(
+            output,
+            name,
+            read_table(source, name),
+            type=meta.type,
+            backend=meta.backend,
+            region=meta.region,
+            index_key=meta.index_key,
+            index_type=meta.index_type,
+            metadata=meta.extra,
+            overwrite=True,
+        )
     return [Path(output)]
 
 

@@ -61,6 +61,10 @@ CODES: Final[dict[str, str]] = {
     "NGFF509": "duplicate acquisition ids",
     "NGFF510": "well image without acquisition although the plate has several",
     "NGFF601": "bioformats2raw image series missing",
+    "NGFF701": "table listed in 'tables' does not exist",
+    "NGFF702": "table of an unknown type or backend (an unknown type is read as generic: SHOULD)",
+    "NGFF703": "table metadata field missing or mistyped (table spec V1)",
+    "NGFF704": "table region.path names no group",
 }
 
 # Each code's rule name, kebab-case (``SpecRule`` of :mod:`ngff_zarr.structural_validation`).
@@ -115,4 +119,8 @@ RULE_NAMES: Final[dict[str, str]] = {
     "NGFF509": "acquisition-ids-unique",
     "NGFF510": "well-acquisition-required",
     "NGFF601": "bf2raw-series",
+    "NGFF701": "table-exists",
+    "NGFF702": "table-type",
+    "NGFF703": "table-metadata",
+    "NGFF704": "table-region",
 }

@@ -8,6 +8,7 @@ stores and straight from the file system for local ones, so a 1536-well plate va
 from __future__ import annotations
 
 import functools
+import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final, TypeVar
@@ -18,6 +19,7 @@ from zarr.abc.store import Store
 from .._io.documents import parse_json, read_raw
 from .._io.store import StoreLike, as_store, describe, join
 from ..errors import InvalidMetadataError
+from ..tables.spec import check_table_attributes
 from .document import DocumentResult, validate_document
 from .report import Finding
 from .rules import Sink, axis_names, check_well_acquisitions
@@ -34,7 +36,12 @@ _MISSING: Final[dict[str, tuple[str, str] | None]] = {
     "series": ("NGFF601", "bioformats2raw image series missing"),
     "labels": None,
     "ome": None,
+    "tables": None,
+    "table": ("NGFF701", "'tables' lists this table but there is no table group"),
+    "region": ("NGFF704", "the table's region.path names no group of this store"),
 }
+# roles of the table groups (ngio / Fractal table spec): not OME-NGFF documents
+_TABLE_ROLES: Final[frozenset[str]] = frozenset({"tables", "table", "region"})
 # role of a group -> kind of metadata it must hold
 _REQUIRED_KIND: Final[dict[str, tuple[str, str]]] = {
     "well": ("well", "NGFF503"),
@@ -170,6 +177,8 @@ class _Walker:
         if not isinstance(attrs, dict):
             self._error("NGFF001", keys[0], f"attributes: expected an object, found {attrs!r}")
             return None
+        if node.role in _TABLE_ROLES:
+            return self._table_group(node, attrs, keys[0])
         result = validate_document(
             attrs, version=self.requested, default_version=node.parent_version, path=keys[0]
         )
@@ -189,6 +198,26 @@ class _Walker:
                 result.content, node.acquisitions, Sink(keys[0], findings=self.findings)
             )
         return result
+
+    def _table_group(self, node: _Node, attrs: dict[str, Any], key: str) -> DocumentResult | None:
+        """A ``tables`` listing or one table: its metadata checked with the table spec's rules."""
+        if node.role == "region":
+            return None
+        sink = Sink(key, findings=self.findings)
+        if node.role == "tables":
+            names = attrs.get("tables", [])
+            if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+                sink.error("NGFF703", f"expected a list of table names, found {names!r}", "tables")
+                return None
+            return DocumentResult(
+                version=None, stated_version=None, content=attrs, kinds=("tables",)
+            )
+        for issue in check_table_attributes(attrs):
+            if issue.error:
+                sink.error(issue.code, issue.message, issue.field)
+            else:
+                sink.warn(issue.code, issue.message, issue.field)
+        return DocumentResult(version=None, stated_version=None, content=attrs, kinds=("table",))
 
     def _check_format(self, result: DocumentResult, key: str, node: _Node) -> None:
         version = result.version or ""
@@ -210,6 +239,19 @@ class _Walker:
         out: list[_Node] = []
         if "image" in result.kinds and node.role != "label":
             out.append(_Node(path=join(path, "labels"), role="labels", parent_version=version))
+        if ("image" in result.kinds and node.role != "label") or "plate" in result.kinds:
+            out.append(_Node(path=join(path, "tables"), role="tables"))
+        if "tables" in result.kinds:
+            out += [
+                _Node(path=join(path, n), role="table") for n in _strings(content.get("tables"))
+            ]
+        if "table" in result.kinds:
+            region = content.get("region")
+            target = region.get("path") if isinstance(region, dict) else None
+            if isinstance(target, str) and target:
+                resolved = posixpath.normpath(posixpath.join(_parent(path), target))
+                if not resolved.startswith(".."):
+                    out.append(_Node(path=resolved.lstrip("./"), role="region"))
         if "labels" in result.kinds:
             out += [
                 _Node(path=join(path, name), role="label", parent_version=version)
@@ -392,6 +434,10 @@ def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
 
 def _strings(values: Any) -> list[str]:
     return [v for v in values if isinstance(v, str) and v] if values is not None else []
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 def _parent_join(path: str, name: str) -> str:

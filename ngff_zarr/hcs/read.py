@@ -23,8 +23,9 @@ from .._io.documents import attributes_of, group_attributes, read_documents
 from .._io.store import StoreLike, describe, join, list_dir
 from .._versions import Layout, layout, layout_for_zarr_format
 from ..config import config
-from ..errors import NgffValidationError, NgffValueError, NgffWarning
+from ..errors import MetadataNotFoundError, NgffValidationError, NgffValueError, NgffWarning
 from ..from_ngff_zarr import from_ngff_zarr
+from ..labels import LabelMultiscales, read_labels
 from ..multiscales import Multiscales
 from ..v04.plate import Plate, PlateAcquisition, PlateColumn, PlateRow, PlateWell
 from ..v04.well import Well, WellImage
@@ -435,6 +436,28 @@ class HCSWell:
             cached = self.plate._load_field(key)
             self._images.set(key, cached)
         return cached
+
+    def get_labels(self, field_index: int = 0) -> dict[str, LabelMultiscales]:
+        """The label images of the field at position ``field_index``, read lazily.
+
+        Raises
+        ------
+        MetadataNotFoundError
+            The well has no such field.
+        """
+        images = self.images
+        if not 0 <= field_index < len(images):
+            raise MetadataNotFoundError(
+                f"{self._where()}: no field {field_index}: the well has {len(images)} fields"
+            )
+        plate = self.plate
+        group = zarr.open_group(
+            plate._store,
+            path=self.field_key(images[field_index]),
+            mode="r",
+            zarr_format=plate._fmt.zarr_format,
+        )
+        return read_labels(group, validate=plate._validate)
 
     def field_key(self, image: WellImage) -> str:
         """The store path of a field's group."""
