@@ -89,6 +89,10 @@ class SpecRule(enum.StrEnum):
     ACQUISITION_IDS_UNIQUE = "acquisition-ids-unique"
     WELL_ACQUISITION_REQUIRED = "well-acquisition-required"
     BF2RAW_SERIES = "bf2raw-series"
+    TABLE_EXISTS = "table-exists"
+    TABLE_TYPE = "table-type"
+    TABLE_METADATA = "table-metadata"
+    TABLE_REGION = "table-region"
 
 
 assert set(RULE_NAMES.values()) <= {r.value for r in SpecRule}

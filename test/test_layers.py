@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr._arrays": 1,
     "ngff_zarr.ngff_image": 1,
     "ngff_zarr.multiscales": 1,
+    "ngff_zarr.tables.spec": 1,
     # 2: methods, file formats, store I/O, array writers
     "ngff_zarr.methods": 2,
     "ngff_zarr.formats": 2,
@@ -38,6 +39,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr._writers": 2,
     "ngff_zarr.codecs": 2,
     "ngff_zarr.rfc9_zip": 2,
+    "ngff_zarr.tables": 2,
     # 3: the write engine and validation
     "ngff_zarr._engine": 3,
     "ngff_zarr._validation": 3,
@@ -56,6 +58,8 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.open_array": 4,
     "ngff_zarr.update_root_attributes": 4,
     "ngff_zarr.upgrade_ome_zarr": 4,
+    "ngff_zarr.labels": 4,
+    "ngff_zarr.rois": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
     "ngff_zarr.convert": 5,

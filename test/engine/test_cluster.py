@@ -12,6 +12,13 @@ from ngff_zarr import from_ngff_zarr, to_multiscales, to_ngff_image, to_ngff_zar
 
 distributed = pytest.importorskip("distributed")
 
+# distributed's LocalCluster leaves a listening socket to the garbage collector after a clean
+# shutdown (its own, not ours): when it is collected during these tests it must not fail them
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:unclosed <socket:ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
 
 @pytest.mark.parametrize("use_tensorstore", [False, True])
 def test_regions_run_on_the_cluster_and_equal_the_threaded_write(

@@ -87,7 +87,8 @@ class _AnnData:
             obs, var = _group(group, "obs"), _group(group, "var")
         except (FileNotFoundError, KeyError) as exc:
             raise InvalidMetadataError(
-                f"an AnnData table has 'obs' and 'var' groups; found {exc}", path=where.where()
+                f"an AnnData table has 'obs' and 'var' groups; found none for {exc}",
+                path=where.where(),
             ) from exc
         obs_attrs = dict(obs.attrs)
         index_name = str(obs_attrs.get("_index", _DEFAULT_INDEX))
@@ -115,9 +116,10 @@ class _AnnData:
 
 
 def _group(group: zarr.Group, name: str) -> zarr.Group:
+    """The subgroup ``name`` (KeyError, from zarr, when there is none)."""
     node = group[name]
     if not isinstance(node, zarr.Group):
-        raise KeyError(f"{name} is not a group")
+        raise InvalidMetadataError(f"{name}: expected a group, found an array")
     return node
 
 
