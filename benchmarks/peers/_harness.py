@@ -340,12 +340,13 @@ def _array_meta(array: Path) -> dict[str, Any]:
         }
     doc = json.loads((array / ".zarray").read_text())
     comp = doc.get("compressor") or {}
-    name = comp.get("id", "none") + _codec_detail(comp)
-    return {"zarr_format": 2, "shape": doc["shape"], "chunks": doc["chunks"], "codecs": [name]}
+    filters = [f["id"] + _codec_detail(f) for f in doc.get("filters") or []]
+    names = [*filters, comp.get("id", "none") + _codec_detail(comp)]
+    return {"zarr_format": 2, "shape": doc["shape"], "chunks": doc["chunks"], "codecs": names}
 
 
 def _codec_detail(config: dict[str, Any]) -> str:
-    keys = [k for k in ("cname", "clevel", "level") if k in config]
+    keys = [k for k in ("cname", "clevel", "level", "shuffle") if k in config]
     return "(" + ",".join(f"{config[k]}" for k in keys) + ")" if keys else ""
 
 
