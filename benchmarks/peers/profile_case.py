@@ -46,6 +46,7 @@ def main() -> int:
     parser.add_argument("--input", default=None)
     parser.add_argument("--rate", type=int, default=50, help="samples per second")
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--native", action="store_true", help="include C frames (py-spy)")
     args = parser.parse_args()
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(py_spy).exists():
@@ -60,6 +61,7 @@ def main() -> int:
         cmd += ["--input", args.input]
     try:
         spy = [py_spy, "record", "--format", "raw", "-r", str(args.rate), "-o", str(raw)]
+        spy += ["--native"] if args.native else []
         proc = subprocess.run([*spy, "--", *cmd], capture_output=True, text=True)
         print(next((ln for ln in proc.stdout.splitlines() if ln.startswith("{")), proc.stderr))
         self_counts: collections.Counter[str] = collections.Counter()
@@ -67,7 +69,7 @@ def main() -> int:
         total = 0
         for line in raw.read_text().splitlines():
             stack, _, count = line.rpartition(" ")
-            frames = [_frame_name(f) for f in stack.split(";") if " (" in f]
+            frames = [_frame_name(f) for f in stack.split(";") if f]
             if not frames:
                 continue
             n = int(count)
