@@ -2,7 +2,7 @@
 
 Run (after ``bash benchmarks/peers/setup_envs.sh``, from this checkout's environment)::
 
-    python benchmarks/bench_peers.py              # full sizes, median of 3 (tens of minutes)
+    python benchmarks/bench_peers.py              # full sizes, median of 3 (1-2 hours on 2 cores)
     python benchmarks/bench_peers.py --quick      # tiny sizes, a smoke test (well under 1 min)
     python benchmarks/bench_peers.py --only w1_v04,w3 --repeats 5 --json out.json
 
