@@ -67,6 +67,7 @@ from .structural_validation import (
 )
 from .tables import TableMetadata, list_tables, read_table, read_table_metadata, write_table
 from .task_count import task_count
+from .tiff_to_ngff_image import tiff_file_to_ngff_images
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
@@ -173,6 +174,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "rois_from_table",
     "table_from_rois",
     "task_count",
+    "tiff_file_to_ngff_images",
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",

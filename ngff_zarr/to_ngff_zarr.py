@@ -21,9 +21,10 @@ from .errors import NgffValueError, NgffZarrError, UnsupportedVersionError
 from .methods import Methods, get_method
 from .multiscales import Multiscales
 from .rfc9_zip import is_ozx_path
+from .update_root_attributes import update_root_attributes  # ngff-zarr keeps it here too
 from .vocab import SPATIAL_DIMS, WriteVersion
 
-__all__ = ["to_ngff_zarr"]
+__all__ = ["to_ngff_zarr", "update_root_attributes"]
 
 _LOG = logging.getLogger(__name__)
 
