@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.ngff_image": 1,
     "ngff_zarr.multiscales": 1,
     "ngff_zarr.tables.spec": 1,
+    "ngff_zarr.zarr_metadata": 1,
     # 2: methods, file formats, store I/O, array writers
     "ngff_zarr.methods": 2,
     "ngff_zarr.formats": 2,
@@ -58,6 +59,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.open_array": 4,
     "ngff_zarr.update_root_attributes": 4,
     "ngff_zarr.upgrade_ome_zarr": 4,
+    "ngff_zarr.tiff_to_ngff_image": 4,
     "ngff_zarr.labels": 4,
     "ngff_zarr.rois": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
