@@ -38,10 +38,17 @@ from .hcs import (
 )
 from .memory_usage import memory_usage
 from .methods import Methods
-from .multiscales import Multiscales
+from .multiscales import Multiscales, NgffMultiscales
 from .ngff_image import NgffImage
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
+from .rfc4 import (
+    LPS,
+    RAS,
+    AnatomicalOrientation,
+    AnatomicalOrientationValues,
+    orientation_from_name,
+)
 from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
 from .structural_validation import (
     SpecRule,
@@ -80,6 +87,10 @@ from .v04.zarr_metadata import (
 from .validate import Finding, Severity, ValidationReport, validate
 
 __all__ = [
+    "LPS",
+    "RAS",
+    "AnatomicalOrientation",
+    "AnatomicalOrientationValues",
     "ArrayNotFoundError",
     "Axis",
     "ConversionOptions",
@@ -98,6 +109,7 @@ __all__ = [
     "Methods",
     "Multiscales",
     "NgffImage",
+    "NgffMultiscales",
     "NgffValidationError",
     "NgffValueError",
     "NgffWarning",
@@ -137,6 +149,7 @@ __all__ = [
     "is_ozx_path",
     "memory_usage",
     "open_array",
+    "orientation_from_name",
     "read_image",
     "read_images",
     "read_multiscales",

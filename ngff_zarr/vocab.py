@@ -19,6 +19,7 @@ from .errors import NgffValueError, unknown_choice
 
 __all__ = [
     "AXIS_TYPES",
+    "DEFAULT_WRITE_VERSION",
     "DIMS",
     "DIM_TYPES",
     "READ_VERSIONS",
@@ -83,6 +84,8 @@ ZarrFormat = Literal[2, 3]
 
 READ_VERSIONS: Final[tuple[str, ...]] = get_args(NgffVersion)
 WRITE_VERSIONS: Final[tuple[str, ...]] = get_args(WriteVersion)
+# what to_ngff_zarr writes when no version is given (as ngff-zarr 0.50 does)
+DEFAULT_WRITE_VERSION: Final = "0.5"
 # the OME-NGFF version -> Zarr format of its arrays and groups
 _ZARR_FORMAT: Final[dict[str, int]] = {"0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3}
 

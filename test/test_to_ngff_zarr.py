@@ -58,7 +58,7 @@ def test_round_trip_data_and_metadata(tmp_path_factory, case, version) -> None: 
     path = tmp_path_factory.mktemp("rt") / "img.zarr"
     to_ngff_zarr(path, ms, version=version, chunks_per_shard=2 if version == "0.5" else None)
     back = from_ngff_zarr(path)
-    assert back.metadata == ms.metadata
+    assert back.metadata == ms.metadata.to_version(version)
     assert back.method == ms.method
     # independent implementations accept every store this test writes
     assert_valid_with_ome_zarr_models(path, version)
@@ -88,7 +88,8 @@ def test_stored_chunk_and_shard_shapes(tmp_path: Path, backend: str, version: st
         chunks_per_shard=shard,
         use_tensorstore=backend == "tensorstore",
     )
-    for level in ("0", "1"):
+    paths = [d.path for d in ms.metadata.datasets]
+    for level in paths:
         arr = zarr.open_array(tmp_path / "a.zarr" / level, mode="r")
         assert arr.chunks == (3, 8, 16, 32)
         if version == "0.5":
@@ -102,7 +103,7 @@ def test_stored_chunk_and_shard_shapes(tmp_path: Path, backend: str, version: st
                 == "/"
             )
     if version == "0.4":
-        assert (tmp_path / "a.zarr" / "0" / "0" / "0" / "0" / "0").is_file()  # "/" chunk keys
+        assert (tmp_path / "a.zarr" / paths[0] / "0" / "0" / "0" / "0").is_file()  # "/" keys
         assert "multiscales" in json.loads((tmp_path / "a.zarr" / ".zattrs").read_text())
     else:
         attrs = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text())["attributes"]
@@ -171,11 +172,13 @@ def test_convert_between_versions(tmp_path: Path) -> None:
     assert (tmp_path / "b.zarr" / "zarr.json").is_file() and (
         tmp_path / "c.zarr" / ".zattrs"
     ).is_file()
-    assert a.metadata == b.metadata == c.metadata
+    assert (a.metadata.version, b.metadata.version, c.metadata.version) == ("0.4", "0.5", "0.4")
+    assert a.metadata == b.metadata.to_version("0.4") == c.metadata
     for x, y, z in zip(a.images, b.images, c.images, strict=True):
         np.testing.assert_array_equal(x.data.compute(), z.data.compute())
         np.testing.assert_array_equal(y.data.compute(), z.data.compute())
-    assert zarr.open_array(tmp_path / "c.zarr" / "0").chunks == (8, 8, 8)
+    level0 = c.metadata.datasets[0].path
+    assert zarr.open_array(tmp_path / "c.zarr" / level0).chunks == (8, 8, 8)
 
 
 def test_zarr_group_target_and_memory_store() -> None:
@@ -188,7 +191,8 @@ def test_zarr_group_target_and_memory_store() -> None:
     assert [im.shape for im in back.images] == [(16, 16), (8, 8)]
     np.testing.assert_array_equal(back.images[1].data.compute(), np.ones((8, 8)))
     with pytest.raises(StoreExistsError, match="not empty"):
-        to_ngff_zarr(field, ms, version="0.5")
+        to_ngff_zarr(field, ms, version="0.5", overwrite=False)
+    to_ngff_zarr(field, ms, version="0.5")  # overwrite=True is the default (as ngff-zarr)
 
 
 # ---- bad input: a clear error, and nothing written ---------------------------------------
@@ -227,9 +231,51 @@ def test_non_empty_target_without_overwrite_is_untouched(tmp_path: Path) -> None
     target.mkdir()
     (target / "precious.txt").write_text("keep me")
     with pytest.raises(StoreExistsError, match="not empty; pass overwrite=True"):
-        to_ngff_zarr(target, _small())
+        to_ngff_zarr(target, _small(), overwrite=False)
     assert (target / "precious.txt").read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+@pytest.mark.parametrize("overwrite", [True, None])
+def test_overwrite_never_replaces_a_directory_that_is_not_a_zarr_store(
+    tmp_path: Path, overwrite: bool | None
+) -> None:
+    target = tmp_path / "thesis"
+    (target / "chapters").mkdir(parents=True)
+    (target / "chapters" / "one.tex").write_text("years of work")
+    kwargs = {} if overwrite is None else {"overwrite": overwrite}  # None: the default (True)
+    with pytest.raises(StoreExistsError, match=r"thesis is not empty and is not a Zarr store"):
+        to_ngff_zarr(target, _small(), **kwargs)  # type: ignore[arg-type]
+    assert (target / "chapters" / "one.tex").read_text() == "years of work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]  # no staging left
+    # a Zarr store there is replaced (the default overwrite=True), in one piece
+    store = tmp_path / "img.zarr"
+    to_ngff_zarr(store, _small(), version="0.4")
+    to_ngff_zarr(store, _small())
+    assert from_ngff_zarr(store).metadata.version == "0.5"
+    assert not (store / ".zattrs").exists()
+
+
+def test_version_defaults_to_05_with_consolidated_metadata(tmp_path: Path) -> None:
+    to_ngff_zarr(tmp_path / "a.zarr", _small())
+    root = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text())
+    assert root["attributes"]["ome"]["version"] == "0.5"
+    paths = [d["path"] for d in root["attributes"]["ome"]["multiscales"][0]["datasets"]]
+    assert paths == ["scale0/image", "scale1/image"]
+    consolidated = root["consolidated_metadata"]["metadata"]
+    assert {"scale0", "scale0/image", "scale1", "scale1/image"} <= set(consolidated)
+    assert consolidated["scale1/image"]["shape"] == [4, 4]
+    to_ngff_zarr(tmp_path / "b.zarr", _small(), version="0.4")
+    zmeta = json.loads((tmp_path / "b.zarr" / ".zmetadata").read_text())["metadata"]
+    assert {".zattrs", "scale0/image/.zarray", "scale1/image/.zarray"} <= set(zmeta)
+    assert zmeta[".zattrs"]["multiscales"][0]["version"] == "0.4"
+    to_ngff_zarr(tmp_path / "c.zarr", _small(), consolidate_metadata=False)
+    assert "consolidated_metadata" not in json.loads(
+        (tmp_path / "c.zarr" / "zarr.json").read_text()
+    )
+    # zarr-python opens the hierarchy from the consolidated metadata alone
+    group = zarr.open_consolidated(tmp_path / "a.zarr", mode="r")
+    assert group["scale1/image"].shape == (4, 4)
 
 
 def test_overwrite_replaces_only_when_complete(tmp_path: Path) -> None:

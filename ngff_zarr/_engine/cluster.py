@@ -44,7 +44,7 @@ def _region_task(
         return []
     source = (
         (lambda box: read_box(plan.source, box))
-        if p.first == 0
+        if p.first == 0 and p.write_first  # only the first pass reads the source
         else (lambda box: arrays[p.first].read(slices(box)))
     )
     results = compute_region(plan, p.first, interiors, source)

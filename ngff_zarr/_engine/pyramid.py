@@ -8,6 +8,7 @@ whole-array computation gives: the streaming writer relies on this.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -177,6 +178,10 @@ class _VirtualLevel:
         self.ndim = len(self.shape)
         self.dtype = plan.source.dtype
 
+    @property
+    def source(self) -> da.Array:
+        return self._plan.source
+
     def __getitem__(self, key: tuple[slice, ...]) -> np.ndarray:
         if not isinstance(key, tuple):
             key = (key,)
@@ -202,10 +207,30 @@ def level_name(plan: PyramidPlan, level: int) -> str:
     return f"ngff-level{level}-{plan.method.method.value}-{token}"
 
 
+# level-0 views (the source presented in the requested chunks), by dask name; a view lives as
+# long as the dask array that holds it
+_VIEWS: weakref.WeakValueDictionary[str, _VirtualLevel] = weakref.WeakValueDictionary()
+
+
 def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Array:
-    """Level ``level`` as a lazy dask array (one task per chunk)."""
+    """Level ``level`` as a lazy dask array (one task per chunk of ``chunks``).
+
+    Level 0 is the source itself when it is already chunked so; otherwise a view of it in
+    ``chunks`` (each chunk slices the source: no dask rechunk graph), that
+    :func:`source_of` maps back to the source so a write still reads the source once, in
+    its own regions.
+    """
     if level == 0:
-        return plan.source
+        wanted = da.core.normalize_chunks(chunks, plan.shapes[0], dtype=plan.source.dtype)
+        if tuple(plan.source.chunks) == tuple(wanted):
+            return plan.source
+        view = _VirtualLevel(plan, 0)
+        name = f"ngff-level0-{tokenize(plan.source.name, wanted)}"
+        _VIEWS[name] = view
+        level0: da.Array = da.from_array(
+            view, chunks=chunks, name=name, asarray=False, lock=False, fancy=False
+        )
+        return level0
     array: da.Array = da.from_array(
         _VirtualLevel(plan, level),
         chunks=chunks,
@@ -215,6 +240,14 @@ def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Ar
         fancy=False,
     )
     return array
+
+
+def source_of(array: da.Array) -> da.Array:
+    """The source behind a level-0 view from :func:`level_array`; ``array`` itself otherwise."""
+    view = _VIEWS.get(array.name)
+    if view is None or view.shape != tuple(int(s) for s in array.shape):
+        return array
+    return view.source
 
 
 def truncated(plan: PyramidPlan, levels: int) -> PyramidPlan:

@@ -20,7 +20,7 @@ from ..vocab import Methods
 __all__ = ["BlockMethod", "Methods", "get_method"]
 
 
-DEFAULT_METHOD = Methods.GAUSSIAN
+DEFAULT_METHOD = Methods.ITKWASM_GAUSSIAN  # ngff-zarr's default: the same call, the same pixels
 
 
 class BlockFunction(Protocol):
@@ -39,6 +39,11 @@ class BlockMethod:
     label_safe: bool
     package: str
     description: str
+    provenance: str = ""  # the function recorded as the metadata's ``method``
+
+    def __post_init__(self) -> None:
+        if not self.provenance:
+            object.__setattr__(self, "provenance", f"ngff_zarr.methods.{self.method.name}")
 
     def package_version(self) -> str:
         from importlib.metadata import PackageNotFoundError, version
@@ -88,17 +93,20 @@ def _registry() -> dict[Methods, BlockMethod]:
             method=Methods.ITKWASM_GAUSSIAN, function=_itkwasm.gaussian, halo=_itkwasm.halo_for,
             label_safe=False, package="itkwasm-downsample",
             description="Gaussian smoothing and resampling with itkwasm-downsample's downsample",
+            provenance="itkwasm_downsample.downsample",
         ),
         BlockMethod(
             method=Methods.ITKWASM_BIN_SHRINK, function=_itkwasm.bin_shrink, halo=_no_halo,
             label_safe=False, package="itkwasm-downsample",
             description="Bin-shrink (box mean) with itkwasm-downsample's downsample_bin_shrink",
+            provenance="itkwasm_downsample.downsample_bin_shrink",
         ),
         BlockMethod(
             method=Methods.ITKWASM_LABEL_IMAGE, function=_itkwasm.label_image,
             halo=_itkwasm.halo_for, label_safe=True, package="itkwasm-downsample",
             description="Label-preserving Gaussian voting with itkwasm-downsample's "
             "downsample_label_image",
+            provenance="itkwasm_downsample.downsample_label_image",
         ),
     ]  # fmt: skip
     return {entry.method: entry for entry in entries}
