@@ -117,12 +117,24 @@ def convert_store(
     kwargs: dict[str, Any] = {
         "scale_factors": options.scale_factors
         if options.scale_factors is not None
-        else [_spatial(f) for f in stored.scale_factors or []],
+        else [_spatial(f) for f in _stored_factors(stored)],
         "method": options.method or stored.method,
         "chunks": options.chunks if options.chunks is not None else stored.chunks,
     }
     _write(to_multiscales(stored.images[0], **kwargs), Path(output), options)
     return [Path(output)]
+
+
+def _stored_factors(stored: Multiscales) -> list[dict[str, int]]:
+    """Each stored lower level's factor per dim relative to the first (rounded)."""
+    first = stored.images[0]
+    return [
+        {
+            d: max(1, round(n0 / n))
+            for d, n0, n in zip(first.dims, first.shape, im.shape, strict=True)
+        }
+        for im in stored.images[1:]
+    ]
 
 
 def _spatial(factors: Any) -> Any:
