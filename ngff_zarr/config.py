@@ -64,7 +64,7 @@ def _store_like(value: Any) -> Any:
         return value
     if hasattr(value, "__getitem__") and hasattr(value, "__setitem__"):
         return value  # a mapping or a zarr store
-    raise TypeError(value)
+    raise NgffValueError(f"expected a path or a store, got {value!r}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
