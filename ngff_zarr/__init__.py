@@ -7,6 +7,11 @@ The pipeline::
 """
 
 from .codecs import codec_from_name, get_available_codecs
+from .compute_omero import (
+    GLASBEY_COLORS,
+    compute_omero_from_multiscales,
+    compute_omero_from_ngff_image,
+)
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
@@ -87,6 +92,7 @@ from .v04.zarr_metadata import (
 from .validate import Finding, Severity, ValidationReport, validate
 
 __all__ = [
+    "GLASBEY_COLORS",
     "LPS",
     "RAS",
     "AnatomicalOrientation",
@@ -139,6 +145,8 @@ __all__ = [
     "WellImage",
     "WriteError",
     "codec_from_name",
+    "compute_omero_from_multiscales",
+    "compute_omero_from_ngff_image",
     "concatenate",
     "config",
     "convert_file",

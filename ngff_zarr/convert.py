@@ -54,6 +54,7 @@ class ConversionOptions:
     channel_names: Sequence[str] | None = None
     overwrite: bool = False
     progress: bool = False
+    omero: bool = True  # omero display metadata computed from the pixels (as ngff-zarr's CLI)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -176,6 +177,7 @@ def _write(multiscales: Multiscales, target: Path, options: ConversionOptions) -
         chunks_per_shard=options.chunks_per_shard,
         overwrite=options.overwrite,
         progress=options.progress,
+        omero=options.omero,
     )
 
 

@@ -17,7 +17,6 @@ from .errors import NgffValueError
 from .ngff_image import NgffImage
 from .v04.axes import Axis
 from .v04.multiscales import Dataset, Metadata, MethodMetadata
-from .v04.omero import Omero, OmeroChannel, OmeroWindow
 from .v04.transformations import Scale, Translation
 from .vocab import DEFAULT_WRITE_VERSION, SPATIAL_DIMS, Methods
 
@@ -34,8 +33,6 @@ __all__ = [
 
 Chunks = int | Sequence[int] | Mapping[str, int]
 ScaleFactors = int | Sequence[int] | Sequence[Mapping[str, int]]
-
-DEFAULT_COLORS = ("0000FF", "00FF00", "FF0000", "FF00FF", "00FFFF", "FFFF00", "FFFFFF")
 
 
 @dataclass
@@ -166,34 +163,8 @@ def build_metadata(images: Sequence[NgffImage], method: Any = None) -> Metadata:
             method=method.provenance,
             version=method.package_version(),
         ),
-        omero=_omero(first),
+        omero=None,  # computed from the pixels when written (see to_ngff_zarr's omero=)
     )
-
-
-def _omero(image: NgffImage) -> Omero | None:
-    """omero channels from the image's channel names and colours (None when it has neither)."""
-    names, colors = image.channel_names, image.channel_colors
-    if not names and not colors:
-        return None
-    count = image.sizes.get("c", 1)
-    dtype = np.dtype(image.dtype)
-    if dtype.kind in "ui":
-        info = np.iinfo(dtype)
-        lo, hi = float(info.min), float(info.max)
-    else:
-        lo, hi = 0.0, 1.0
-    channels = []
-    for i in range(count):
-        name = names[i] if names else None
-        color = colors[i] if colors and colors[i] else None
-        channels.append(
-            OmeroChannel(
-                color=str(color) if color else DEFAULT_COLORS[i % len(DEFAULT_COLORS)],
-                window=OmeroWindow(min=lo, max=hi, start=lo, end=hi),
-                label=str(name) if name is not None else f"Channel {i}",
-            )
-        )
-    return Omero(channels=channels)
 
 
 def level_factors(
@@ -264,21 +235,12 @@ def level_factors(
 def _check_cascade(
     levels: list[tuple[int, ...]], dims: tuple[str, ...], shape: tuple[int, ...]
 ) -> None:
-    """Each level is computed from the one above: its factors are multiples of the previous."""
-    previous = (1,) * len(dims)
-    sizes = list(shape)
+    """Every level has at least one pixel along every dim."""
     for level, current in enumerate(levels, start=1):
-        for dim, prev, cur in zip(dims, previous, current, strict=True):
-            if cur % prev:
-                raise NgffValueError(
-                    f"scale_factors: level {level} factor {cur} on {dim!r} is not a multiple of "
-                    f"the previous level's factor {prev}; each level is computed from the one above"
-                )
-        sizes = [s // (c // p) for s, c, p in zip(sizes, current, previous, strict=True)]
+        sizes = [s // f for s, f in zip(shape, current, strict=True)]
         empty = [d for d, s in zip(dims, sizes, strict=True) if s < 1]
         if empty:
             raise NgffValueError(
                 f"scale_factors: level {level} would have no pixels along {empty} (image shape "
                 f"{shape}, factors {dict(zip(dims, current, strict=True))})"
             )
-        previous = current

@@ -55,8 +55,10 @@ def to_multiscales(
         * a list of mappings: per-dim factors of each level relative to the full resolution
           (e.g. ``[{"x": 2, "y": 2}, {"x": 4, "y": 4, "z": 2}]``).
 
-        Each level is computed from the level above, so a level's factors must be multiples
-        of the previous level's. A list is kept in :attr:`Multiscales.scale_factors` as given.
+        Any positive integers: a level is computed from the finest level above it whose
+        factors divide its own (``[2, 3, 4]``: the 3 from the full resolution, the 4 from the
+        2), in the same single read of the source. A list is kept in
+        :attr:`Multiscales.scale_factors` as given.
     method
         A :class:`Methods` member or name; default ``Methods.ITKWASM_GAUSSIAN`` (as
         ngff-zarr). Use a label-safe method (``ITKWASM_LABEL_IMAGE``, ``MODE``, ``NEAREST``)
@@ -89,8 +91,7 @@ def to_multiscales(
     ------
     NgffValueError
         Unknown dims in ``scale_factors``, ``chunks`` or ``orientation``, a factor below 1,
-        a level whose factors are not multiples of the previous level's, a level that would
-        be empty, or an unknown ``axis_order``.
+        a level that would be empty, or an unknown ``axis_order``.
 
     Examples
     --------

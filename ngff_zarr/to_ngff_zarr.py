@@ -6,8 +6,10 @@ import logging
 import os
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
+import numpy as np
 import zarr
 
 from ._engine.cluster import active_client, cluster_threads
@@ -19,12 +21,14 @@ from ._io.store import StoreLike
 from ._versions import OME_ATTRIBUTE_KEYS, layout
 from ._writers import ArraySpec, LevelArray, get_backend
 from .codecs import CodecSpec, resolve_compressors
+from .compute_omero import omero_from_values, omero_level
 from .config import config
 from .errors import NgffValueError, NgffZarrError, UnsupportedVersionError, unknown_choice
 from .methods import Methods, get_method
 from .multiscales import Multiscales, dataset_path, level_factors
 from .ngff_image import NgffImage
 from .rfc9_zip import is_ozx_path
+from .v04.omero import Omero
 from .vocab import DEFAULT_WRITE_VERSION, SPATIAL_DIMS, WriteVersion
 
 __all__ = ["ScaleStrategy", "to_ngff_zarr"]
@@ -52,6 +56,7 @@ def to_ngff_zarr(
     *,
     memory_target: int | None = None,
     storage_options: Mapping[str, Any] | None = None,
+    omero: bool | None = None,
     **kwargs: Any,
 ) -> None:
     """Write ``multiscales`` to ``store`` as OME-Zarr, streaming, in bounded memory.
@@ -101,6 +106,14 @@ def to_ngff_zarr(
         Bytes the write may hold in memory; default :attr:`ngff_zarr.config.memory_target`.
     storage_options
         Passed to fsspec for URLs.
+    omero
+        Write ``omero`` display metadata computed from the pixels when
+        ``multiscales.metadata.omero`` is None: windows at the 2% and 98% quantiles, colours
+        and labels from the image's ``channel_colors`` and ``channel_names`` (see
+        :func:`~ngff_zarr.compute_omero_from_multiscales`), taken from the level written that
+        ngff-zarr would pick (a coarse one for large images: it costs one read of that level).
+        None (default): when the image has channel names or colours; True: always; False:
+        never. A ``metadata.omero`` that is set is written as it is.
     **kwargs
         Array-creation options: ``compressors``, the arrays' compression (a codec name from
         :func:`~ngff_zarr.codecs.get_available_codecs`, a numcodecs or zarr codec, a list of
@@ -199,13 +212,14 @@ def to_ngff_zarr(
                     compressors=codecs,
                 )
             )
+        metadata = multiscales.metadata
         if not metadata_only:
             _stream_levels(
                 multiscales, streamed, arrays, units, target, memory_target, bool(progress)
             )
-        target.group.attrs.update({**root_attributes, **target_layout.image_attributes(
-            multiscales.metadata
-        )})  # fmt: skip
+            if _wants_omero(multiscales, omero):
+                metadata = replace(metadata, omero=_computed_omero(multiscales, arrays))
+        target.group.attrs.update({**root_attributes, **target_layout.image_attributes(metadata)})
         if consolidate_metadata:
             _consolidate(target.group)
         target.commit()
@@ -264,6 +278,23 @@ def _stream_levels(
     copy = get_method(Methods.NEAREST)
     for level in range(streamed.levels, len(levels)):
         stream(make_plan(levels[level].data, [], copy, _spatial(multiscales.dims)), level)
+
+
+def _wants_omero(multiscales: Multiscales, omero: bool | None) -> bool:
+    if multiscales.metadata.omero is not None or omero is False:
+        return False
+    first = multiscales.images[0]
+    return bool(omero) or bool(first.channel_names or first.channel_colors)
+
+
+def _computed_omero(multiscales: Multiscales, arrays: dict[int, LevelArray]) -> Omero:
+    """omero from the pixels of the level ngff-zarr picks, read back from the store written."""
+    images = multiscales.images
+    first = images[0]
+    level = omero_level([im.shape for im in images], first.dims)
+    values = arrays[level].read(tuple(slice(0, n) for n in images[level].shape))
+    values = np.moveaxis(values, first.dims.index("c"), 0) if "c" in first.dims else values[None]
+    return omero_from_values(values, colors=first.channel_colors, labels=first.channel_names)
 
 
 def _stored_chunks(multiscales: Multiscales, image: NgffImage) -> tuple[int, ...]:

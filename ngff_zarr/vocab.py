@@ -65,11 +65,21 @@ AXIS_TYPES: Final[tuple[str, ...]] = get_args(AxisType)
 
 
 class Methods(enum.Enum):
-    """The downsampling methods, by the name recorded in the metadata's ``type``."""
+    """The downsampling methods, by the name recorded in the metadata's ``type``.
+
+    ngff-zarr's nine, then ours. ``ITK_*`` need the ``itk`` extra and ``DASK_IMAGE_GAUSSIAN``
+    and ``DASK_IMAGE_NEAREST`` the ``dask-image`` extra; the others need nothing more.
+    """
 
     ITKWASM_GAUSSIAN = "itkwasm_gaussian"
     ITKWASM_BIN_SHRINK = "itkwasm_bin_shrink"
     ITKWASM_LABEL_IMAGE = "itkwasm_label_image"
+    ITK_GAUSSIAN = "itk_gaussian"
+    ITK_BIN_SHRINK = "itk_bin_shrink"
+    DASK_IMAGE_GAUSSIAN = "dask_image_gaussian"
+    DASK_IMAGE_MODE = "dask_image_mode"
+    DASK_IMAGE_NEAREST = "dask_image_nearest"
+    DASK_BIN_SHRINK = "dask_bin_shrink"
     GAUSSIAN = "gaussian"
     LOCAL_MEAN = "local_mean"
     MODE = "mode"

@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.errors": 0,
     "ngff_zarr.vocab": 0,
     "ngff_zarr.config": 0,
+    "ngff_zarr._palette": 0,
     # 1: the spec mirror and the dataclasses
     "ngff_zarr.v04": 1,
     "ngff_zarr.v05": 1,
@@ -56,6 +57,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.open_array": 4,
     "ngff_zarr.update_root_attributes": 4,
     "ngff_zarr.upgrade_ome_zarr": 4,
+    "ngff_zarr.compute_omero": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
     "ngff_zarr.convert": 5,

@@ -112,7 +112,6 @@ def test_non_power_of_two_factors() -> None:
 @pytest.mark.parametrize(
     ("factors", "message"),
     [
-        ([2, 3], r"level 2 factor 3 on 'y' is not a multiple of the previous level's factor 2"),
         ([{"q": 2}], r"level 1: dims \['q'\] are not image dims"),
         ([{"c": 2}], r"only spatial dims can be downsampled, got factors on \['c'\]"),
         ([0], r"expected factors >= 1"),
@@ -123,6 +122,32 @@ def test_bad_scale_factors(factors: list, message: str) -> None:  # type: ignore
     image = to_ngff_image(np.zeros((3, 20, 30)), dims="cyx")
     with pytest.raises(NgffValueError, match=message):
         to_multiscales(image, scale_factors=factors)
+
+
+@pytest.mark.parametrize("strategy", ["pad", "exact"])
+def test_factors_that_are_not_multiples_of_the_level_above(tmp_path, strategy: str) -> None:  # type: ignore[no-untyped-def]
+    data = (np.arange(101 * 77) % 200).astype(np.uint8).reshape(101, 77)
+    ms = to_multiscales(to_ngff_image(data), scale_factors=[2, 3, 4], chunks=32, method="gaussian")
+    shapes = [(101, 77), (50, 38), (33, 25), (25, 19)]  # every level shape // factor
+    assert [im.shape for im in ms.images] == shapes
+    assert [im.scale["x"] for im in ms.images] == [1.0, 2.0, 3.0, 4.0]
+    assert [im.translation["x"] for im in ms.images] == [0.0, 0.5, 1.0, 1.5]
+    to_ngff_zarr(tmp_path / "s.zarr", ms, scale_strategy=strategy, memory_target=1)
+    back = from_ngff_zarr(tmp_path / "s.zarr")
+    # the stored levels match the geometry their metadata states (both strategies)
+    assert [im.shape for im in back.images] == shapes
+    # the 3 from the full resolution, the 4 from the 2 (each level from the finest above it
+    # whose factor divides its own), computed on the whole arrays as the reference
+    s2 = (True, True)
+    l1 = whole_array_pyramid(data, [(2, 2)], Methods.GAUSSIAN, s2)[1]
+    l2 = whole_array_pyramid(data, [(3, 3)], Methods.GAUSSIAN, s2)[1]
+    l3 = whole_array_pyramid(l1, [(2, 2)], Methods.GAUSSIAN, s2)[1]
+    for im, lazy, expected in zip(back.images, ms.images, [data, l1, l2, l3], strict=True):
+        np.testing.assert_array_equal(im.data.compute(), expected)
+        np.testing.assert_array_equal(lazy.data.compute(), expected)
+    assert_valid_with_ome_zarr_models(tmp_path / "s.zarr", "0.5")
+    with pytest.raises(NgffValueError, match=r"scale_strategy: expected one of \['pad', 'exact'\]"):
+        to_ngff_zarr(tmp_path / "t.zarr", ms, scale_strategy="round")  # type: ignore[arg-type]
 
 
 def test_chunks_forms() -> None:
@@ -304,9 +329,13 @@ def test_orientation_is_written_per_axis_and_read_back(tmp_path) -> None:  # typ
         )
 
 
-def test_single_channel_name_survives_without_a_c_axis() -> None:
-    image = to_ngff_image(np.zeros((32, 32), dtype="uint16"), channel_names=["AF488"])
-    omero = to_multiscales(image, scale_factors=[2]).metadata.omero
+def test_single_channel_name_survives_without_a_c_axis(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = np.arange(32 * 32, dtype="uint16").reshape(32, 32)
+    image = to_ngff_image(data, channel_names=["AF488"])
+    ms = to_multiscales(image, scale_factors=[2])
+    assert ms.images[1].channel_names == ["AF488"]
+    to_ngff_zarr(tmp_path / "a.zarr", ms)
+    omero = from_ngff_zarr(tmp_path / "a.zarr").metadata.omero
     assert omero is not None
     assert [c.label for c in omero.channels] == ["AF488"]
-    assert omero.channels[0].window.max == 65535.0
+    assert omero.channels[0].window.max == 1023.0  # the data's, not the dtype's 65535

@@ -82,7 +82,7 @@ def _run_pass(
     else:  # later passes read the level written before them, never the source again
         level_array = arrays[p.first]
         source = lambda box: level_array.read(slices(box))  # noqa: E731
-    outputs = list(range(p.first if p.write_first else p.first + 1, p.last + 1))
+    outputs = list(p.outputs)
 
     def work(region: Box) -> None:
         if cancel.is_set():
