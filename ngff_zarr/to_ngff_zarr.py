@@ -7,6 +7,7 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -17,13 +18,19 @@ from ._engine.passes import plan_passes
 from ._engine.pyramid import PyramidPlan, level_name, make_plan, source_of, truncated
 from ._engine.run import run_passes
 from ._io.staging import Target
-from ._io.store import StoreLike
+from ._io.store import StoreLike, as_store
 from ._versions import OME_ATTRIBUTE_KEYS, layout
 from ._writers import ArraySpec, LevelArray, get_backend
 from .codecs import CodecSpec, resolve_compressors
 from .compute_omero import omero_from_values, omero_level
 from .config import config
-from .errors import NgffValueError, NgffZarrError, UnsupportedVersionError, unknown_choice
+from .errors import (
+    InternalError,
+    NgffValueError,
+    NgffZarrError,
+    UnsupportedVersionError,
+    unknown_choice,
+)
 from .methods import Methods, get_method
 from .multiscales import Multiscales, dataset_path, level_factors
 from .ngff_image import NgffImage
@@ -98,7 +105,11 @@ def to_ngff_zarr(
         Create the arrays (shape, dtype, chunks, shards, codecs) and write the metadata, but
         no pixels: the arrays read as zeros until filled by any Zarr writer.
     start_level
-        Only 0 is supported here yet.
+        The first level to write: the levels below it exist in the store already, with the
+        shape and dtype the multiscales describes, and are read, never rewritten (the first
+        written level is computed from them). Needs ``overwrite=False``; the store is written
+        in place (levels from ``start_level`` on, then the metadata in full; other root
+        attributes are kept).
     consolidate_metadata
         Write consolidated metadata after the arrays (``.zmetadata`` for 0.4, inline in the
         root ``zarr.json`` for 0.5), so readers open the hierarchy with one read.
@@ -156,15 +167,22 @@ def to_ngff_zarr(
         raise NgffValueError(
             "chunk_store: not supported; chunks and metadata are written to the same store"
         )
-    if start_level != 0:
-        raise NgffValueError(f"start_level: only 0 is supported, got {start_level!r}")
+    if start_level and overwrite:
+        raise NgffValueError(
+            "start_level: keeps the levels already in the store, which overwrite=True would "
+            "replace; pass overwrite=False"
+        )
+    if not 0 <= start_level < len(multiscales.images):
+        raise NgffValueError(
+            f"start_level: expected 0 to {len(multiscales.images) - 1}, got {start_level!r}"
+        )
     zipped = isinstance(store, str | os.PathLike) and is_ozx_path(store)
     if zipped and chunks_per_shard is None and target_layout.zarr_format == 3:
         chunks_per_shard = 2  # RFC-9: shard the arrays of a zipped store
-    if zipped and metadata_only:
+    if zipped and (metadata_only or start_level):
         raise NgffValueError(
-            "metadata_only: not available for .ozx output (a zipped store is written in one "
-            "piece, with its data)"
+            "metadata_only, start_level: not available for .ozx output (a zipped store is "
+            "written in one piece, with its data)"
         )
     codecs = _compressors(kwargs)
     dims = multiscales.dims
@@ -177,12 +195,15 @@ def to_ngff_zarr(
     units = [s if s is not None else c for s, c in zip(level_shards, level_chunks, strict=True)]
     streamed = _streamed_plan(multiscales)
     root_attributes = _root_attributes(multiscales)
-    target = Target.open(
-        store,
-        overwrite=overwrite,
-        storage_options=storage_options,
-        zarr_format=target_layout.zarr_format,
-    )
+    if start_level:
+        target = _in_place(store, storage_options, target_layout.zarr_format)
+    else:
+        target = Target.open(
+            store,
+            overwrite=overwrite,
+            storage_options=storage_options,
+            zarr_format=target_layout.zarr_format,
+        )
     try:
         backend = get_backend(
             "tensorstore" if use_tensorstore else "zarr",
@@ -198,6 +219,9 @@ def to_ngff_zarr(
                 if level < len(datasets)
                 else dataset_path(level, multiscales.metadata.name)
             )
+            if level < start_level:
+                arrays[level] = _stored_level(target.group, path, im, level)
+                continue
             if "/" in path:  # the groups above the array ("scale0"), for every backend
                 target.group.require_group(path.rsplit("/", 1)[0])
             arrays[level] = backend.create(
@@ -215,7 +239,14 @@ def to_ngff_zarr(
         metadata = multiscales.metadata
         if not metadata_only:
             _stream_levels(
-                multiscales, streamed, arrays, units, target, memory_target, bool(progress)
+                multiscales,
+                streamed,
+                arrays,
+                units,
+                target,
+                memory_target,
+                bool(progress),
+                start_level,
             )
             if _wants_omero(multiscales, omero):
                 metadata = replace(metadata, omero=_computed_omero(multiscales, arrays))
@@ -239,8 +270,9 @@ def _stream_levels(
     target: Target,
     memory_target: int | None,
     progress: bool,
+    start: int = 0,
 ) -> None:
-    """Compute and write every level: the planned ones from the source, the others as given."""
+    """Compute and write the levels from ``start``: planned ones computed, others as given."""
     levels = multiscales.images
     workers = config.max_workers
     budget = memory_target if memory_target is not None else config.memory_target
@@ -256,11 +288,11 @@ def _stream_levels(
     if client is not None:
         workers = cluster_threads(client)
 
-    def stream(plan: PyramidPlan, first: int) -> None:
+    def stream(plan: PyramidPlan, first: int, begin: int = 0) -> None:
         level_units = units[first : first + plan.levels]
         passes = plan_passes(
             plan, level_units, memory_target=budget, workers=workers,
-            whole_units=client is not None,
+            whole_units=client is not None, start=begin,
         )  # fmt: skip
         run_passes(
             plan,
@@ -272,12 +304,69 @@ def _stream_levels(
             client=client,
         )
 
-    stream(streamed, 0)
+    if start < streamed.levels:
+        stream(streamed, 0, start)
     # levels the plan does not compute (replaced by the caller, or read from a store) are
     # written as given, each streamed from its own data
     copy = get_method(Methods.NEAREST)
-    for level in range(streamed.levels, len(levels)):
+    for level in range(max(start, streamed.levels), len(levels)):
         stream(make_plan(levels[level].data, [], copy, _spatial(multiscales.dims)), level)
+
+
+class _StoredLevel:
+    """A level already in the store (below ``start_level``): read, never written."""
+
+    def __init__(self, array: Any) -> None:
+        self._array = array
+
+    def write(self, key: tuple[slice, ...], data: np.ndarray) -> None:
+        raise InternalError("a level below start_level is never written")
+
+    def read(self, key: tuple[slice, ...]) -> np.ndarray:
+        return np.asarray(self._array[key])
+
+
+def _stored_level(group: zarr.Group, path: str, image: NgffImage, level: int) -> LevelArray:
+    """The existing array of a level below ``start_level``, checked against the multiscales."""
+    try:
+        array = group[path]
+    except KeyError:
+        raise NgffValueError(
+            f"start_level: level {level} ({path!r}) is not in the store; write it first"
+        ) from None
+    if not isinstance(array, zarr.Array) or (array.shape, array.dtype) != (
+        image.shape,
+        np.dtype(image.dtype),
+    ):
+        found = (getattr(array, "shape", None), getattr(array, "dtype", None))
+        raise NgffValueError(
+            f"start_level: level {level} ({path!r}) in the store is {found}, the multiscales "
+            f"describes {(image.shape, np.dtype(image.dtype))}"
+        )
+    return _StoredLevel(array)
+
+
+def _in_place(
+    store: StoreLike, storage_options: Mapping[str, Any] | None, zarr_format: int
+) -> Target:
+    """The existing image group, written in place (``start_level``)."""
+    if isinstance(store, zarr.Group):
+        group = store
+    else:
+        zstore = as_store(store, read_only=False, storage_options=storage_options)
+        try:
+            group = zarr.open_group(zstore, mode="r+")
+        except (FileNotFoundError, ValueError, KeyError) as exc:
+            raise NgffValueError(f"start_level: no Zarr group to add levels to ({exc})") from exc
+    if group.metadata.zarr_format != zarr_format:
+        raise UnsupportedVersionError(
+            f"start_level: the store is Zarr v{group.metadata.zarr_format}, the version written "
+            f"needs Zarr v{zarr_format}"
+        )
+    root = getattr(group.store, "root", None)
+    return Target(
+        group, local_root=Path(root) if isinstance(root, Path) else None, group_path=group.path
+    )
 
 
 def _wants_omero(multiscales: Multiscales, omero: bool | None) -> bool:

@@ -479,3 +479,61 @@ def test_a_streamed_write_stays_within_its_memory_target(tmp_path: Path) -> None
     assert growth < 2 * 32 * 2**20 + 32 * 2**20, f"peak RSS grew by {growth / 2**20:.0f} MiB"
     assert growth < source_bytes
     assert from_ngff_zarr(tmp_path / "big.zarr").images[2].shape == (64, 128, 128)
+
+
+def test_metadata_only_then_fill_then_append_coarser_levels(tmp_path: Path) -> None:
+    """ngff-zarr's "create the store before its data" and "append coarser levels" examples."""
+    shape, chunks = (1, 64, 96, 96), (1, 16, 32, 32)
+    placeholder = da.zeros(shape, dtype="float32", chunks=chunks)
+    image = to_ngff_image(placeholder, dims=["c", "z", "y", "x"])
+    ms = to_multiscales(image, scale_factors=[], chunks=chunks, cache=False)
+    store = tmp_path / "volume.ome.zarr"
+    to_ngff_zarr(store, ms, version="0.5", metadata_only=True)
+    path = ms.metadata.datasets[0].path
+    level0 = zarr.open_array(store / path, mode="r+")
+    assert level0.shape == shape and level0.chunks == chunks
+    assert not (store / path / "c").exists()  # no chunk written: nothing was computed
+    values = np.random.default_rng(8).random(shape).astype("float32")
+    for z in range(0, shape[1], 16):  # the user's own writer, slab by slab
+        level0[:, z : z + 16] = values[:, z : z + 16]
+    base = from_ngff_zarr(store).images[0]
+    more = to_multiscales(base, scale_factors=[2, 4], chunks=chunks, method="local_mean")
+    with pytest.raises(NgffValueError, match="start_level: keeps the levels already in the"):
+        to_ngff_zarr(store, more, version="0.5", start_level=1)
+    to_ngff_zarr(store, more, version="0.5", overwrite=False, start_level=1)
+    back = from_ngff_zarr(store)
+    assert [im.shape for im in back.images] == [
+        (1, 64, 96, 96), (1, 32, 48, 48), (1, 16, 24, 24),
+    ]  # fmt: skip
+    np.testing.assert_array_equal(back.images[0].data.compute(), values)
+    ref = to_multiscales(
+        to_ngff_image(values, dims="czyx"), scale_factors=[2, 4], method="local_mean"
+    )
+    for ours, expected in zip(back.images[1:], ref.images[1:], strict=True):
+        np.testing.assert_array_equal(ours.data.compute(), expected.data.compute())
+    assert_valid_with_ome_zarr_models(store, "0.5")
+    smaller = to_multiscales(np.zeros((8, 8), "float32"), scale_factors=[2])
+    with pytest.raises(NgffValueError, match=r"start_level: level 0 \('scale0/image'\) in the"):
+        to_ngff_zarr(store, smaller, overwrite=False, start_level=1)
+
+
+def test_extra_keywords_choose_the_compression_or_are_refused(tmp_path: Path) -> None:
+    import numcodecs
+
+    ms = _small()
+    to_ngff_zarr(tmp_path / "a.zarr", ms, version="0.4", compressor=numcodecs.GZip(level=5))
+    zarray = json.loads((tmp_path / "a.zarr" / "scale0" / "image" / ".zarray").read_text())
+    assert zarray["compressor"] == {"id": "gzip", "level": 5}
+    to_ngff_zarr(tmp_path / "b.zarr", ms, compressors=[numcodecs.GZip(level=5)])
+    codecs = json.loads((tmp_path / "b.zarr" / "scale0" / "image" / "zarr.json").read_text())[
+        "codecs"
+    ]
+    assert codecs[-1]["name"] == "gzip" and codecs[-1]["configuration"]["level"] == 5
+    to_ngff_zarr(tmp_path / "c.zarr", ms, version="0.4", compressor=None)
+    zarray = json.loads((tmp_path / "c.zarr" / "scale0" / "image" / ".zarray").read_text())
+    assert zarray["compressor"] is None
+    with pytest.raises(NgffValueError, match=r"unexpected keyword 'chunks'"):
+        to_ngff_zarr(tmp_path / "d.zarr", ms, chunks=32)
+    with pytest.raises(NgffValueError, match=r"chunk_store: not supported"):
+        to_ngff_zarr(tmp_path / "d.zarr", ms, chunk_store=tmp_path / "e")
+    assert not (tmp_path / "d.zarr").exists()

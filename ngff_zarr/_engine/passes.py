@@ -110,6 +110,7 @@ def plan_passes(
     memory_target: int,
     workers: int,
     whole_units: bool = False,
+    start: int = 0,
 ) -> list[Pass]:
     """Split the write of every level into passes whose regions fit in ``memory_target``.
 
@@ -122,7 +123,7 @@ def plan_passes(
     in_flight = workers + 1
     budget = max(1, memory_target // in_flight)
     passes: list[Pass] = []
-    first, outputs = 0, [0]
+    first, outputs = 0, [start]
     levels = plan.levels
     while True:
         if outputs != [0]:  # a later pass: read the parent of the next level to write
