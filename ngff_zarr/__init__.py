@@ -7,6 +7,11 @@ The pipeline::
 """
 
 from .codecs import codec_from_name, get_available_codecs
+from .compute_omero import (
+    GLASBEY_COLORS,
+    compute_omero_from_multiscales,
+    compute_omero_from_ngff_image,
+)
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
@@ -39,10 +44,17 @@ from .hcs import (
 from .labels import LabelMultiscales, list_labels, read_labels, write_labels
 from .memory_usage import memory_usage
 from .methods import Methods
-from .multiscales import Multiscales
+from .multiscales import Multiscales, NgffMultiscales
 from .ngff_image import NgffImage
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
+from .rfc4 import (
+    LPS,
+    RAS,
+    AnatomicalOrientation,
+    AnatomicalOrientationValues,
+    orientation_from_name,
+)
 from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
 from .rois import (
     ROI,
@@ -115,6 +127,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "Methods",
     "Multiscales",
     "NgffImage",
+    "NgffMultiscales",
     "NgffValidationError",
     "NgffValueError",
     "NgffWarning",
@@ -148,6 +161,8 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "WriteError",
     "build_masking_roi_table",
     "codec_from_name",
+    "compute_omero_from_multiscales",
+    "compute_omero_from_ngff_image",
     "concatenate",
     "config",
     "convert_file",
@@ -161,6 +176,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "list_tables",
     "memory_usage",
     "open_array",
+    "orientation_from_name",
     "read_image",
     "read_images",
     "read_labels",

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import dask.array as da
 
 from .errors import InvalidDimsError, NgffValueError, unknown_choice
-from .ngff_image import NgffImage
+from .ngff_image import NgffImage, canonical_order
 from .vocab import DIMS
 
 __all__ = ["concatenate"]
@@ -71,7 +71,7 @@ def concatenate(
         raise unknown_choice("policy", policy, ["strict", "pad"])
     if len(images) < 1:
         raise NgffValueError("images: expected at least one image, got none")
-    prepared = [_with_axis(image, axis) for image in images]
+    prepared = [_with_axis(canonical_order(image), axis) for image in images]
     first = prepared[0]
     for index, image in enumerate(prepared[1:], start=1):
         _check_compatible(first, image, index, images, axis, policy, rtol)

@@ -54,6 +54,19 @@ def _bytes(value: Any) -> int:
     return int(float(value))
 
 
+def _default_cache_store() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "ngff-zarr")
+
+
+def _store_like(value: Any) -> Any:
+    if isinstance(value, str | os.PathLike):
+        return value
+    if hasattr(value, "__getitem__") and hasattr(value, "__setitem__"):
+        return value  # a mapping or a zarr store
+    raise NgffValueError(f"expected a path or a store, got {value!r}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Setting(Generic[_T]):
     """One setting: its environment variable, default, parser and minimum."""
@@ -61,7 +74,7 @@ class _Setting(Generic[_T]):
     env: str
     default: Callable[[], _T]
     parse: Callable[[Any], _T]
-    minimum: float
+    minimum: float | None  # None: not a number
     doc: str
     name: str = ""
 
@@ -88,8 +101,9 @@ class _Setting(Generic[_T]):
         try:
             parsed = self.parse(value)
         except (TypeError, ValueError):
-            raise NgffValueError(f"config.{self.name}: expected a number, got {value!r}") from None
-        if float(parsed) < self.minimum:  # type: ignore[arg-type]
+            what = "a number" if self.minimum is not None else "a path"
+            raise NgffValueError(f"config.{self.name}: expected {what}, got {value!r}") from None
+        if self.minimum is not None and float(parsed) < self.minimum:  # type: ignore[arg-type]
             raise NgffValueError(
                 f"config.{self.name}: expected a value >= {self.minimum:g}, got {value!r}"
             )
@@ -110,6 +124,13 @@ class NgffZarrConfig:
         Target bytes of one dask chunk when reading a stored array (whole chunks or shards).
     metadata_concurrency
         Metadata documents read or written at once (threads locally, connections remotely).
+    task_target
+        Dask tasks a computation aims to stay under (ngff-zarr's setting; the streaming
+        writer plans regions by ``memory_target``).
+    cache_store
+        Where temporary data may be kept (default ``~/.cache/ngff-zarr``).
+    hcs_well_cache_size
+        Wells an opened plate keeps loaded (least recently used go first).
     hcs_image_cache_size
         Field images a well of an opened plate keeps loaded (least recently used go first).
     hcs_well_cache_size
@@ -154,9 +175,30 @@ class NgffZarrConfig:
         minimum=1,
         doc="metadata documents in flight",
     )
+    task_target = _Setting(
+        env="NGFF_ZARR_TASK_TARGET",
+        default=lambda: 50_000,
+        parse=int,
+        minimum=1,
+        doc="dask tasks per computation",
+    )
+    cache_store = _Setting(
+        env="NGFF_ZARR_CACHE_STORE",
+        default=_default_cache_store,
+        parse=_store_like,
+        minimum=None,
+        doc="where temporary data goes",
+    )
+    hcs_well_cache_size = _Setting(
+        env="NGFF_ZARR_HCS_WELL_CACHE_SIZE",
+        default=lambda: 500,
+        parse=int,
+        minimum=0,
+        doc="wells kept by a plate",
+    )
     hcs_image_cache_size = _Setting(
         env="NGFF_ZARR_HCS_IMAGE_CACHE_SIZE",
-        default=lambda: 32,
+        default=lambda: 100,
         parse=int,
         minimum=0,
         doc="field images kept by a well",

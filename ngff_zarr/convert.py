@@ -56,6 +56,7 @@ class ConversionOptions:
     channel_names: Sequence[str] | None = None
     overwrite: bool = False
     progress: bool = False
+    omero: bool = True  # omero display metadata computed from the pixels (as ngff-zarr's CLI)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -123,7 +124,7 @@ def convert_store(
     kwargs: dict[str, Any] = {
         "scale_factors": options.scale_factors
         if options.scale_factors is not None
-        else [_spatial(f) for f in stored.scale_factors or []],
+        else [_spatial(f) for f in _stored_factors(stored)],
         "method": options.method or stored.method,
         "chunks": options.chunks if options.chunks is not None else stored.chunks,
     }
@@ -152,6 +153,18 @@ def convert_store(
             overwrite=True,
         )
     return [Path(output)]
+
+
+def _stored_factors(stored: Multiscales) -> list[dict[str, int]]:
+    """Each stored lower level's factor per dim relative to the first (rounded)."""
+    first = stored.images[0]
+    return [
+        {
+            d: max(1, round(n0 / n))
+            for d, n0, n in zip(first.dims, first.shape, im.shape, strict=True)
+        }
+        for im in stored.images[1:]
+    ]
 
 
 def _spatial(factors: Any) -> Any:
@@ -193,6 +206,7 @@ def _write(multiscales: Multiscales, target: Path, options: ConversionOptions) -
         chunks_per_shard=options.chunks_per_shard,
         overwrite=options.overwrite,
         progress=options.progress,
+        omero=options.omero,
     )
 
 

@@ -15,7 +15,7 @@ from ._arrays import grouped_chunks
 from ._io.documents import group_attributes, read_json
 from ._io.store import StoreLike, as_store, describe, join
 from ._io.tensorstore_read import open_local
-from ._versions import find_image
+from ._versions import OME_ATTRIBUTE_KEYS, find_image
 from .config import config
 from .errors import (
     ArrayNotFoundError,
@@ -24,10 +24,12 @@ from .errors import (
     NgffValueError,
     NgffWarning,
     UnsupportedVersionError,
+    unknown_choice,
 )
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
+from .rfc4 import axes_orientations_from_axes
 from .v04.multiscales import Metadata, dataset_path
 from .v04.transformations import Scale, Translation
 from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit
@@ -37,10 +39,10 @@ __all__ = ["from_ngff_zarr"]
 
 def from_ngff_zarr(
     store: StoreLike,
-    *,
     validate: bool = False,
     version: str | None = None,
     storage_options: Mapping[str, Any] | None = None,
+    kind: Literal["multiscales"] | None = None,
 ) -> Multiscales:
     """Open an OME-Zarr image as a :class:`Multiscales` whose levels are lazy dask arrays.
 
@@ -55,10 +57,15 @@ def from_ngff_zarr(
         The version the store must have (``"0.1"`` to ``"0.5"``); default: whatever it has.
     storage_options
         Passed to fsspec for URLs (e.g. ``{"anon": True}`` for public S3 buckets).
+    kind
+        What to read: ``"multiscales"`` (an image; the default).
 
     Returns
     -------
     Multiscales
+        With ``metadata.version`` the store's version, ``root_attributes`` the root's
+        attributes other than the OME metadata, ``chunks`` the stored chunk shape of the
+        first level and ``scale_factors`` None.
 
     Raises
     ------
@@ -73,6 +80,8 @@ def from_ngff_zarr(
     NgffValidationError
         ``validate=True`` and the store is not valid.
     """
+    if kind not in (None, "multiscales"):
+        raise unknown_choice("kind", kind, ["multiscales"])
     zstore = as_store(store, read_only=True, storage_options=storage_options)
     base = store.path if isinstance(store, zarr.Group) else ""
     zarr_format, attrs = group_attributes(zstore, base)
@@ -82,6 +91,7 @@ def from_ngff_zarr(
         zarr_format, attrs = group_attributes(zstore, base)
         where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
     found, container = find_image(attrs, zarr_format, where)
+    root_attributes = {k: v for k, v in attrs.items() if k not in OME_ATTRIBUTE_KEYS} or None
     if version is not None and version != found:
         raise UnsupportedVersionError(f"{where}: expected OME-NGFF {version}, found {found}")
     if validate:
@@ -115,11 +125,6 @@ def from_ngff_zarr(
     if isinstance(root, Path):  # local: decode with tensorstore when it is installed
         arrays = [open_local(a, root, zarr_format) or a for a in arrays]
     images = [_image(array, metadata, i, where) for i, array in enumerate(arrays)]
-    shapes = [im.shape for im in images]
-    scale_factors = [
-        {d: max(1, round(shapes[0][j] / s[j])) for j, d in enumerate(metadata.dims)}
-        for s in shapes[1:]
-    ]
     method = None
     if metadata.type is not None:
         try:
@@ -130,9 +135,9 @@ def from_ngff_zarr(
     return Multiscales(
         images=images,
         metadata=metadata,
-        scale_factors=scale_factors,
         method=method,
         chunks=dict(zip(metadata.dims, (int(c) for c in first_chunks), strict=True)),
+        root_attributes=root_attributes,
     )
 
 
@@ -191,6 +196,7 @@ def _image(array: Any, metadata: Metadata, level: int, where: str) -> NgffImage:
         translation=dict(zip(dims, translation, strict=True)),
         name=metadata.name,
         axes_units=units or None,
+        axes_orientations=axes_orientations_from_axes(metadata.axes),
         axes_types=types or None,
         channel_names=names,
         channel_colors=colors,

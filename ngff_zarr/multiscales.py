@@ -8,7 +8,7 @@ gets its ``multiscales`` metadata and chunk shape, whether the levels were compu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,23 +17,22 @@ from .errors import NgffValueError
 from .ngff_image import NgffImage
 from .v04.axes import Axis
 from .v04.multiscales import Dataset, Metadata, MethodMetadata
-from .v04.omero import Omero, OmeroChannel, OmeroWindow
 from .v04.transformations import Scale, Translation
-from .vocab import SPATIAL_DIMS, Methods
+from .vocab import DEFAULT_WRITE_VERSION, SPATIAL_DIMS, Methods
 
 __all__ = [
     "Chunks",
     "Multiscales",
+    "NgffMultiscales",
     "ScaleFactors",
     "build_metadata",
+    "dataset_path",
     "default_chunks",
     "level_factors",
 ]
 
 Chunks = int | Sequence[int] | Mapping[str, int]
 ScaleFactors = int | Sequence[int] | Sequence[Mapping[str, int]]
-
-DEFAULT_COLORS = ("0000FF", "00FF00", "FF0000", "FF00FF", "00FFFF", "FFFF00", "FFFFFF")
 
 
 @dataclass
@@ -42,7 +41,7 @@ class Multiscales:
 
     Data only: :func:`~ngff_zarr.to_ngff_zarr` writes each level's ``data`` as it is (a lower
     level that :func:`~ngff_zarr.to_multiscales` planned is streamed from the level above; one
-    replaced by other data is written as given).
+    replaced by other data is written as given). Also available as ``NgffMultiscales``.
 
     Parameters
     ----------
@@ -51,34 +50,45 @@ class Multiscales:
     metadata
         The ``multiscales`` metadata (axes, one dataset per level, omero, provenance).
     scale_factors
-        Per level below the first, the factor per dim relative to the full resolution.
+        The scale factors as given to :func:`~ngff_zarr.to_multiscales` (a list of ints or of
+        per-dim mappings, relative to the full resolution); an int given there is stored as
+        the per-dim factors it chose. None for a pyramid read from a store.
     method
-        The downsampling method that made the lower levels, if they were computed here.
+        The downsampling method that made the lower levels.
     chunks
         The chunk shape per dim used when writing.
+    generated_data_keys
+        Store keys of data generated for this pyramid (not compared, not shown).
+    root_attributes
+        Attributes written beside the OME metadata at the root of the store (no OME keys).
     """
 
     images: list[NgffImage]
     metadata: Metadata
-    scale_factors: list[dict[str, int]] | None = None
+    scale_factors: ScaleFactors | None = None
     method: Methods | None = None
     chunks: dict[str, int] | None = None
+    generated_data_keys: list[str] | None = field(default=None, repr=False, compare=False)
+    root_attributes: dict[str, Any] | None = None
 
     @property
     def dims(self) -> tuple[str, ...]:
         return self.images[0].dims
 
 
+NgffMultiscales = Multiscales
+
+
 def default_chunks(
     chunks: Chunks | None, dims: tuple[str, ...], shape: tuple[int, ...]
 ) -> dict[str, int]:
-    """Chunk length per dim: 64 per spatial dim in 3-D, 256 in 2-D, 1 along t, all of c.
+    """Chunk length per dim: 128 per spatial dim in 3-D, 256 in 2-D, 1 along t, all of c.
 
     ``chunks`` overrides: an int for every spatial dim, a sequence in dims order, or a mapping
     by dim. A chunk never exceeds its dim's length.
     """
     n_spatial = sum(d in SPATIAL_DIMS for d in dims)
-    default_spatial = 64 if n_spatial == 3 else 256
+    default_spatial = 128 if n_spatial == 3 else 256
     sizes = dict(zip(dims, shape, strict=True))
     out = {d: (default_spatial if d in SPATIAL_DIMS else 1) for d in dims}
     if "c" in out:
@@ -107,64 +117,67 @@ def default_chunks(
     return {d: min(out[d], sizes[d]) for d in dims}
 
 
+def dataset_path(level: int, name: str) -> str:
+    """The array path of ``level``: ``scale{level}/{name}``, as ngff-zarr writes it.
+
+    A name that is not one path segment (empty, ``.``, ``..``, or containing ``/`` or ``\\``)
+    gives ``image``.
+
+    >>> dataset_path(0, "image"), dataset_path(2, "cells"), dataset_path(1, "a/b")
+    ('scale0/image', 'scale2/cells', 'scale1/image')
+    """
+    segment = name if name not in ("", ".", "..") and not set(name) & {"/", "\\"} else "image"
+    return f"scale{level}/{segment}"
+
+
 def build_metadata(images: Sequence[NgffImage], method: Any = None) -> Metadata:
-    """``multiscales`` metadata of ``images``; ``method`` (registered) records provenance."""
+    """``multiscales`` metadata of ``images``; ``method`` (registered) records provenance.
+
+    Dataset paths are ``scale{level}/{name}`` (:func:`dataset_path`).
+    """
     first = images[0]
     units = first.axes_units or {}
-    axes = [Axis(name=d, type=first.axis_type(d), unit=units.get(d)) for d in first.dims]
+    orientations = first.axes_orientations or {}
+    axes = [
+        Axis(name=d, type=first.axis_type(d), unit=units.get(d), orientation=orientations.get(d))
+        for d in first.dims
+    ]
     datasets = []
     for level, im in enumerate(images):
-        transforms: list[Scale | Translation] = [Scale([im.scale[d] for d in im.dims])]
-        if any(im.translation[d] != 0 for d in im.dims):
-            transforms.append(Translation([im.translation[d] for d in im.dims]))
-        datasets.append(Dataset(path=str(level), coordinateTransformations=transforms))
+        transforms: list[Scale | Translation] = [
+            Scale([im.scale[d] for d in im.dims]),
+            Translation([im.translation[d] for d in im.dims]),
+        ]
+        path = dataset_path(level, first.name)
+        datasets.append(Dataset(path=path, coordinateTransformations=transforms))
     return Metadata(
         axes=axes,
         datasets=datasets,
         name=first.name,
+        version=DEFAULT_WRITE_VERSION,
         type=None if method is None else method.method.value,
         metadata=None
         if method is None
         else MethodMetadata(
             description=method.description,
-            method=f"ngff_zarr.methods.{method.method.name}",
+            method=method.provenance,
             version=method.package_version(),
-            kwargs={"package": method.package},
         ),
-        omero=_omero(first),
+        omero=None,  # computed from the pixels when written (see to_ngff_zarr's omero=)
     )
 
 
-def _omero(image: NgffImage) -> Omero | None:
-    """omero channels from the image's channel names and colours (None when it has neither)."""
-    names, colors = image.channel_names, image.channel_colors
-    if not names and not colors:
-        return None
-    count = image.sizes.get("c", 1)
-    dtype = np.dtype(image.dtype)
-    if dtype.kind in "ui":
-        info = np.iinfo(dtype)
-        lo, hi = float(info.min), float(info.max)
-    else:
-        lo, hi = 0.0, 1.0
-    channels = []
-    for i in range(count):
-        name = names[i] if names else None
-        color = colors[i] if colors and colors[i] else None
-        channels.append(
-            OmeroChannel(
-                color=str(color) if color else DEFAULT_COLORS[i % len(DEFAULT_COLORS)],
-                window=OmeroWindow(min=lo, max=hi, start=lo, end=hi),
-                label=str(name) if name is not None else f"Channel {i}",
-            )
-        )
-    return Omero(channels=channels)
-
-
 def level_factors(
-    scale_factors: ScaleFactors, dims: tuple[str, ...], shape: tuple[int, ...]
+    scale_factors: ScaleFactors,
+    dims: tuple[str, ...],
+    shape: tuple[int, ...],
+    chunks: Mapping[str, int] | None = None,
 ) -> list[tuple[int, ...]]:
-    """The total factor per dim of each level below the first (see :func:`to_multiscales`)."""
+    """The total factor per dim of each level below the first (see :func:`to_multiscales`).
+
+    An int ``n`` halves each spatial dim, level after level, while the halved length stays at
+    least ``max(n, chunk)`` (``chunks``: the chunk length per dim, default the dim's length).
+    """
     spatial = [d in SPATIAL_DIMS for d in dims]
     if isinstance(scale_factors, bool):
         raise NgffValueError("scale_factors: expected an int or a list, got a bool")
@@ -172,19 +185,25 @@ def level_factors(
         stop = int(scale_factors)
         if stop < 1:
             raise NgffValueError(f"scale_factors: expected a smallest edge length >= 1, got {stop}")
+        chunk = chunks or {}
+        least = [max(stop, int(chunk.get(d, 1))) for d in dims]
         out: list[tuple[int, ...]] = []
         current = [1] * len(dims)
         sizes = list(shape)
         while True:
             grow = [
-                sp and size > stop and size // 2 >= 1
-                for sp, size in zip(spatial, sizes, strict=True)
+                sp and size // 2 >= low for sp, size, low in zip(spatial, sizes, least, strict=True)
             ]
             if not any(grow):
                 return out
             current = [c * 2 if g else c for c, g in zip(current, grow, strict=True)]
             sizes = [s // 2 if g else s for s, g in zip(sizes, grow, strict=True)]
             out.append(tuple(current))
+    if isinstance(scale_factors, str | bytes) or not isinstance(scale_factors, Sequence):
+        raise NgffValueError(
+            "scale_factors: expected an int or a list of ints or of mappings, "
+            f"got {scale_factors!r}"
+        )
     levels: list[tuple[int, ...]] = []
     for level, entry in enumerate(scale_factors, start=1):
         if isinstance(entry, Mapping):
@@ -216,21 +235,12 @@ def level_factors(
 def _check_cascade(
     levels: list[tuple[int, ...]], dims: tuple[str, ...], shape: tuple[int, ...]
 ) -> None:
-    """Each level is computed from the one above: its factors are multiples of the previous."""
-    previous = (1,) * len(dims)
-    sizes = list(shape)
+    """Every level has at least one pixel along every dim."""
     for level, current in enumerate(levels, start=1):
-        for dim, prev, cur in zip(dims, previous, current, strict=True):
-            if cur % prev:
-                raise NgffValueError(
-                    f"scale_factors: level {level} factor {cur} on {dim!r} is not a multiple of "
-                    f"the previous level's factor {prev}; each level is computed from the one above"
-                )
-        sizes = [s // (c // p) for s, c, p in zip(sizes, current, previous, strict=True)]
+        sizes = [s // f for s, f in zip(shape, current, strict=True)]
         empty = [d for d, s in zip(dims, sizes, strict=True) if s < 1]
         if empty:
             raise NgffValueError(
                 f"scale_factors: level {level} would have no pixels along {empty} (image shape "
                 f"{shape}, factors {dict(zip(dims, current, strict=True))})"
             )
-        previous = current

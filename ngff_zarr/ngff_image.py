@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import dask.array as da
 
 from ._arrays import as_dask
 from .errors import InvalidDimsError, NgffValueError
+from .rfc4 import AnatomicalOrientation
 from .vocab import AXIS_TYPES, DIM_TYPES, DIMS, normalize_unit
 
-__all__ = ["NgffImage"]
+__all__ = ["ComputedCallback", "NgffImage", "canonical_order"]
+
+ComputedCallback = Callable[[], None]
 
 
 @dataclass
@@ -41,6 +44,9 @@ class NgffImage:
     axes_units
         Unit per dim that has one (e.g. ``{"x": "micrometer", "t": "second"}``). Units of
         space and time axes are normalised; a custom axis keeps its unit as given.
+    axes_orientations
+        RFC-4 anatomical orientation per space dim (e.g. :data:`ngff_zarr.LPS`); values may be
+        :class:`~ngff_zarr.AnatomicalOrientation` objects or direction strings.
     axes_types
         Axis type per dim whose type is not the spec's for its name: a custom dim's type
         (``{"angle": "custom"}``), or None for an untyped one.
@@ -48,6 +54,8 @@ class NgffImage:
         One name per channel (the length of ``c``, or one name without a ``c`` dim).
     channel_colors
         One ``RRGGBB`` hex colour per channel.
+    computed_callbacks
+        Functions called once the image's data has been written (e.g. to delete a cache).
     provenance
         Free-form record of where the image came from (reader, file, original metadata).
 
@@ -56,9 +64,10 @@ class NgffImage:
     InvalidDimsError
         Unknown or repeated dims, or not one per array axis.
     NgffValueError
-        A scale, translation or unit for a dim the image does not have, a spacing that is not
-        finite and positive, a unit that does not fit its axis, or channel names or colours
-        that do not match the channel count.
+        A scale, translation, unit or orientation for a dim the image does not have, a spacing
+        that is not finite and positive, a unit that does not fit its axis, an orientation on
+        an axis that is not a space axis, or channel names or colours that do not match the
+        channel count.
 
     Examples
     --------
@@ -75,9 +84,11 @@ class NgffImage:
     translation: dict[str, float]
     name: str = "image"
     axes_units: dict[str, str] | None = None
+    axes_orientations: dict[str, AnatomicalOrientation] | None = None
     axes_types: dict[str, str | None] | None = None
     channel_names: list[str] | None = None
     channel_colors: list[str] | None = None
+    computed_callbacks: list[ComputedCallback] = field(default_factory=list)
     provenance: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -87,9 +98,11 @@ class NgffImage:
         self.scale = _per_dim("scale", self.scale, self.dims, 1.0, positive=True)
         self.translation = _per_dim("translation", self.translation, self.dims, 0.0)
         self.axes_units = _units(self.axes_units, self.dims, self.axis_type)
+        self.axes_orientations = _orientations(self.axes_orientations, self.dims, self.axis_type)
         count = int(self.data.shape[self.dims.index("c")]) if "c" in self.dims else 1
         self.channel_names = _per_channel("channel_names", self.channel_names, count)
         self.channel_colors = _per_channel("channel_colors", self.channel_colors, count)
+        self.computed_callbacks = list(self.computed_callbacks or [])
 
     def axis_type(self, dim: str) -> str | None:
         """The axis type of ``dim``: ``axes_types`` when it names one, else the spec's."""
@@ -109,6 +122,30 @@ class NgffImage:
     def sizes(self) -> dict[str, int]:
         """Length of each dim, by name."""
         return dict(zip(self.dims, self.shape, strict=True))
+
+
+def canonical_order(image: NgffImage) -> NgffImage:
+    """``image`` with its dims in the order the specification requires (a lazy transpose).
+
+    Time first, then channel and custom dims, then space (``z``, ``y``, ``x``); the image
+    itself when it is in that order already.
+
+    >>> import numpy as np
+    >>> rgb = NgffImage(np.zeros((4, 5, 3), "uint8"), ("y", "x", "c"), {}, {})
+    >>> canonical_order(rgb).dims, canonical_order(rgb).shape
+    (('c', 'y', 'x'), (3, 4, 5))
+    """
+    group = {"time": 0, "space": 2}
+
+    def key(dim: str) -> tuple[int, int, int]:
+        spec = DIMS.index(dim) if dim in DIMS else -1
+        return (group.get(str(image.axis_type(dim)), 1), spec, image.dims.index(dim))
+
+    order = tuple(sorted(image.dims, key=key))
+    if order == image.dims:
+        return image
+    axes = [image.dims.index(d) for d in order]
+    return replace(image, data=image.data.transpose(axes), dims=order)
 
 
 def _check_dims(dims: Sequence[str], ndim: int) -> tuple[str, ...]:
@@ -189,6 +226,31 @@ def _units(
         unit = str(units[d])
         # space and time units are the spec's; a custom axis may have any unit
         out[d] = normalize_unit(unit, d, kind(d)) if kind(d) in AXIS_TYPES else unit
+    return out or None
+
+
+def _orientations(
+    given: Mapping[str, Any] | None, dims: tuple[str, ...], kind: Callable[[str], str | None]
+) -> dict[str, AnatomicalOrientation] | None:
+    if not given:
+        return None
+    if not isinstance(given, Mapping):
+        raise NgffValueError(
+            f"axes_orientations: expected a mapping dim -> orientation, got {given!r}"
+        )
+    unknown = [d for d in given if d not in dims]
+    if unknown:
+        raise NgffValueError(f"axes_orientations: dims {unknown} are not image dims {list(dims)}")
+    out = {}
+    for d in dims:  # in dims order
+        if given.get(d) is None:
+            continue
+        if kind(d) != "space":
+            raise NgffValueError(
+                f"axes_orientations[{d!r}]: expected orientations on space axes only, "
+                f"got one on a {kind(d) or 'custom'} axis"
+            )
+        out[d] = AnatomicalOrientation.from_dict(given[d])
     return out or None
 
 

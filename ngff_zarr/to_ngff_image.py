@@ -12,11 +12,12 @@ from .vocab import DIMS, SPATIAL_DIMS
 
 __all__ = ["to_ngff_image"]
 
+# ngff-zarr's defaults: 4-D and 5-D arrays are channel-last (to_multiscales puts c first)
 _DEFAULT_DIMS: dict[int, tuple[str, ...]] = {
     2: ("y", "x"),
     3: ("z", "y", "x"),
-    4: ("c", "z", "y", "x"),
-    5: ("t", "c", "z", "y", "x"),
+    4: ("z", "y", "x", "c"),
+    5: ("t", "z", "y", "x", "c"),
 }
 
 
@@ -28,6 +29,8 @@ def to_ngff_image(
     name: str = "image",
     axes_units: Mapping[str, str] | None = None,
     channel_names: Sequence[str] | None = None,
+    *,
+    channel_colors: Sequence[str] | None = None,
 ) -> NgffImage:
     """Wrap an array and its physical metadata in an :class:`NgffImage`, lazily.
 
@@ -38,9 +41,9 @@ def to_ngff_image(
         tensor, a CuPy array...). Nothing is loaded: the result's ``data`` is a dask array.
     dims
         The name of each axis of ``data``, from ``t``, ``c``, ``z``, ``y``, ``x``, in the order
-        of ``data`` (channel-last input such as ``("y", "x", "c")`` is fine: the result is
-        presented in the spec's order t, c, z, y, x). Default by ndim: ``yx``, ``zyx``,
-        ``czyx``, ``tczyx``.
+        of ``data``, kept as given (channel-last input such as ``("y", "x", "c")`` is fine:
+        :func:`to_multiscales` puts the dims in the spec's order t, c, z, y, x). Default by
+        ndim, as ngff-zarr: ``yx``, ``zyx``, ``zyxc``, ``tzyxc``.
     scale
         Pixel spacing, as a mapping by dim or a sequence in the order of ``dims``; 1.0 where
         not given.
@@ -53,6 +56,8 @@ def to_ngff_image(
         ``"µm"`` or ``"ms"`` are accepted and normalised.
     channel_names
         One name per channel (written as the omero channel labels).
+    channel_colors
+        One ``RRGGBB`` hex colour per channel (written as the omero channel colours).
 
     Returns
     -------
@@ -74,21 +79,19 @@ def to_ngff_image(
     >>> image = to_ngff_image(rgb, dims=("y", "x", "c"), scale={"x": 0.5, "y": 0.5},
     ...                       axes_units={"x": "µm", "y": "µm"})
     >>> image.dims, image.shape, image.axes_units["x"]
-    (('c', 'y', 'x'), (3, 32, 48), 'micrometer')
+    (('y', 'x', 'c'), (32, 48, 3), 'micrometer')
     """
     array = as_dask(data)
     given = _check_dims(dims, array.ndim)
-    order = tuple(d for d in DIMS if d in given)
-    if order != given:
-        array = array.transpose([given.index(d) for d in order])
     return NgffImage(
         data=array,
-        dims=order,
+        dims=given,
         scale=_per_dim("scale", scale, given),
         translation=_per_dim("translation", translation, given),
         name=name,
         axes_units={d: u for d, u in axes_units.items() if u} if axes_units else None,
         channel_names=list(channel_names) if channel_names is not None else None,
+        channel_colors=list(channel_colors) if channel_colors is not None else None,
     )
 
 

@@ -27,7 +27,7 @@ from .errors import (
     unknown_choice,
 )
 from .multiscales import Multiscales
-from .ngff_image import NgffImage
+from .ngff_image import NgffImage, canonical_order
 
 __all__ = ["to_ome_tiff"]
 
@@ -120,6 +120,7 @@ def to_ome_tiff(
         omero = multiscales_or_image.metadata.omero
     else:
         images, omero = [multiscales_or_image], None
+    images = [canonical_order(im) for im in images]  # planes are laid out t, c, z
     first = images[0]
     unknown = [d for d in first.dims if d not in "tczyx"]
     if unknown or not {"y", "x"} <= set(first.dims):

@@ -19,6 +19,7 @@ from .errors import NgffValueError, unknown_choice
 
 __all__ = [
     "AXIS_TYPES",
+    "DEFAULT_WRITE_VERSION",
     "DIMS",
     "DIM_TYPES",
     "READ_VERSIONS",
@@ -64,11 +65,21 @@ AXIS_TYPES: Final[tuple[str, ...]] = get_args(AxisType)
 
 
 class Methods(enum.Enum):
-    """The downsampling methods, by the name recorded in the metadata's ``type``."""
+    """The downsampling methods, by the name recorded in the metadata's ``type``.
+
+    ngff-zarr's nine, then ours. ``ITK_*`` need the ``itk`` extra and ``DASK_IMAGE_GAUSSIAN``
+    and ``DASK_IMAGE_NEAREST`` the ``dask-image`` extra; the others need nothing more.
+    """
 
     ITKWASM_GAUSSIAN = "itkwasm_gaussian"
     ITKWASM_BIN_SHRINK = "itkwasm_bin_shrink"
     ITKWASM_LABEL_IMAGE = "itkwasm_label_image"
+    ITK_GAUSSIAN = "itk_gaussian"
+    ITK_BIN_SHRINK = "itk_bin_shrink"
+    DASK_IMAGE_GAUSSIAN = "dask_image_gaussian"
+    DASK_IMAGE_MODE = "dask_image_mode"
+    DASK_IMAGE_NEAREST = "dask_image_nearest"
+    DASK_BIN_SHRINK = "dask_bin_shrink"
     GAUSSIAN = "gaussian"
     LOCAL_MEAN = "local_mean"
     MODE = "mode"
@@ -83,6 +94,8 @@ ZarrFormat = Literal[2, 3]
 
 READ_VERSIONS: Final[tuple[str, ...]] = get_args(NgffVersion)
 WRITE_VERSIONS: Final[tuple[str, ...]] = get_args(WriteVersion)
+# what to_ngff_zarr writes when no version is given (as ngff-zarr 0.50 does)
+DEFAULT_WRITE_VERSION: Final = "0.5"
 # the OME-NGFF version -> Zarr format of its arrays and groups
 _ZARR_FORMAT: Final[dict[str, int]] = {"0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3}
 

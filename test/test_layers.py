@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.errors": 0,
     "ngff_zarr.vocab": 0,
     "ngff_zarr.config": 0,
+    "ngff_zarr._palette": 0,
     # 1: the spec mirror and the dataclasses
     "ngff_zarr.v04": 1,
     "ngff_zarr.v05": 1,
@@ -62,6 +63,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.tiff_to_ngff_image": 4,
     "ngff_zarr.labels": 4,
     "ngff_zarr.rois": 4,
+    "ngff_zarr.compute_omero": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
     "ngff_zarr.convert": 5,

@@ -9,13 +9,15 @@ from ngff_zarr import (
     InvalidDimsError,
     NgffImage,
     NgffValueError,
+    to_multiscales,
     to_ngff_image,
 )
 
 
 def test_defaults_by_ndim() -> None:
-    for ndim, dims in [(2, ("y", "x")), (3, ("z", "y", "x")), (4, ("c", "z", "y", "x")),
-                       (5, ("t", "c", "z", "y", "x"))]:  # fmt: skip
+    # ngff-zarr's defaults: 4-D and 5-D arrays are channel-last
+    for ndim, dims in [(2, ("y", "x")), (3, ("z", "y", "x")), (4, ("z", "y", "x", "c")),
+                       (5, ("t", "z", "y", "x", "c"))]:  # fmt: skip
         image = to_ngff_image(np.zeros((2,) * ndim, dtype="uint8"))
         assert image.dims == dims
         assert image.scale == dict.fromkeys(dims, 1.0)
@@ -23,21 +25,28 @@ def test_defaults_by_ndim() -> None:
         assert isinstance(image.data, da.Array)
 
 
-def test_channel_last_is_presented_in_spec_order() -> None:
+def test_channel_last_is_kept_and_to_multiscales_puts_it_in_spec_order() -> None:
     rgb = np.arange(4 * 5 * 3, dtype="uint8").reshape(4, 5, 3)
     image = to_ngff_image(rgb, dims=("y", "x", "c"), scale=[0.5, 0.25, 1.0])
-    assert image.dims == ("c", "y", "x")
-    assert image.shape == (3, 4, 5)
-    assert image.scale == {"c": 1.0, "y": 0.5, "x": 0.25}
-    np.testing.assert_array_equal(image.data.compute(), np.moveaxis(rgb, -1, 0))
+    assert image.dims == ("y", "x", "c") and image.shape == (4, 5, 3)  # as given (ngff-zarr)
+    ms = to_multiscales(image, scale_factors=[], chunks=2)
+    level0 = ms.images[0]
+    assert level0.dims == ("c", "y", "x") and level0.shape == (3, 4, 5)
+    assert level0.scale == {"c": 1.0, "y": 0.5, "x": 0.25}
+    assert [a.name for a in ms.metadata.axes] == ["c", "y", "x"]
+    np.testing.assert_array_equal(level0.data.compute(), np.moveaxis(rgb, -1, 0))
+    kept = to_multiscales(image, scale_factors=[], axis_order="preserve").images[0]
+    assert kept.dims == ("y", "x", "c")
 
 
-def test_zyxt_order_is_reordered() -> None:
+def test_default_4d_is_channel_last_and_is_reordered() -> None:
     data = np.random.default_rng(0).integers(0, 9, (3, 4, 5, 2)).astype("uint16")
-    image = to_ngff_image(data, dims="zyxt", translation={"t": 10.0})
-    assert image.dims == ("t", "z", "y", "x")
-    np.testing.assert_array_equal(image.data.compute(), np.transpose(data, (3, 0, 1, 2)))
-    assert image.translation["t"] == 10.0
+    image = to_ngff_image(data, translation={"z": 10.0})
+    assert image.dims == ("z", "y", "x", "c")
+    level0 = to_multiscales(image, scale_factors=[]).images[0]
+    assert level0.dims == ("c", "z", "y", "x")
+    np.testing.assert_array_equal(level0.data.compute(), np.moveaxis(data, -1, 0))
+    assert level0.translation["z"] == 10.0
 
 
 def test_zarr_and_dask_inputs_stay_lazy(tmp_path) -> None:  # type: ignore[no-untyped-def]

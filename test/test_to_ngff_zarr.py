@@ -58,7 +58,7 @@ def test_round_trip_data_and_metadata(tmp_path_factory, case, version) -> None: 
     path = tmp_path_factory.mktemp("rt") / "img.zarr"
     to_ngff_zarr(path, ms, version=version, chunks_per_shard=2 if version == "0.5" else None)
     back = from_ngff_zarr(path)
-    assert back.metadata == ms.metadata
+    assert back.metadata == ms.metadata.to_version(version)
     assert back.method == ms.method
     # independent implementations accept every store this test writes
     assert_valid_with_ome_zarr_models(path, version)
@@ -88,7 +88,8 @@ def test_stored_chunk_and_shard_shapes(tmp_path: Path, backend: str, version: st
         chunks_per_shard=shard,
         use_tensorstore=backend == "tensorstore",
     )
-    for level in ("0", "1"):
+    paths = [d.path for d in ms.metadata.datasets]
+    for level in paths:
         arr = zarr.open_array(tmp_path / "a.zarr" / level, mode="r")
         assert arr.chunks == (3, 8, 16, 32)
         if version == "0.5":
@@ -102,7 +103,7 @@ def test_stored_chunk_and_shard_shapes(tmp_path: Path, backend: str, version: st
                 == "/"
             )
     if version == "0.4":
-        assert (tmp_path / "a.zarr" / "0" / "0" / "0" / "0" / "0").is_file()  # "/" chunk keys
+        assert (tmp_path / "a.zarr" / paths[0] / "0" / "0" / "0" / "0").is_file()  # "/" keys
         assert "multiscales" in json.loads((tmp_path / "a.zarr" / ".zattrs").read_text())
     else:
         attrs = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text())["attributes"]
@@ -150,13 +151,15 @@ def test_interop_ome_zarr_models_and_ome_zarr_py(tmp_path: Path, version: str) -
         channel_names=["DAPI", "GFP"],
     )
     ms = to_multiscales(image, scale_factors=[2, 4], chunks=16)
-    assert ms.metadata.omero is not None and ms.metadata.omero.channels[1].label == "GFP"
+    assert ms.metadata.omero is None  # computed from the pixels when written
     path = tmp_path / "interop.ome.zarr"
     to_ngff_zarr(path, ms, version=version, chunks_per_shard=2 if version == "0.5" else None)
     assert_valid_with_ome_zarr_models(path, version)
     assert_readable_by_ome_zarr_py(path, [im.data.compute() for im in ms.images])
     back = from_ngff_zarr(path)
-    assert back.metadata.omero == ms.metadata.omero
+    assert back.metadata.omero is not None
+    assert [c.label for c in back.metadata.omero.channels] == ["DAPI", "GFP"]
+    assert back.images[0].channel_names == ["DAPI", "GFP"]
 
 
 def test_convert_between_versions(tmp_path: Path) -> None:
@@ -171,11 +174,13 @@ def test_convert_between_versions(tmp_path: Path) -> None:
     assert (tmp_path / "b.zarr" / "zarr.json").is_file() and (
         tmp_path / "c.zarr" / ".zattrs"
     ).is_file()
-    assert a.metadata == b.metadata == c.metadata
+    assert (a.metadata.version, b.metadata.version, c.metadata.version) == ("0.4", "0.5", "0.4")
+    assert a.metadata == b.metadata.to_version("0.4") == c.metadata
     for x, y, z in zip(a.images, b.images, c.images, strict=True):
         np.testing.assert_array_equal(x.data.compute(), z.data.compute())
         np.testing.assert_array_equal(y.data.compute(), z.data.compute())
-    assert zarr.open_array(tmp_path / "c.zarr" / "0").chunks == (8, 8, 8)
+    level0 = c.metadata.datasets[0].path
+    assert zarr.open_array(tmp_path / "c.zarr" / level0).chunks == (8, 8, 8)
 
 
 def test_zarr_group_target_and_memory_store() -> None:
@@ -188,7 +193,8 @@ def test_zarr_group_target_and_memory_store() -> None:
     assert [im.shape for im in back.images] == [(16, 16), (8, 8)]
     np.testing.assert_array_equal(back.images[1].data.compute(), np.ones((8, 8)))
     with pytest.raises(StoreExistsError, match="not empty"):
-        to_ngff_zarr(field, ms, version="0.5")
+        to_ngff_zarr(field, ms, version="0.5", overwrite=False)
+    to_ngff_zarr(field, ms, version="0.5")  # overwrite=True is the default (as ngff-zarr)
 
 
 # ---- bad input: a clear error, and nothing written ---------------------------------------
@@ -227,9 +233,51 @@ def test_non_empty_target_without_overwrite_is_untouched(tmp_path: Path) -> None
     target.mkdir()
     (target / "precious.txt").write_text("keep me")
     with pytest.raises(StoreExistsError, match="not empty; pass overwrite=True"):
-        to_ngff_zarr(target, _small())
+        to_ngff_zarr(target, _small(), overwrite=False)
     assert (target / "precious.txt").read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+@pytest.mark.parametrize("overwrite", [True, None])
+def test_overwrite_never_replaces_a_directory_that_is_not_a_zarr_store(
+    tmp_path: Path, overwrite: bool | None
+) -> None:
+    target = tmp_path / "thesis"
+    (target / "chapters").mkdir(parents=True)
+    (target / "chapters" / "one.tex").write_text("years of work")
+    kwargs = {} if overwrite is None else {"overwrite": overwrite}  # None: the default (True)
+    with pytest.raises(StoreExistsError, match=r"thesis is not empty and is not a Zarr store"):
+        to_ngff_zarr(target, _small(), **kwargs)  # type: ignore[arg-type]
+    assert (target / "chapters" / "one.tex").read_text() == "years of work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]  # no staging left
+    # a Zarr store there is replaced (the default overwrite=True), in one piece
+    store = tmp_path / "img.zarr"
+    to_ngff_zarr(store, _small(), version="0.4")
+    to_ngff_zarr(store, _small())
+    assert from_ngff_zarr(store).metadata.version == "0.5"
+    assert not (store / ".zattrs").exists()
+
+
+def test_version_defaults_to_05_with_consolidated_metadata(tmp_path: Path) -> None:
+    to_ngff_zarr(tmp_path / "a.zarr", _small())
+    root = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text())
+    assert root["attributes"]["ome"]["version"] == "0.5"
+    paths = [d["path"] for d in root["attributes"]["ome"]["multiscales"][0]["datasets"]]
+    assert paths == ["scale0/image", "scale1/image"]
+    consolidated = root["consolidated_metadata"]["metadata"]
+    assert {"scale0", "scale0/image", "scale1", "scale1/image"} <= set(consolidated)
+    assert consolidated["scale1/image"]["shape"] == [4, 4]
+    to_ngff_zarr(tmp_path / "b.zarr", _small(), version="0.4")
+    zmeta = json.loads((tmp_path / "b.zarr" / ".zmetadata").read_text())["metadata"]
+    assert {".zattrs", "scale0/image/.zarray", "scale1/image/.zarray"} <= set(zmeta)
+    assert zmeta[".zattrs"]["multiscales"][0]["version"] == "0.4"
+    to_ngff_zarr(tmp_path / "c.zarr", _small(), consolidate_metadata=False)
+    assert "consolidated_metadata" not in json.loads(
+        (tmp_path / "c.zarr" / "zarr.json").read_text()
+    )
+    # zarr-python opens the hierarchy from the consolidated metadata alone
+    group = zarr.open_consolidated(tmp_path / "a.zarr", mode="r")
+    assert group["scale1/image"].shape == (4, 4)
 
 
 def test_overwrite_replaces_only_when_complete(tmp_path: Path) -> None:
@@ -431,3 +479,61 @@ def test_a_streamed_write_stays_within_its_memory_target(tmp_path: Path) -> None
     assert growth < 2 * 32 * 2**20 + 32 * 2**20, f"peak RSS grew by {growth / 2**20:.0f} MiB"
     assert growth < source_bytes
     assert from_ngff_zarr(tmp_path / "big.zarr").images[2].shape == (64, 128, 128)
+
+
+def test_metadata_only_then_fill_then_append_coarser_levels(tmp_path: Path) -> None:
+    """ngff-zarr's "create the store before its data" and "append coarser levels" examples."""
+    shape, chunks = (1, 64, 96, 96), (1, 16, 32, 32)
+    placeholder = da.zeros(shape, dtype="float32", chunks=chunks)
+    image = to_ngff_image(placeholder, dims=["c", "z", "y", "x"])
+    ms = to_multiscales(image, scale_factors=[], chunks=chunks, cache=False)
+    store = tmp_path / "volume.ome.zarr"
+    to_ngff_zarr(store, ms, version="0.5", metadata_only=True)
+    path = ms.metadata.datasets[0].path
+    level0 = zarr.open_array(store / path, mode="r+")
+    assert level0.shape == shape and level0.chunks == chunks
+    assert not (store / path / "c").exists()  # no chunk written: nothing was computed
+    values = np.random.default_rng(8).random(shape).astype("float32")
+    for z in range(0, shape[1], 16):  # the user's own writer, slab by slab
+        level0[:, z : z + 16] = values[:, z : z + 16]
+    base = from_ngff_zarr(store).images[0]
+    more = to_multiscales(base, scale_factors=[2, 4], chunks=chunks, method="local_mean")
+    with pytest.raises(NgffValueError, match="start_level: keeps the levels already in the"):
+        to_ngff_zarr(store, more, version="0.5", start_level=1)
+    to_ngff_zarr(store, more, version="0.5", overwrite=False, start_level=1)
+    back = from_ngff_zarr(store)
+    assert [im.shape for im in back.images] == [
+        (1, 64, 96, 96), (1, 32, 48, 48), (1, 16, 24, 24),
+    ]  # fmt: skip
+    np.testing.assert_array_equal(back.images[0].data.compute(), values)
+    ref = to_multiscales(
+        to_ngff_image(values, dims="czyx"), scale_factors=[2, 4], method="local_mean"
+    )
+    for ours, expected in zip(back.images[1:], ref.images[1:], strict=True):
+        np.testing.assert_array_equal(ours.data.compute(), expected.data.compute())
+    assert_valid_with_ome_zarr_models(store, "0.5")
+    smaller = to_multiscales(np.zeros((8, 8), "float32"), scale_factors=[2])
+    with pytest.raises(NgffValueError, match=r"start_level: level 0 \('scale0/image'\) in the"):
+        to_ngff_zarr(store, smaller, overwrite=False, start_level=1)
+
+
+def test_extra_keywords_choose_the_compression_or_are_refused(tmp_path: Path) -> None:
+    import numcodecs
+
+    ms = _small()
+    to_ngff_zarr(tmp_path / "a.zarr", ms, version="0.4", compressor=numcodecs.GZip(level=5))
+    zarray = json.loads((tmp_path / "a.zarr" / "scale0" / "image" / ".zarray").read_text())
+    assert zarray["compressor"] == {"id": "gzip", "level": 5}
+    to_ngff_zarr(tmp_path / "b.zarr", ms, compressors=[numcodecs.GZip(level=5)])
+    codecs = json.loads((tmp_path / "b.zarr" / "scale0" / "image" / "zarr.json").read_text())[
+        "codecs"
+    ]
+    assert codecs[-1]["name"] == "gzip" and codecs[-1]["configuration"]["level"] == 5
+    to_ngff_zarr(tmp_path / "c.zarr", ms, version="0.4", compressor=None)
+    zarray = json.loads((tmp_path / "c.zarr" / "scale0" / "image" / ".zarray").read_text())
+    assert zarray["compressor"] is None
+    with pytest.raises(NgffValueError, match=r"unexpected keyword 'chunks'"):
+        to_ngff_zarr(tmp_path / "d.zarr", ms, chunks=32)
+    with pytest.raises(NgffValueError, match=r"chunk_store: not supported"):
+        to_ngff_zarr(tmp_path / "d.zarr", ms, chunk_store=tmp_path / "e")
+    assert not (tmp_path / "d.zarr").exists()

@@ -37,14 +37,14 @@ def cluster_threads(client: Any) -> int:
 def _region_task(
     plan: PyramidPlan, p: Pass, arrays: dict[int, LevelArray], region: Any
 ) -> list[tuple[int, int]]:
-    outputs = range(p.first if p.write_first else p.first + 1, p.last + 1)
+    outputs = p.outputs
     interiors = {level: level_box(plan, p.first, level, region) for level in outputs}
     interiors = {k: b for k, b in interiors.items() if all(hi > lo for lo, hi in b)}
     if not interiors:
         return []
     source = (
         (lambda box: read_box(plan.source, box))
-        if p.first == 0
+        if p.first == 0 and p.write_first  # only the first pass reads the source
         else (lambda box: arrays[p.first].read(slices(box)))
     )
     results = compute_region(plan, p.first, interiors, source)

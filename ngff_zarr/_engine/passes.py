@@ -1,10 +1,11 @@
 """Planning the regions of a streaming write.
 
 A write is one or more *passes*. A pass reads level ``first`` (the source for the first pass,
-the level just written for later ones) region by region and computes levels
-``first + 1 .. last`` of each region in memory. Region edges fall on the write units (shards,
-or chunks without sharding) of level ``first`` and on multiples of every lower level's factor,
-so each region owns an exact box of every level and the regions tile every level exactly once.
+a level already written for later ones) region by region, computes the levels it writes
+(``outputs``, through their parents) of each region in memory, and writes them. Region edges
+fall on the write units (shards, or chunks without sharding) of level ``first`` and on
+multiples of every output level's factor, so each region owns an exact box of every level and
+the regions tile every level exactly once.
 A lower level's box may cover part of a write unit: the engine assembles such units in memory
 and writes each once, when complete. Regions are visited in hierarchical order (the coarsest
 level's units first), so that few units are ever partly assembled.
@@ -24,15 +25,22 @@ from .pyramid import PyramidPlan
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pass:
-    """Levels ``first..last`` computed from level ``first`` over regions of ``region_shape``."""
+    """Levels ``outputs`` computed from level ``first`` over regions of ``region_shape``."""
 
     first: int
-    last: int
-    write_first: bool
+    outputs: tuple[int, ...]  # the levels written, in order (``first`` itself in the first pass)
     region_shape: tuple[int, ...]
     shape: tuple[int, ...]  # shape of level ``first``
-    # write units of levels last..first+1, in level ``first`` pixels: the visiting order
+    # write units of the outputs, coarsest first, in level ``first`` pixels: the visiting order
     order_blocks: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def last(self) -> int:
+        return self.outputs[-1]
+
+    @property
+    def write_first(self) -> bool:
+        return self.first in self.outputs
 
     def regions(self) -> Iterator[Box]:
         """The regions of level ``first``, coarsest level's write units first."""
@@ -76,14 +84,19 @@ def _lcm(values: Sequence[int]) -> int:
     return out
 
 
-def _region_bytes(plan: PyramidPlan, first: int, last: int, region: tuple[int, ...]) -> int:
+def _region_bytes(
+    plan: PyramidPlan, first: int, outputs: Sequence[int], region: tuple[int, ...]
+) -> int:
     """A generous estimate of the memory one region's computation holds at its peak."""
     itemsize = int(plan.source.dtype.itemsize)
     halo = [0] * len(region)
-    for level in range(first + 1, last + 1):
-        scale = plan.factor(first, level - 1)
-        for i, h in enumerate(plan.halos[level]):
-            halo[i] += h * scale[i]
+    for output in outputs:
+        reach = [0] * len(region)  # the halo of the chain first -> output, in level-first pixels
+        for level in plan.chain(first, output) if output > first else []:
+            scale = plan.factor(first, plan.parents[level])
+            for i, h in enumerate(plan.halos[level]):
+                reach[i] += h * scale[i]
+        halo = [max(a, b) for a, b in zip(halo, reach, strict=True)]
     voxels = math.prod(r + 2 * h for r, h in zip(region, halo, strict=True))
     working = 4 if any(any(h) for h in plan.halos) else 2
     # the input, its padded copy, a float working copy of the first step, and the outputs
@@ -97,53 +110,57 @@ def plan_passes(
     memory_target: int,
     workers: int,
     whole_units: bool = False,
+    start: int = 0,
 ) -> list[Pass]:
     """Split the write of every level into passes whose regions fit in ``memory_target``.
 
     ``units[k]`` is the write unit (shard or chunk shape) of level ``k``. With
     ``whole_units``, a region owns whole write units of every level it writes (no unit is
-    assembled from several regions): needed when regions run in separate processes.
+    assembled from several regions): needed when regions run in separate processes. The first
+    pass reads the source and writes level 0; a later pass reads the written parent of its
+    first level.
     """
     in_flight = workers + 1
     budget = max(1, memory_target // in_flight)
     passes: list[Pass] = []
-    first, write_first = 0, True
+    first, outputs = 0, [start]
     levels = plan.levels
     while True:
-        last = first if write_first else first + 1
-        base = _unit(plan, units, first, last, whole_units)
-        # take as many further levels as still fit in the budget
-        while last + 1 < levels:
-            candidate = _unit(plan, units, first, last + 1, whole_units)
-            if _region_bytes(plan, first, last + 1, candidate) > budget:
+        if outputs != [0]:  # a later pass: read the parent of the next level to write
+            first = plan.parents[outputs[0]]
+        base = _unit(plan, units, first, outputs, whole_units)
+        # take as many further levels as are computed from ``first`` and still fit the budget
+        while outputs[-1] + 1 < levels and plan.computable_from(first, outputs[-1] + 1):
+            candidate_outputs = [*outputs, outputs[-1] + 1]
+            candidate = _unit(plan, units, first, candidate_outputs, whole_units)
+            if _region_bytes(plan, first, candidate_outputs, candidate) > budget:
                 break
-            last += 1
-            base = candidate
-        region = _grow(plan, first, last, base, budget, workers)
+            outputs, base = candidate_outputs, candidate
+        region = _grow(plan, first, outputs, base, budget, workers)
         order = tuple(
             tuple(f * u for f, u in zip(plan.factor(first, level), units[level], strict=True))
-            for level in range(last, first, -1)
+            for level in reversed(outputs)
+            if level != first
         )
         passes.append(
             Pass(
                 first=first,
-                last=last,
-                write_first=write_first,
+                outputs=tuple(outputs),
                 region_shape=region,
                 shape=plan.shapes[first],
                 order_blocks=order,
             )
         )
-        if last + 1 >= levels:
+        if outputs[-1] + 1 >= levels:
             return passes
-        first, write_first = last, False
+        outputs = [outputs[-1] + 1]
 
 
 def _unit(
     plan: PyramidPlan,
     units: Sequence[tuple[int, ...]],
     first: int,
-    last: int,
+    outputs: Sequence[int],
     whole_units: bool = False,
 ) -> tuple[int, ...]:
     out = []
@@ -152,7 +169,8 @@ def _unit(
         parts = [units[first][d]]
         parts += [
             plan.factor(first, level)[d] * (units[level][d] if whole_units else 1)
-            for level in range(first + 1, last + 1)
+            for level in outputs
+            if level != first
         ]
         out.append(_lcm(parts))
     return tuple(out)
@@ -161,7 +179,7 @@ def _unit(
 def _grow(
     plan: PyramidPlan,
     first: int,
-    last: int,
+    outputs: Sequence[int],
     base: tuple[int, ...],
     budget: int,
     workers: int,
@@ -176,7 +194,7 @@ def _grow(
             trial = list(region)
             trial[d] = min(cap[d], region[d] * 2)
             count = math.prod(-(-n // r) for n, r in zip(shape, trial, strict=True))
-            size = _region_bytes(plan, first, last, tuple(trial))
+            size = _region_bytes(plan, first, outputs, tuple(trial))
             # keep every worker busy, except for small regions, where one is cheaper than threads
             if size > budget or (count < 2 * workers and size > small):
                 break

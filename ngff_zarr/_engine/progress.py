@@ -49,7 +49,7 @@ class Progress:
         )
         counts: dict[int, int] = {}
         for p in passes:
-            for level in range(p.first if p.write_first else p.first + 1, p.last + 1):
+            for level in p.outputs:
                 counts[level] = p.region_count
         for level in levels:
             self._tasks[level] = self._bar.add_task(

@@ -8,6 +8,7 @@ whole-array computation gives: the streaming writer relies on this.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,32 +17,68 @@ import dask.array as da
 import numpy as np
 from dask.base import tokenize
 
-from ..errors import NgffValueError
+from ..errors import InternalError, NgffValueError
 from ..methods import BlockMethod
 from .geometry import Box, clip, hull, slices
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PyramidPlan:
-    """How the levels derive from ``source``: shapes, per-step factors and halos."""
+    """How the levels derive from ``source``: shapes, parents, per-step factors and halos.
+
+    Level ``k`` is computed from level ``parents[k]``, the finest level above it whose factors
+    divide its own (the level just above when factors are multiples of each other, as for
+    ``[2, 4, 8]``; level 0 for the 3 of ``[2, 3, 4]``), by ``steps[k]``.
+    """
 
     source: da.Array
     shapes: tuple[tuple[int, ...], ...]
-    steps: tuple[tuple[int, ...], ...]  # factor from level k-1 to k; steps[0] is all ones
-    halos: tuple[tuple[int, ...], ...]  # halo (in level k-1 pixels) for step k
+    steps: tuple[tuple[int, ...], ...]  # factor from level parents[k] to k; steps[0] all ones
+    halos: tuple[tuple[int, ...], ...]  # halo (in parent pixels) for step k
     method: BlockMethod
     spatial: tuple[bool, ...]
+    parents: tuple[int, ...] = ()  # parents[0] is 0; empty: each level from the one above
+    totals: tuple[tuple[int, ...], ...] = ()  # factor of each level relative to level 0
+
+    def __post_init__(self) -> None:
+        if not self.parents:
+            object.__setattr__(self, "parents", tuple(max(0, k - 1) for k in range(self.levels)))
+        if not self.totals:
+            totals = [(1,) * len(self.spatial)]
+            for k in range(1, self.levels):
+                parent = totals[self.parents[k]]
+                totals.append(tuple(a * b for a, b in zip(parent, self.steps[k], strict=True)))
+            object.__setattr__(self, "totals", tuple(totals))
 
     @property
     def levels(self) -> int:
         return len(self.shapes)
 
     def factor(self, first: int, level: int) -> tuple[int, ...]:
-        """The combined factor from ``first`` to ``level`` per dim."""
-        out = [1] * len(self.spatial)
-        for k in range(first + 1, level + 1):
-            out = [a * b for a, b in zip(out, self.steps[k], strict=True)]
-        return tuple(out)
+        """The combined factor from ``first`` to ``level`` per dim (``first`` an ancestor)."""
+        return tuple(t // f for t, f in zip(self.totals[level], self.totals[first], strict=True))
+
+    def chain(self, first: int, level: int) -> list[int]:
+        """The levels from ``first`` (excluded) down to ``level``, each computed from the last.
+
+        Raises
+        ------
+        InternalError
+            ``first`` is not an ancestor of ``level``.
+        """
+        out = []
+        while level > first:
+            out.append(level)
+            level = self.parents[level]
+        if level != first:
+            raise InternalError(f"level {out[0]} is not computed from level {first}")
+        return out[::-1]
+
+    def computable_from(self, first: int, level: int) -> bool:
+        """Whether ``level`` is computed (through its parents) from ``first``."""
+        while level > first:
+            level = self.parents[level]
+        return level == first
 
 
 def make_plan(
@@ -52,40 +89,44 @@ def make_plan(
 ) -> PyramidPlan:
     """The plan of levels with total ``factors`` (one tuple per level below the first).
 
-    Each level is computed from the one above, so a level's factors must be multiples of the
-    previous level's.
+    Any positive factors: each level is computed from the finest level above it whose factors
+    divide its own, so ``[2, 3, 4]`` computes the 3 from the full resolution and the 4 from
+    the 2, every level exactly ``shape // factor``.
 
     Raises
     ------
     NgffValueError
-        A level whose factors are not multiples of the previous level's, or that would be
-        empty.
+        A factor below 1, or a level that would be empty.
     """
     shape0 = tuple(int(s) for s in source.shape)
     shapes = [shape0]
+    totals = [(1,) * source.ndim]
+    parents = [0]
     halos = [(0,) * source.ndim]
     steps = [(1,) * source.ndim]
-    previous = (1,) * source.ndim
     for level, current in enumerate(factors, start=1):
-        step = []
-        for axis, (prev, cur) in enumerate(zip(previous, current, strict=True)):
-            if cur % prev:
-                raise NgffValueError(
-                    f"scale_factors: level {level} factor {cur} on axis {axis} is not a "
-                    f"multiple of the previous level's factor {prev}; each level is computed "
-                    "from the one above"
-                )
-            step.append(cur // prev)
-        shape = tuple(s // f for s, f in zip(shapes[-1], step, strict=True))
+        current = tuple(int(f) for f in current)
+        if any(f < 1 for f in current):
+            raise NgffValueError(
+                f"scale_factors: level {level}: expected factors >= 1, got {current}"
+            )
+        parent = max(
+            j
+            for j, t in enumerate(totals)
+            if all(c % f == 0 for c, f in zip(current, t, strict=True))
+        )
+        step = tuple(c // f for c, f in zip(current, totals[parent], strict=True))
+        shape = tuple(s // f for s, f in zip(shape0, current, strict=True))
         if any(s < 1 for s in shape):
             raise NgffValueError(
                 f"scale_factors: level {level} would have no pixels (image shape {shape0}, "
-                f"factors {tuple(current)})"
+                f"factors {current})"
             )
-        steps.append(tuple(step))
+        steps.append(step)
         shapes.append(shape)
-        halos.append(method.halo(tuple(step), spatial))
-        previous = tuple(current)
+        totals.append(current)
+        parents.append(parent)
+        halos.append(method.halo(step, spatial))
     return PyramidPlan(
         source=source,
         shapes=tuple(shapes),
@@ -93,11 +134,13 @@ def make_plan(
         halos=tuple(halos),
         method=method,
         spatial=spatial,
+        parents=tuple(parents),
+        totals=tuple(totals),
     )
 
 
 def _window(plan: PyramidPlan, level: int, need: Box) -> Box:
-    """The window of level ``level - 1`` (unclipped) that level ``level``'s ``need`` reads."""
+    """The window of level ``level``'s parent (unclipped) that ``need`` of ``level`` reads."""
     step, halo = plan.steps[level], plan.halos[level]
     return tuple((lo * f - h, hi * f + h) for (lo, hi), f, h in zip(need, step, halo, strict=True))
 
@@ -111,8 +154,9 @@ def compute_region(
 ) -> dict[int, np.ndarray]:
     """Compute ``interiors`` (level -> box) of levels ``>= first`` from level ``first``.
 
-    ``read(box)`` returns level ``first`` over ``box`` (inside the array). Returns the
-    requested interior of each level in ``interiors``.
+    ``read(box)`` returns level ``first`` over ``box`` (inside the array); every level asked
+    for is computed through its parents from ``first``. Returns the requested interior of
+    each level in ``interiors``.
     """
     last = max(interiors)
     need: dict[int, Box] = {}
@@ -123,30 +167,35 @@ def compute_region(
         if box is None:
             continue
         need[level] = box
-        below = clip(_window(plan, level, box), plan.shapes[level - 1])
-        need[level - 1] = hull(need.get(level - 1), below)
+        parent = plan.parents[level]
+        if parent < first:
+            raise InternalError(f"level {level} is not computed from level {first}")
+        below = clip(_window(plan, level, box), plan.shapes[parent])
+        need[parent] = hull(need.get(parent), below)
     if first in interiors:
         need[first] = hull(need.get(first), interiors[first])
+    last_use = {plan.parents[level]: level for level in sorted(need) if level > first}
     data: dict[int, np.ndarray] = {first: read(need[first])}
     for level in range(first + 1, last + 1):
         if cancelled is not None and cancelled():
             raise _Cancelled
         if level not in need:
             continue
-        parent, parent_box = data[level - 1], need[level - 1]
+        parent = plan.parents[level]
+        source, parent_box = data[parent], need[parent]
         window = _window(plan, level, need[level])
-        shape = plan.shapes[level - 1]
+        shape = plan.shapes[parent]
         key = tuple(
             slice(max(0, lo) - plo, min(n, hi) - plo)
             for (lo, hi), (plo, _), n in zip(window, parent_box, shape, strict=True)
         )
         pad = [(max(0, -lo), max(0, hi - n)) for (lo, hi), n in zip(window, shape, strict=True)]
-        block = parent[key]
+        block = source[key]
         if any(p for pair in pad for p in pair):
             block = np.pad(block, pad, mode="edge")
         data[level] = plan.method.function(block, plan.steps[level], spatial=plan.spatial)
-        if level - 1 not in interiors and level - 1 != first:
-            del data[level - 1]
+        if last_use.get(parent) == level and parent not in interiors and parent != first:
+            del data[parent]
     out: dict[int, np.ndarray] = {}
     for level, box in interiors.items():
         base = need[level]
@@ -177,6 +226,10 @@ class _VirtualLevel:
         self.ndim = len(self.shape)
         self.dtype = plan.source.dtype
 
+    @property
+    def source(self) -> da.Array:
+        return self._plan.source
+
     def __getitem__(self, key: tuple[slice, ...]) -> np.ndarray:
         if not isinstance(key, tuple):
             key = (key,)
@@ -198,14 +251,35 @@ def level_name(plan: PyramidPlan, level: int) -> str:
     if level == 0:
         name: str = plan.source.name
         return name
-    token = tokenize(plan.source.name, plan.steps[: level + 1], plan.method.method.value)
+    chain = [plan.totals[k] for k in plan.chain(0, level)]
+    token = tokenize(plan.source.name, chain, plan.method.method.value)
     return f"ngff-level{level}-{plan.method.method.value}-{token}"
 
 
+# level-0 views (the source presented in the requested chunks), by dask name; a view lives as
+# long as the dask array that holds it
+_VIEWS: weakref.WeakValueDictionary[str, _VirtualLevel] = weakref.WeakValueDictionary()
+
+
 def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Array:
-    """Level ``level`` as a lazy dask array (one task per chunk)."""
+    """Level ``level`` as a lazy dask array (one task per chunk of ``chunks``).
+
+    Level 0 is the source itself when it is already chunked so; otherwise a view of it in
+    ``chunks`` (each chunk slices the source: no dask rechunk graph), that
+    :func:`source_of` maps back to the source so a write still reads the source once, in
+    its own regions.
+    """
     if level == 0:
-        return plan.source
+        wanted = da.core.normalize_chunks(chunks, plan.shapes[0], dtype=plan.source.dtype)
+        if tuple(plan.source.chunks) == tuple(wanted):
+            return plan.source
+        view = _VirtualLevel(plan, 0)
+        name = f"ngff-level0-{tokenize(plan.source.name, wanted)}"
+        _VIEWS[name] = view
+        level0: da.Array = da.from_array(
+            view, chunks=chunks, name=name, asarray=False, lock=False, fancy=False
+        )
+        return level0
     array: da.Array = da.from_array(
         _VirtualLevel(plan, level),
         chunks=chunks,
@@ -217,8 +291,21 @@ def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Ar
     return array
 
 
+def source_of(array: da.Array) -> da.Array:
+    """The source behind a level-0 view from :func:`level_array`; ``array`` itself otherwise."""
+    view = _VIEWS.get(array.name)
+    if view is None or view.shape != tuple(int(s) for s in array.shape):
+        return array
+    return view.source
+
+
 def truncated(plan: PyramidPlan, levels: int) -> PyramidPlan:
     """The plan of its first ``levels`` levels only."""
     return replace(
-        plan, shapes=plan.shapes[:levels], steps=plan.steps[:levels], halos=plan.halos[:levels]
+        plan,
+        shapes=plan.shapes[:levels],
+        steps=plan.steps[:levels],
+        halos=plan.halos[:levels],
+        parents=plan.parents[:levels],
+        totals=plan.totals[:levels],
     )

@@ -77,12 +77,12 @@ def _run_pass(
     bar: Progress,
     read_source: Callable[[Box], np.ndarray] | None,
 ) -> None:
-    if p.first == 0:
+    if p.first == 0 and p.write_first:  # the one pass that reads the source
         source = read_source or (lambda box: read_box(plan.source, box))
-    else:
+    else:  # later passes read the level written before them, never the source again
         level_array = arrays[p.first]
         source = lambda box: level_array.read(slices(box))  # noqa: E731
-    outputs = list(range(p.first if p.write_first else p.first + 1, p.last + 1))
+    outputs = list(p.outputs)
 
     def work(region: Box) -> None:
         if cancel.is_set():

@@ -21,9 +21,12 @@ import zarr
 
 from ..errors import StoreExistsError, UnsupportedVersionError, WriteError
 from ..rfc9_zip import is_ozx_path, is_zarr_zip, write_store_to_zip
-from .store import StoreLike, as_store, list_dir
+from .store import StoreLike, as_store, describe, list_dir
 
 __all__ = ["Target"]
+
+# a directory holding one of these at its root is a Zarr hierarchy (v3, or v2 group/array)
+_ZARR_ROOT_KEYS = ("zarr.json", ".zgroup", ".zattrs", ".zarray")
 
 
 class Target:
@@ -78,8 +81,17 @@ class Target:
             final = Path(os.fspath(store)).expanduser().absolute()
             if final.exists() and not final.is_dir():
                 raise StoreExistsError(f"{final} exists and is not a directory")
-            if final.is_dir() and any(final.iterdir()) and not overwrite:
-                raise StoreExistsError(f"{final} is not empty; pass overwrite=True to replace it")
+            if final.is_dir() and any(final.iterdir()):
+                if not overwrite:
+                    raise StoreExistsError(
+                        f"{final} is not empty; pass overwrite=True to replace it"
+                    )
+                if not any((final / key).is_file() for key in _ZARR_ROOT_KEYS):
+                    raise StoreExistsError(
+                        f"{final} is not empty and is not a Zarr store (no zarr.json, "
+                        ".zgroup or .zattrs); it is never replaced: write elsewhere or "
+                        "remove it yourself"
+                    )
             staging = final.parent / f".{final.name}.ngff-zarr-{uuid.uuid4().hex[:12]}"
             try:
                 final.parent.mkdir(parents=True, exist_ok=True)
@@ -93,9 +105,15 @@ class Target:
             )
             return cls(group, final=final, staging=staging, local_root=staging)
         zstore = as_store(store, read_only=False, storage_options=storage_options)
-        if list_dir(zstore, "") and not overwrite:
+        present = list_dir(zstore, "")
+        if present and not overwrite:
             raise StoreExistsError(
                 "the target store is not empty; pass overwrite=True to replace it"
+            )
+        if present and not set(present) & set(_ZARR_ROOT_KEYS):
+            raise StoreExistsError(
+                f"{describe(zstore)} is not empty and is not a Zarr store (holds "
+                f"{present[:5]}); it is never replaced"
             )
         root = getattr(zstore, "root", None)
         group = zarr.open_group(zstore, mode="w", zarr_format=zarr_format)  # type: ignore[arg-type]

@@ -49,6 +49,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--pattern", default="*", help="file glob inside a folder input")
     parser.add_argument("--overwrite", action="store_true", help="replace existing output")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    parser.add_argument(
+        "--no-omero",
+        action="store_true",
+        help="do not write omero display metadata computed from the pixels (2%%/98%% windows)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,6 +80,7 @@ def _convert(args: argparse.Namespace) -> int:
         channel_names=args.channel_names.split(",") if args.channel_names else None,
         overwrite=args.overwrite,
         progress=not args.no_progress,
+        omero=not args.no_omero,
     )
     inputs = [Path(p) for p in args.inputs]
     output = Path(args.output)

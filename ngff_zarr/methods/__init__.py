@@ -8,19 +8,24 @@ tiling of the image and obtain exactly what a whole-array computation would give
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from ..errors import unknown_choice
+from ..errors import missing_dependency, unknown_choice
 from ..vocab import Methods
 
-__all__ = ["BlockMethod", "Methods", "get_method"]
+__all__ = ["BlockMethod", "Methods", "get_method", "methods", "methods_values"]
 
 
-DEFAULT_METHOD = Methods.GAUSSIAN
+methods = [(m.name, m.value) for m in Methods]
+methods_values = [m.value for m in Methods]
+
+
+DEFAULT_METHOD = Methods.ITKWASM_GAUSSIAN  # ngff-zarr's default: the same call, the same pixels
 
 
 class BlockFunction(Protocol):
@@ -39,6 +44,18 @@ class BlockMethod:
     label_safe: bool
     package: str
     description: str
+    provenance: str = ""  # the function recorded as the metadata's ``method``
+    requires: str | None = None  # the module an optional package provides, and its extra
+    extra: str | None = None
+
+    @property
+    def available(self) -> bool:
+        """Whether the optional package this method needs (if any) is installed."""
+        return self.requires is None or importlib.util.find_spec(self.requires) is not None
+
+    def __post_init__(self) -> None:
+        if not self.provenance:
+            object.__setattr__(self, "provenance", f"ngff_zarr.methods.{self.method.name}")
 
     def package_version(self) -> str:
         from importlib.metadata import PackageNotFoundError, version
@@ -59,8 +76,14 @@ def _numpy_gaussian_halo(factors: tuple[int, ...], spatial: tuple[bool, ...]) ->
     return _numpy.gaussian_halo(factors)
 
 
+def _optional_gaussian_halo(factors: tuple[int, ...], spatial: tuple[bool, ...]) -> tuple[int, ...]:
+    from . import _optional
+
+    return _optional.gaussian_halo(factors, spatial)
+
+
 def _registry() -> dict[Methods, BlockMethod]:
-    from . import _itkwasm, _numpy
+    from . import _itkwasm, _numpy, _optional
 
     entries = [
         BlockMethod(
@@ -88,17 +111,59 @@ def _registry() -> dict[Methods, BlockMethod]:
             method=Methods.ITKWASM_GAUSSIAN, function=_itkwasm.gaussian, halo=_itkwasm.halo_for,
             label_safe=False, package="itkwasm-downsample",
             description="Gaussian smoothing and resampling with itkwasm-downsample's downsample",
+            provenance="itkwasm_downsample.downsample",
         ),
         BlockMethod(
             method=Methods.ITKWASM_BIN_SHRINK, function=_itkwasm.bin_shrink, halo=_no_halo,
             label_safe=False, package="itkwasm-downsample",
             description="Bin-shrink (box mean) with itkwasm-downsample's downsample_bin_shrink",
+            provenance="itkwasm_downsample.downsample_bin_shrink",
         ),
         BlockMethod(
             method=Methods.ITKWASM_LABEL_IMAGE, function=_itkwasm.label_image,
             halo=_itkwasm.halo_for, label_safe=True, package="itkwasm-downsample",
             description="Label-preserving Gaussian voting with itkwasm-downsample's "
             "downsample_label_image",
+            provenance="itkwasm_downsample.downsample_label_image",
+        ),
+        BlockMethod(
+            method=Methods.ITK_GAUSSIAN, function=_optional.itk_gaussian,
+            halo=_optional_gaussian_halo, label_safe=False, package="itk-filtering",
+            description="ITK's DiscreteGaussianImageFilter (itkwasm-downsample's sigma), "
+            "sampled at each output pixel's centre",
+            provenance="itk.DiscreteGaussianImageFilter", requires="itk", extra="itk",
+        ),
+        BlockMethod(
+            method=Methods.ITK_BIN_SHRINK, function=_optional.itk_bin_shrink, halo=_no_halo,
+            label_safe=False, package="itk-filtering",
+            description="ITK's BinShrinkImageFilter: the mean of each output pixel's box",
+            provenance="itk.BinShrinkImageFilter", requires="itk", extra="itk",
+        ),
+        BlockMethod(
+            method=Methods.DASK_IMAGE_GAUSSIAN, function=_optional.dask_image_gaussian,
+            halo=_optional_gaussian_halo, label_safe=False, package="dask-image",
+            description="dask-image's gaussian_filter (itkwasm-downsample's sigma), sampled "
+            "at each output pixel's centre",
+            provenance="dask_image.ndfilters.gaussian_filter", requires="dask_image",
+            extra="dask-image",
+        ),
+        BlockMethod(
+            method=Methods.DASK_IMAGE_MODE, function=_numpy.mode, halo=_no_halo,
+            label_safe=True, package="ngff-zarr",
+            description="Most frequent label of each output pixel's box (ties: smallest)",
+        ),
+        BlockMethod(
+            method=Methods.DASK_IMAGE_NEAREST, function=_optional.dask_image_nearest,
+            halo=_no_halo, label_safe=True, package="dask-image",
+            description="dask-image's order-0 affine_transform onto each output pixel's centre",
+            provenance="dask_image.ndinterp.affine_transform", requires="dask_image",
+            extra="dask-image",
+        ),
+        BlockMethod(
+            method=Methods.DASK_BIN_SHRINK, function=_numpy.local_mean, halo=_no_halo,
+            label_safe=False, package="ngff-zarr",
+            description="Mean of each output pixel's box, the remainder dropped (integers "
+            "rounded half up)",
         ),
     ]  # fmt: skip
     return {entry.method: entry for entry in entries}
@@ -108,11 +173,27 @@ _REGISTERED: dict[Methods, BlockMethod] = {}
 
 
 def get_method(method: Methods | str) -> BlockMethod:
-    """The registered :class:`BlockMethod` for ``method`` (an enum member or its value)."""
+    """The registered :class:`BlockMethod` for ``method`` (an enum member or its value).
+
+    Raises
+    ------
+    NgffValueError
+        An unknown method; the message lists them and how to install the optional ones.
+    DependencyError
+        A method whose optional package is not installed, with its ``pip install`` line.
+    """
     if not _REGISTERED:
         _REGISTERED.update(_registry())
     try:
-        key = method if isinstance(method, Methods) else Methods(str(method))
+        key = method if isinstance(method, Methods) else Methods(str(method).lower())
     except ValueError:
-        raise unknown_choice("method", method, [m.value for m in Methods]) from None
-    return _REGISTERED[key]
+        missing = {
+            m.method.value: m.extra
+            for m in _REGISTERED.values()
+            if m.extra is not None and not m.available
+        }
+        raise unknown_choice("method", method, methods_values, install=missing) from None
+    entry = _REGISTERED[key]
+    if not entry.available:
+        raise missing_dependency(f"method {key.name}", entry.package, entry.extra or "all")
+    return entry

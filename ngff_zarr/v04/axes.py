@@ -1,9 +1,12 @@
 """OME-NGFF 0.4 ``axes``: one entry per array dimension (0.1-0.3 forms are read too).
 
 >>> Axis.from_dict({"name": "x", "type": "space", "unit": "micrometer"}, field="axes[0]")
-Axis(name='x', type='space', unit='micrometer')
+Axis(name='x', type='space', unit='micrometer', orientation=None)
 >>> Axis("x", "space", "micrometer").to_dict()
 {'name': 'x', 'type': 'space', 'unit': 'micrometer'}
+>>> Axis("z", "space", orientation=AnatomicalOrientation("inferior-to-superior")).to_dict()[
+...     "orientation"]
+{'value': 'inferior-to-superior', 'type': 'anatomical'}
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidMetadataError
+from ..errors import InvalidMetadataError, NgffValueError
+from ..rfc4 import AnatomicalOrientation
 from ..vocab import DIM_TYPES, DIMS, version_rank
 
 __all__ = ["Axis", "parse_axes"]
@@ -19,15 +23,17 @@ __all__ = ["Axis", "parse_axes"]
 
 @dataclass
 class Axis:
-    """One entry of ``axes``: a name, an optional type and an optional unit.
+    """One entry of ``axes``: a name, an optional type, unit and anatomical orientation.
 
     The type is ``space``, ``time`` or ``channel`` for the spec's dims; a custom type is kept
     as it is (the spec says it SHOULD be one of those three; :func:`ngff_zarr.validate` warns).
+    ``orientation`` is RFC-4's (:mod:`ngff_zarr.rfc4`), for space axes.
     """
 
     name: str
     type: str | None = None
     unit: str | None = None
+    orientation: AnatomicalOrientation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
@@ -35,6 +41,8 @@ class Axis:
             out["type"] = self.type
         if self.unit is not None:
             out["unit"] = self.unit
+        if self.orientation is not None:
+            out["orientation"] = self.orientation.to_dict()
         return out
 
     @classmethod
@@ -55,7 +63,15 @@ class Axis:
             raise InvalidMetadataError(
                 f"expected a string, found {unit!r}", path=path, field=f"{field}.unit"
             )
-        return cls(name=raw["name"], type=kind, unit=unit)
+        orientation = None
+        if raw.get("orientation") is not None:
+            try:
+                orientation = AnatomicalOrientation.from_dict(raw["orientation"])
+            except NgffValueError as exc:
+                raise InvalidMetadataError(
+                    str(exc), path=path, field=f"{field}.orientation"
+                ) from exc
+        return cls(name=raw["name"], type=kind, unit=unit, orientation=orientation)
 
 
 def parse_axes(

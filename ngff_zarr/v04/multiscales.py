@@ -7,19 +7,22 @@
 ...     {"name": "x", "type": "space"}], "datasets": [{"path": "0",
 ...     "coordinateTransformations": [{"type": "scale", "scale": [0.5, 0.5]}]}]}
 >>> metadata = Metadata.from_dict(doc, version="0.4", ndim=2)
->>> metadata.dims, metadata.datasets[0].coordinateTransformations[0].scale
-(('y', 'x'), [0.5, 0.5])
+>>> metadata.dims, metadata.version, metadata.datasets[0].coordinateTransformations[0].scale
+(('y', 'x'), '0.4', [0.5, 0.5])
 >>> multiscale_to_dict(metadata, with_version="0.4") == doc
 True
+>>> metadata.to_version("0.5").version
+'0.5'
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InvalidMetadataError, NgffWarning
+from ..vocab import READ_VERSIONS, check_version
 from .axes import Axis, parse_axes
 from .omero import Omero
 from .transformations import Scale, Transform, parse_transformations
@@ -81,21 +84,71 @@ class MethodMetadata:
         )
 
 
+# the keys of a multiscale object that Metadata has fields for; others are kept in ``extra``
+_KNOWN_KEYS = frozenset(
+    {"version", "name", "axes", "datasets", "coordinateTransformations", "type", "metadata"}
+)
+
+
 @dataclass
 class Metadata:
-    """The ``multiscales[0]`` object: axes, datasets (one per level) and provenance."""
+    """The ``multiscales[0]`` object: axes, datasets (one per level) and provenance.
+
+    Parameters
+    ----------
+    axes
+        One entry per array dimension.
+    datasets
+        One entry per resolution level, finest first.
+    coordinateTransformations
+        Transformations applied after each dataset's (optional).
+    omero
+        The image's ``omero`` rendering metadata (it sits beside ``multiscales``).
+    name
+        The image's name.
+    version
+        The OME-NGFF version this metadata is in (``"0.4"``, ``"0.5"``; older when read).
+    type
+        The downsampling method that made the lower levels.
+    metadata
+        Provenance of the downsampling.
+    extra
+        Other keys of the multiscale object, kept as they were read (written back as they are).
+    """
 
     axes: list[Axis]
     datasets: list[Dataset]
     coordinateTransformations: list[Transform] | None = None
     omero: Omero | None = None
     name: str = "image"
+    version: str = "0.4"
     type: str | None = None
     metadata: MethodMetadata | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dims(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.axes)
+
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        """The axis names, in order (the same as :attr:`dims`)."""
+        return self.dims
+
+    def to_version(self, version: str) -> Metadata:
+        """This metadata stated as OME-NGFF ``version`` (0.4 and 0.5 share the object).
+
+        Raises
+        ------
+        UnsupportedVersionError
+            A version this package does not write.
+        """
+        return replace(self, version=check_version(str(version), writing=True))
+
+    @classmethod
+    def from_version(cls, metadata: Metadata) -> Metadata:
+        """``metadata`` stated as OME-NGFF 0.4."""
+        return replace(metadata, version="0.4")
 
     @classmethod
     def from_dict(
@@ -146,14 +199,21 @@ class Metadata:
         )
         name = multiscale.get("name", "image")
         kind = multiscale.get("type")
+        raw_meta = multiscale.get("metadata")
+        method = MethodMetadata.from_dict(raw_meta)
+        extra = {k: v for k, v in multiscale.items() if k not in _KNOWN_KEYS}
+        if raw_meta is not None and method is None:  # not provenance: keep it as it was
+            extra["metadata"] = raw_meta
         return cls(
             axes=axes,
             datasets=datasets,
             coordinateTransformations=overall or None,
             omero=Omero.from_dict(omero, path=path),
             name=str(name) if name is not None else "image",
+            version=version if version in READ_VERSIONS else "0.4",
             type=kind if isinstance(kind, str) else None,
-            metadata=MethodMetadata.from_dict(multiscale.get("metadata")),
+            metadata=method,
+            extra=extra,
         )
 
 
@@ -183,19 +243,26 @@ def dataset_path(ds: Any, *, path: str | None, field: str, warn: bool = True) ->
 
 
 def multiscale_to_dict(metadata: Metadata, *, with_version: str | None) -> dict[str, Any]:
-    """The JSON object of one multiscale; ``with_version`` is written into it (0.4) or not."""
-    out: dict[str, Any] = {}
-    if with_version is not None:
-        out["version"] = with_version
-    out["name"] = metadata.name
-    out["axes"] = [a.to_dict() for a in metadata.axes]
-    out["datasets"] = [d.to_dict() for d in metadata.datasets]
+    """The JSON object of one multiscale; ``with_version`` is written into it (0.4) or not.
+
+    The keys come in ngff-zarr's order (axes, datasets, coordinateTransformations, name,
+    version, type, metadata), then the ``extra`` keys.
+    """
+    out: dict[str, Any] = {
+        "axes": [a.to_dict() for a in metadata.axes],
+        "datasets": [d.to_dict() for d in metadata.datasets],
+    }
     if metadata.coordinateTransformations:
         out["coordinateTransformations"] = [t.to_dict() for t in metadata.coordinateTransformations]
+    out["name"] = metadata.name
+    if with_version is not None:
+        out["version"] = with_version
     if metadata.type is not None:
         out["type"] = metadata.type
     if metadata.metadata is not None:
         out["metadata"] = metadata.metadata.to_dict()
+    for key, value in metadata.extra.items():
+        out.setdefault(key, value)
     return out
 
 

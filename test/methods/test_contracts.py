@@ -38,6 +38,32 @@ class TestItkwasmLabelImage(MethodContract):
     dtypes: ClassVar[tuple[str, ...]] = ("uint8", "uint16", "uint32")
 
 
+class TestItkGaussian(MethodContract):
+    method = Methods.ITK_GAUSSIAN
+
+
+class TestItkBinShrink(MethodContract):
+    method = Methods.ITK_BIN_SHRINK
+
+
+class TestDaskImageGaussian(MethodContract):
+    method = Methods.DASK_IMAGE_GAUSSIAN
+
+
+class TestDaskImageMode(MethodContract):
+    method = Methods.DASK_IMAGE_MODE
+    dtypes: ClassVar[tuple[str, ...]] = ("uint8", "uint16", "uint32")
+
+
+class TestDaskImageNearest(MethodContract):
+    method = Methods.DASK_IMAGE_NEAREST
+    dtypes: ClassVar[tuple[str, ...]] = ("uint8", "uint16", "uint32")
+
+
+class TestDaskBinShrink(MethodContract):
+    method = Methods.DASK_BIN_SHRINK
+
+
 def test_every_method_has_a_contract_subclass() -> None:
     covered = {cls.method for cls in MethodContract.__subclasses__()}
     assert covered == set(Methods)

@@ -140,3 +140,98 @@ def test_itkwasm_methods_equal_itkwasm_downsample_called_directly(shape: tuple[i
                 np.testing.assert_array_equal(found, expected, err_msg=method.value)
             else:  # float32 sums in another order per region: equal to the last place
                 np.testing.assert_allclose(found, expected, rtol=1e-6, err_msg=method.value)
+
+
+# ---- ngff-zarr 0.50's methods: ITK, dask-image, dask ---------------------------------------
+
+
+def _run(method: Methods, a: np.ndarray, factors: tuple[int, ...]) -> np.ndarray:
+    """A method on ``a`` padded with its halo (as the engine gives it at the array's edges)."""
+    m = get_method(method)
+    spatial = (True,) * a.ndim
+    halo = m.halo(factors, spatial)
+    return m.function(np.pad(a, [(h, h) for h in halo], mode="edge"), factors, spatial=spatial)
+
+
+def test_every_ngff_zarr_method_is_a_member() -> None:
+    from ngff_zarr import methods
+
+    assert methods.methods_values[:9] == [
+        "itkwasm_gaussian", "itkwasm_bin_shrink", "itkwasm_label_image", "itk_gaussian",
+        "itk_bin_shrink", "dask_image_gaussian", "dask_image_mode", "dask_image_nearest",
+        "dask_bin_shrink",
+    ]  # fmt: skip
+    assert methods.methods[3] == ("ITK_GAUSSIAN", "itk_gaussian")
+
+
+@pytest.mark.parametrize("method", [Methods.ITK_GAUSSIAN, Methods.DASK_IMAGE_GAUSSIAN])
+@pytest.mark.parametrize("factors", [(2, 2), (3, 2), (4, 1)])
+def test_optional_gaussians_sample_each_output_pixels_centre(
+    method: Methods, factors: tuple[int, int]
+) -> None:
+    pytest.importorskip("itk" if method is Methods.ITK_GAUSSIAN else "dask_image")
+    # a symmetric kernel keeps a linear ramp: the output is the ramp at each pixel's centre
+    i, j = np.meshgrid(np.arange(48.0), np.arange(60.0), indexing="ij")
+    ramp = 3.0 * i + 5.0 * j
+    out = _run(method, ramp, factors)
+    ci = np.arange(out.shape[0]) * factors[0] + (factors[0] - 1) / 2
+    cj = np.arange(out.shape[1]) * factors[1] + (factors[1] - 1) / 2
+    expected = 3.0 * ci[:, None] + 5.0 * cj[None, :]
+    np.testing.assert_allclose(out[3:-3, 3:-3], expected[3:-3, 3:-3], rtol=1e-5)
+    ones = _run(method, np.ones((32, 30), np.uint8), factors)
+    assert ones.dtype == np.uint8 and (ones == 1).all()  # integers rounded, not truncated
+
+
+def test_dask_image_gaussian_is_scipys_filter() -> None:
+    pytest.importorskip("dask_image")
+    from ngff_zarr.methods import _optional
+
+    a = np.random.default_rng(5).random((30, 36))
+    sigma = [_optional._sigma(2), _optional._sigma(3)]
+    smooth = ndi.gaussian_filter(a, sigma, mode="nearest", truncate=4.0)
+    ref = (smooth[0::2] + smooth[1::2])[:, 1::3] / 2.0  # centres: between rows, on columns
+    np.testing.assert_allclose(_run(Methods.DASK_IMAGE_GAUSSIAN, a, (2, 3)), ref, rtol=1e-12)
+
+
+def test_itk_bin_shrink_and_dask_bin_shrink_are_the_local_mean() -> None:
+    pytest.importorskip("itk")
+    a = (np.random.default_rng(6).random((13, 17, 19)) * 250).astype("uint8")
+    ref = get_method(Methods.LOCAL_MEAN).function(a, (2, 3, 2), spatial=SPATIAL3)
+    for method in (Methods.ITK_BIN_SHRINK, Methods.DASK_BIN_SHRINK):
+        np.testing.assert_array_equal(_run(method, a, (2, 3, 2)), ref)
+    half = np.zeros((8, 8), np.uint8)
+    half[::2, :] = 1  # box means of 0.5 round half up
+    assert set(np.unique(_run(Methods.ITK_BIN_SHRINK, half, (2, 2)))) == {1}
+
+
+def test_dask_image_nearest_and_mode() -> None:
+    pytest.importorskip("dask_image")
+    labels = np.random.default_rng(7).integers(0, 5, (20, 27)).astype("uint16")
+    ref = ndi.affine_transform(
+        labels, np.diag([2.0, 3.0]), offset=[0.5, 1.0], output_shape=(10, 9), order=0
+    )
+    np.testing.assert_array_equal(_run(Methods.DASK_IMAGE_NEAREST, labels, (2, 3)), ref)
+    np.testing.assert_array_equal(
+        _run(Methods.DASK_IMAGE_MODE, labels, (2, 3)), _run(Methods.MODE, labels, (2, 3))
+    )
+
+
+def test_uninstalled_method_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from ngff_zarr import methods
+    from ngff_zarr.errors import DependencyError
+
+    get_method(Methods.NEAREST)  # the registry is filled on first use
+    entry = replace(methods._REGISTERED[Methods.ITK_GAUSSIAN], requires="no_such_module_ngff")
+    monkeypatch.setitem(methods._REGISTERED, Methods.ITK_GAUSSIAN, entry)
+    with pytest.raises(
+        DependencyError,
+        match=r"method ITK_GAUSSIAN needs itk-filtering: pip install 'ngff-zarr\[itk\]'",
+    ):
+        get_method("itk_gaussian")
+    with pytest.raises(
+        NgffValueError,
+        match=r"got 'itk'; install itk_gaussian with pip install 'ngff-zarr\[itk\]'",
+    ):
+        get_method("itk")
