@@ -41,11 +41,13 @@ from .hcs import (
     to_hcs_zarr,
     write_hcs_well_image,
 )
+from .itk_image_to_ngff_image import itk_image_to_ngff_image
 from .labels import LabelMultiscales, list_labels, read_labels, write_labels
 from .memory_usage import memory_usage
 from .methods import Methods
 from .multiscales import Multiscales, NgffMultiscales
 from .ngff_image import NgffImage
+from .ngff_image_to_itk_image import ngff_image_to_itk_image
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
 from .rfc4 import (
@@ -107,18 +109,22 @@ from .v04.zarr_metadata import (
 from .validate import Finding, Severity, ValidationReport, validate
 
 __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
+    "AnatomicalOrientation",
+    "AnatomicalOrientationValues",
     "ArrayNotFoundError",
     "Axis",
     "ConversionOptions",
     "Dataset",
     "DependencyError",
     "Finding",
+    "GLASBEY_COLORS",
     "HCSPlate",
     "HCSPlateWriter",
     "HCSWell",
     "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
+    "LPS",
     "LabelMultiscales",
     "MaskedRegion",
     "Metadata",
@@ -142,6 +148,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "PlateColumn",
     "PlateRow",
     "PlateWell",
+    "RAS",
     "ROI",
     "ReadError",
     "RunReport",
@@ -172,9 +179,11 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "get_available_codecs",
     "is_ozx_path",
     "iter_masked",
+    "itk_image_to_ngff_image",
     "list_labels",
     "list_tables",
     "memory_usage",
+    "ngff_image_to_itk_image",
     "open_array",
     "orientation_from_name",
     "read_image",
