@@ -18,7 +18,7 @@ from .rfc4 import anatomical_orientation_to_itk_direction
 
 __all__ = ["ngff_image_to_itk_image"]
 
-_ITK_DIMS = ("x", "y", "z", "t")
+_ITK_DIMS: tuple[str, ...] = ("x", "y", "z", "t")
 
 
 def ngff_image_to_itk_image(
@@ -92,7 +92,7 @@ def ngff_image_to_itk_image(
     array = np.asarray(data.transpose([dims.index(d) for d in order]).compute())
     if array.dtype == np.bool_:
         array = array.astype(np.uint8)
-    spatial = [d for d in _ITK_DIMS if d in order and d != "c"]  # ITK's order: x, y, z, t
+    spatial: list[str] = [d for d in _ITK_DIMS if d in order]  # ITK order: x, y, z, t
     vector = "c" in order and int(array.shape[-1]) > 1
     if "c" in order and not vector:
         array = array[..., 0]
