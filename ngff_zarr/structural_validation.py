@@ -89,6 +89,8 @@ class SpecRule(enum.StrEnum):
     ACQUISITION_IDS_UNIQUE = "acquisition-ids-unique"
     WELL_ACQUISITION_REQUIRED = "well-acquisition-required"
     BF2RAW_SERIES = "bf2raw-series"
+    AXIS_ORIENTATION_VALUE = "axis-orientation-value"
+    AXIS_ORIENTATION_NULL = "axis-orientation-null"
     TABLE_EXISTS = "table-exists"
     TABLE_TYPE = "table-type"
     TABLE_METADATA = "table-metadata"
@@ -100,7 +102,9 @@ assert set(RULE_NAMES.values()) <= {r.value for r in SpecRule}
 # SHOULD-level rules that the structural forms enforce all the same (as ngff-zarr does); the
 # orientation rules only for an unversioned check (RFC-4 is not part of 0.4 and 0.5)
 _ENFORCED: Final[frozenset[str]] = frozenset({"NGFF130"})
-_ORIENTATION: Final[frozenset[str]] = frozenset({"NGFF120", "NGFF121", "NGFF122"})
+_ORIENTATION: Final[frozenset[str]] = frozenset(
+    {"NGFF120", "NGFF121", "NGFF122", "NGFF123", "NGFF124"}
+)
 
 
 class ValidationLevel(enum.StrEnum):

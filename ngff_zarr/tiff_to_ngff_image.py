@@ -7,12 +7,10 @@ comes with a name that is safe as a file name.
 
 from __future__ import annotations
 
-import fnmatch
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import NgffValueError
+from .formats.series import Series, select_series, unique_names
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .read_image import read_images, read_multiscales
@@ -20,8 +18,6 @@ from .read_image import read_images, read_multiscales
 __all__ = ["tiff_file_to_ngff_images"]
 
 _UNSAFE = re.compile(r"[^\w.\-]+")
-
-Series = int | str | Sequence[int | str]
 
 
 def tiff_file_to_ngff_images(
@@ -67,8 +63,8 @@ def tiff_file_to_ngff_images(
     [('Image1', {'y': 0.5, 'x': 0.5})]
     """
     images = read_images(tiff_path, reader="tiff")
-    names = _unique([_UNSAFE.sub("_", image.name).strip("_") or "image" for image in images])
-    chosen = _select(series, names, tiff_path)
+    names = unique_names([_UNSAFE.sub("_", image.name).strip("_") or "image" for image in images])
+    chosen = select_series(series, names, tiff_path)
     out: list[tuple[str, NgffImage | Multiscales]] = []
     for index in chosen:
         item: NgffImage | Multiscales = images[index]
@@ -78,32 +74,3 @@ def tiff_file_to_ngff_images(
                 item = stored
         out.append((names[index], item))
     return out
-
-
-def _unique(names: list[str]) -> list[str]:
-    repeated = {n for n in names if names.count(n) > 1}
-    return [f"{n}_{i}" if n in repeated else n for i, n in enumerate(names)]
-
-
-def _select(series: Series | None, names: list[str], path: str | Path) -> list[int]:
-    if series is None or series == "all":
-        return list(range(len(names)))
-    wanted = [series] if isinstance(series, int | str) else list(series)
-    chosen: list[int] = []
-    for item in wanted:
-        if isinstance(item, bool) or not isinstance(item, int | str):
-            raise NgffValueError(f"series: expected an index or a name pattern, got {item!r}")
-        if isinstance(item, int):
-            if not -len(names) <= item < len(names):
-                raise NgffValueError(
-                    f"series: expected an index in 0..{len(names) - 1} for {path}, got {item}"
-                )
-            matches = [item % len(names)]
-        else:
-            matches = [i for i, name in enumerate(names) if fnmatch.fnmatchcase(name, item)]
-            if not matches:
-                raise NgffValueError(
-                    f"series: pattern {item!r} matches none of the series {names} of {path}"
-                )
-        chosen.extend(i for i in matches if i not in chosen)
-    return chosen

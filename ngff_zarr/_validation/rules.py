@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ..rfc4 import AnatomicalOrientationValues
 from ..vocab import AXIS_TYPES, SPACE_UNITS, SPATIAL_DIMS, TIME_UNITS, version_rank
 from .codes import CODES, RULE_NAMES
 from .report import Finding, Severity
@@ -29,6 +30,7 @@ __all__ = [
 
 _KNOWN_TYPES: Final[frozenset[str]] = frozenset(AXIS_TYPES)
 _HEX_COLOR: Final = re.compile(r"[0-9A-Fa-f]{6}")
+_ORIENTATION_VALUES: Final[frozenset[str]] = frozenset(v.value for v in AnatomicalOrientationValues)
 _TYPE_RANK: Final[dict[str | None, int]] = {"time": 0, "space": 2}  # anything else: 1
 _ORDER_03: Final[str] = "tczyx"
 
@@ -171,30 +173,45 @@ def _check_axes(axes: list[Any], sink: Sink, fld: str) -> None:
 
 
 def _check_orientations(axes: list[Any], sink: Sink, fld: str) -> None:
-    """RFC-4 anatomical orientation: on space axes, of type anatomical, one axis each."""
+    """RFC-4 anatomical orientation: on space axes, of type anatomical, an RFC-4 value, one
+    direction per anatomical axis."""
     seen: dict[frozenset[str], str] = {}
     for j, axis in _dicts(axes):
-        orientation = axis.get("orientation")
-        if not isinstance(orientation, dict):
+        if "orientation" not in axis:
             continue
+        orientation = axis["orientation"]
         name = axis.get("name")
+        where = f"{fld}[{j}].orientation"
+        if orientation is None:
+            sink.warn("NGFF125", f"axis {name!r} has an orientation of null", where)
+            continue
+        if not isinstance(orientation, dict):
+            continue  # the schema reports the type
         if axis.get("type") != "space":
             sink.warn(
                 "NGFF120",
                 f"axis {name!r} of type {axis.get('type')!r} has an orientation; only space "
                 "axes have one",
-                f"{fld}[{j}].orientation",
+                where,
             )
         if orientation.get("type") != "anatomical":
             sink.warn(
                 "NGFF121",
                 f"expected orientation type 'anatomical', found {orientation.get('type')!r}",
-                f"{fld}[{j}].orientation.type",
+                f"{where}.type",
             )
-        value = orientation.get("value")
-        start, sep, end = value.partition("-to-") if isinstance(value, str) else ("", "", "")
-        if not sep:
+        if "value" not in orientation:
+            sink.warn("NGFF123", f"axis {name!r}: the orientation has no 'value'", where)
             continue
+        value = orientation["value"]
+        if value not in _ORIENTATION_VALUES:
+            sink.warn(
+                "NGFF124",
+                f"axis {name!r}: expected an RFC-4 orientation value, found {value!r}",
+                f"{where}.value",
+            )
+            continue
+        start, _, end = str(value).partition("-to-")
         key = frozenset((start, end))
         if key in seen:
             sink.warn(

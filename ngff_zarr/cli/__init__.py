@@ -1,7 +1,9 @@
 """The ``ngff-zarr`` command line.
 
-Each sub-command lives in a module of this package (``convert``, ``info``, ``validate``) that
-defines ``add_parser(subparsers)`` and ``run(args) -> int``; this module only dispatches.
+Each sub-command lives in a module of this package (``convert``, ``info``, ``validate``,
+``upgrade``, ``conformance``) that defines ``add_parser(subparsers)`` and
+``run(args) -> int``; this module only dispatches. ngff-zarr's own form,
+``ngff-zarr -i INPUT... [-o OUTPUT] [options]``, is :mod:`.classic`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ _COMMANDS: dict[str, str] = {
     "convert": "ngff_zarr.cli.convert",
     "info": "ngff_zarr.cli.info",
     "validate": "ngff_zarr.cli.validate",
+    "upgrade": "ngff_zarr.cli.upgrade",
+    "conformance": "ngff_zarr.cli.conformance",
 }
 
 
@@ -25,6 +29,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ngff-zarr",
         description="Convert images and microscope files to OME-Zarr, inspect and validate stores.",
+        epilog="ngff-zarr's form also works: ngff-zarr -i INPUT... [-o OUTPUT] [options] "
+        "(ngff-zarr -i x --help lists its options).",
     )
     from importlib.metadata import version
 
@@ -43,8 +49,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    from .classic import is_classic
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] not in _COMMANDS and is_classic(arguments):
+        from .classic import run
+
+        return run(arguments)
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
