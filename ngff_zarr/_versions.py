@@ -48,6 +48,7 @@ __all__ = [
     "layout",
     "layout_for_zarr_format",
     "ome_content",
+    "plate_hint",
     "stated_versions",
 ]
 
@@ -228,3 +229,26 @@ def _warn_nearest(stated: Any, known: str, where: str, field: str) -> None:
             NgffWarning,
             stacklevel=4,
         )
+
+
+def plate_hint(attrs: Mapping[str, Any], location: str) -> str | None:
+    """For a plate group's attributes, the message that says to open one field instead.
+
+    None when the attributes hold no plate.
+    """
+    ome = attrs.get("ome")
+    plate = ome.get("plate") if isinstance(ome, Mapping) else attrs.get("plate")
+    if not isinstance(plate, Mapping):
+        return None
+    wells = plate.get("wells")
+    paths = (
+        [w.get("path") for w in wells if isinstance(w, Mapping)] if isinstance(wells, list) else []
+    )
+    base = location.rstrip("/")
+    examples = ", ".join(f"'{base}/{p}/0'" for p in paths[:3])
+    return (
+        f"The input appears to be an HCS (High Content Screening) plate structure with "
+        f"{len(paths)} wells. To convert a specific well/image, provide the full path "
+        f"including well and field:\n  Examples: {examples}\nFor programmatic access to the "
+        "full plate, use from_hcs_zarr() instead of from_ngff_zarr()."
+    )

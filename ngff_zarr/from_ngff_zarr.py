@@ -15,12 +15,13 @@ from ._arrays import grouped_chunks
 from ._io.documents import group_attributes, read_json
 from ._io.store import StoreLike, as_store, describe, join
 from ._io.tensorstore_read import open_local
-from ._versions import OME_ATTRIBUTE_KEYS, find_image
+from ._validation.report import validation_error
+from ._versions import OME_ATTRIBUTE_KEYS, find_image, plate_hint
 from .config import config
 from .errors import (
     ArrayNotFoundError,
     InvalidMetadataError,
-    NgffValidationError,
+    MetadataNotFoundError,
     NgffValueError,
     NgffWarning,
     UnsupportedVersionError,
@@ -52,7 +53,8 @@ def from_ngff_zarr(
         A directory path, an fsspec URL (``http://``, ``s3://``...), a zarr store or a group.
     validate
         Validate the metadata against the specification first (see :func:`validate`) and
-        raise :class:`NgffValidationError` carrying the report if it has errors.
+        raise :class:`NgffValidationError` carrying the report if it has errors (also a
+        ``jsonschema.exceptions.ValidationError``, as ngff-zarr raises).
     version
         The version the store must have (``"0.1"`` to ``"0.5"``); default: whatever it has.
     storage_options
@@ -71,6 +73,8 @@ def from_ngff_zarr(
     ------
     MetadataNotFoundError
         No OME-NGFF image metadata at the location.
+    NgffValueError
+        The location is an HCS plate (the message gives the paths of its fields).
     InvalidMetadataError
         Malformed metadata; the message names the file and the field.
     ArrayNotFoundError
@@ -90,7 +94,13 @@ def from_ngff_zarr(
         base = join(base, "0")  # bioformats2raw: the first series is image "0"
         zarr_format, attrs = group_attributes(zstore, base)
         where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
-    found, container = find_image(attrs, zarr_format, where)
+    try:
+        found, container = find_image(attrs, zarr_format, where)
+    except MetadataNotFoundError:
+        hint = plate_hint(attrs, store if isinstance(store, str) else describe(zstore, base))
+        if hint is not None:  # a plate root: ngff-zarr's message, a ValueError
+            raise NgffValueError(hint) from None
+        raise
     root_attributes = {k: v for k, v in attrs.items() if k not in OME_ATTRIBUTE_KEYS} or None
     if version is not None and version != found:
         raise UnsupportedVersionError(f"{where}: expected OME-NGFF {version}, found {found}")
@@ -101,8 +111,9 @@ def from_ngff_zarr(
             zstore if not base else zarr.open_group(zstore, path=base, mode="r")
         )
         if not report.ok:
-            raise NgffValidationError(
-                f"{describe(zstore, base)} is not valid OME-NGFF:\n{report}", report=report
+            # also a jsonschema ValidationError, what ngff-zarr raises here
+            raise validation_error(
+                f"{describe(zstore, base)} is not valid OME-NGFF:\n{report}", report
             )
     datasets = container["multiscales"][0].get("datasets") or []
     arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]

@@ -15,13 +15,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from .._io.documents import group_attributes
-from .._io.store import as_store
 from ..errors import NgffValueError, PathNotFoundError, missing_dependency
 from ..formats.series import select_series, unique_names
 from ..ngff_image import NgffImage
 
-__all__ = ["BACKENDS", "PlateInputError", "read_inputs"]
+__all__ = ["BACKENDS", "read_inputs"]
 
 # ngff-zarr's --input-backend names
 BACKENDS: Final[tuple[str, ...]] = (
@@ -37,10 +35,6 @@ _ITK_SUFFIXES: Final[tuple[str, ...]] = (
     ".nrrd", ".nhdr", ".nii", ".nii.gz", ".mha", ".mhd", ".vtk", ".dcm", ".hdr", ".img",
     ".mnc", ".mgh", ".mgz", ".gipl", ".nia",
 )  # fmt: skip
-
-
-class PlateInputError(NgffValueError):
-    """An HCS plate given where one image is expected."""
 
 
 def _expand(inputs: Sequence[str]) -> list[str]:
@@ -65,20 +59,6 @@ def _is_store(path: str) -> bool:
     return p.is_file() and p.name.endswith((".ozx", ".zip"))
 
 
-def _plate_message(path: str, attrs: Mapping[str, Any]) -> str | None:
-    plate = attrs.get("plate") or (attrs.get("ome") or {}).get("plate")
-    if not isinstance(plate, Mapping):
-        return None
-    wells = [w.get("path") for w in plate.get("wells", []) if isinstance(w, Mapping)]
-    examples = ", ".join(f"'{path.rstrip('/')}/{w}/0'" for w in wells[:3])
-    return (
-        f"The input appears to be an HCS (High Content Screening) plate structure with "
-        f"{len(wells)} wells. To convert a specific well/image, provide the full path "
-        f"including well and field:\n  Examples: {examples}\nFor programmatic access to the "
-        "full plate, use from_hcs_zarr() instead of from_ngff_zarr()."
-    )
-
-
 def _from_store(
     path: str, output_scale: int, storage_options: Mapping[str, Any] | None
 ) -> NgffImage:
@@ -87,14 +67,6 @@ def _from_store(
     options = dict(storage_options or {})
     if path.startswith("s3://") and not options:
         options = {"anon": True}  # public datasets: anonymous access by default
-    store = as_store(path, read_only=True, storage_options=options or None)
-    try:
-        attrs = group_attributes(store, "")[1]
-    except FileNotFoundError:
-        attrs = {}
-    message = _plate_message(path, attrs)
-    if message is not None:
-        raise PlateInputError(message)
     multiscales = from_ngff_zarr(path, storage_options=options or None)
     if not 0 <= output_scale < len(multiscales.images):
         raise NgffValueError(
@@ -137,8 +109,8 @@ def read_inputs(
 
     Raises
     ------
-    PlateInputError
-        The input is an HCS plate root.
+    NgffValueError
+        The input is an HCS plate root (the message gives the paths of its fields).
     PathNotFoundError
         An input that does not exist, or a pattern that matches nothing.
     DependencyError
