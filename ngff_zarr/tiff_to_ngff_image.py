@@ -7,17 +7,14 @@ comes with a name that is safe as a file name.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from .formats.series import Series, select_series, unique_names
+from .formats.series import Series, file_names, select_series
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .read_image import read_images, read_multiscales
 
 __all__ = ["tiff_file_to_ngff_images"]
-
-_UNSAFE = re.compile(r"[^\w.\-]+")
 
 
 def tiff_file_to_ngff_images(
@@ -63,7 +60,7 @@ def tiff_file_to_ngff_images(
     [('Image1', {'y': 0.5, 'x': 0.5})]
     """
     images = read_images(tiff_path, reader="tiff")
-    names = unique_names([_UNSAFE.sub("_", image.name).strip("_") or "image" for image in images])
+    names = file_names([image.name for image in images])
     chosen = select_series(series, names, tiff_path)
     out: list[tuple[str, NgffImage | Multiscales]] = []
     for index in chosen:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import os
 import re
+import socket
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -126,3 +128,31 @@ def http_server() -> Iterator[Callable[[Path], str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def s3() -> Iterator[dict[str, object]]:
+    """An S3-compatible server (moto's) on loopback with a fresh bucket; its s3fs options.
+
+    ``options["bucket"]`` names the bucket; the other keys are s3fs storage options.
+    """
+    moto_server = pytest.importorskip("moto.server")
+    s3fs = pytest.importorskip("s3fs")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    options: dict[str, object] = {
+        "key": "testing",
+        "secret": "testing",
+        "endpoint_url": f"http://127.0.0.1:{port}",
+        "client_kwargs": {"region_name": "eu-west-1"},
+    }
+    bucket = f"images-{uuid.uuid4().hex[:12]}"  # the server's state is per process
+    s3fs.S3FileSystem(**options).mkdir(bucket)
+    options["bucket"] = bucket
+    try:
+        yield options
+    finally:
+        server.stop()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..errors import NgffValueError, PathNotFoundError, missing_dependency
-from ..formats.series import select_series, unique_names
+from ..formats.series import file_names, select_series
 from ..ngff_image import NgffImage
 
 __all__ = ["BACKENDS", "read_inputs"]
@@ -138,7 +138,7 @@ def read_inputs(
         images = [read_images(p, reader=reader)[0] for p in paths]
         return [(Path(paths[0]).stem, _stack(images))]
     found = read_images(paths[0], reader=reader)
-    names = unique_names([image.name for image in found])
+    names = file_names([image.name for image in found])
     chosen = select_series(_series(series), names, paths[0])
     return [(names[i], found[i]) for i in chosen]
 

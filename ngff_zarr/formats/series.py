@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Sequence
 
 from ..errors import NgffValueError
 
-__all__ = ["Series", "select_series", "unique_names"]
+__all__ = ["Series", "file_names", "select_series", "unique_names"]
 
 Series = int | str | Sequence[int | str]
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+def file_names(names: list[str]) -> list[str]:
+    """Series names usable as file names: unsafe characters replaced by ``_``, unique.
+
+    >>> file_names(["TileScan 1/A", "TileScan 1/A", ""])
+    ['TileScan_1_A_0', 'TileScan_1_A_1', 'image']
+    """
+    return unique_names([_UNSAFE.sub("_", n).strip("_") or "image" for n in names])
 
 
 def unique_names(names: list[str]) -> list[str]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,30 +9,8 @@ import pytest
 
 from ngff_zarr import from_ngff_zarr, to_multiscales, to_ngff_image, to_ngff_zarr
 
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 s3fs = pytest.importorskip("s3fs")
-
-
-@pytest.fixture
-def s3() -> Iterator[dict[str, object]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    options: dict[str, object] = {
-        "key": "testing",
-        "secret": "testing",
-        "endpoint_url": f"http://127.0.0.1:{port}",
-        "client_kwargs": {"region_name": "eu-west-1"},
-    }
-    bucket = f"images-{uuid.uuid4().hex[:12]}"  # the server's state is per process
-    s3fs.S3FileSystem(**options).mkdir(bucket)
-    options["bucket"] = bucket
-    try:
-        yield options
-    finally:
-        server.stop()
 
 
 @pytest.mark.network
