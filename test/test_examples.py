@@ -36,6 +36,4 @@ def test_doc_code_blocks_run(doc: Path, tmp_path: Path, monkeypatch: pytest.Monk
 def test_public_names_are_sorted() -> None:
     import ngff_zarr
 
-    # ruff's RUF022 order: CONSTANTS, then Classes, then functions, each alphabetical
-    kind = lambda name: 0 if name.isupper() else 1 if name[:1].isupper() else 2  # noqa: E731
-    assert ngff_zarr.__all__ == sorted(ngff_zarr.__all__, key=lambda n: (kind(n), n))
+    assert ngff_zarr.__all__ == sorted(ngff_zarr.__all__)

@@ -537,3 +537,21 @@ def test_extra_keywords_choose_the_compression_or_are_refused(tmp_path: Path) ->
     with pytest.raises(NgffValueError, match=r"chunk_store: not supported"):
         to_ngff_zarr(tmp_path / "d.zarr", ms, chunk_store=tmp_path / "e")
     assert not (tmp_path / "d.zarr").exists()
+
+
+def test_cli_overwrite_never_deletes_a_directory_that_is_not_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ngff_zarr.cli import main
+
+    source = tmp_path / "in.zarr"
+    to_ngff_zarr(source, _small())
+    mine = tmp_path / "results"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    assert main(["convert", "--no-progress", "--overwrite", str(source), str(mine)]) == 1
+    assert "is not a Zarr store" in capsys.readouterr().err
+    assert (mine / "notes.txt").read_text() == "mine"
+    out = tmp_path / "out.zarr"
+    assert main(["convert", "--no-progress", str(source), str(out)]) == 0
+    assert main(["convert", "--no-progress", "--overwrite", str(source), str(out)]) == 0
