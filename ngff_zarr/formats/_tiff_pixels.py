@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ def _close(entry: tuple[Any, dict[tuple[int, int], Any]]) -> None:
     entry[0].close()
 
 
+_PARSE_LOCK = threading.RLock()  # tifffile parses IFDs lazily: one thread at a time
 _FILES: OpenFiles[tuple[Any, dict[tuple[int, int], Any]]] = OpenFiles(8, close=_close)
 
 
@@ -74,8 +76,9 @@ class _TiffPixels:
         file_key = (str(source.path), source.path.stat().st_mtime_ns, source.omexml)
         with _FILES.use(file_key, lambda: (open_tiff(source.path, source.omexml), {})) as entry:
             tif, arrays = entry
-            if self._key not in arrays:
-                arrays[self._key] = _zarr_array(tif.series[self._key[0]], self._key[1])
+            with _PARSE_LOCK:
+                if self._key not in arrays:
+                    arrays[self._key] = _zarr_array(tif.series[self._key[0]], self._key[1])
             out: np.ndarray = arrays[self._key][key]
         return out
 
@@ -239,9 +242,10 @@ class _SegmentPixels:
         file_key = (str(source.path), source.path.stat().st_mtime_ns, source.omexml)
         with _FILES.use(file_key, lambda: (open_tiff(source.path, source.omexml), {})) as entry:
             tif, levels = entry
-            if self._key not in levels:
-                levels[self._key] = tif.series[self._key[0]].levels[self._key[1]]
-            level = levels[self._key]
+            with _PARSE_LOCK:
+                if self._key not in levels:
+                    levels[self._key] = tif.series[self._key[0]].levels[self._key[1]]
+                level = levels[self._key]
             fd = os.open(source.path, os.O_RDONLY)
             try:
                 self._read(level, bounds, out, fd)
@@ -262,9 +266,11 @@ class _SegmentPixels:
         shape_lead = self.shape[:lead]
         for index in itertools.product(*(range(a, b) for a, b in bounds[:lead])):
             flat = int(np.ravel_multi_index(index, shape_lead)) if index else 0
-            page = level.pages[flat]
+            with _PARSE_LOCK:  # a page's IFD is parsed on first access
+                page = level.pages[flat]
+                offsets, counts = list(page.dataoffsets), list(page.databytecounts)
             target = tuple(int(i - a) for i, (a, _) in zip(index, bounds[:lead], strict=True))
-            for number, data in _segment_bytes(fd, page, wanted):
+            for number, data in _segment_bytes(fd, offsets, counts, wanted):
                 segment, where, shape = decode(data, number, jpegtables=tables)
                 if segment is None:
                     continue  # an empty segment: fill value
@@ -286,9 +292,10 @@ class _SegmentPixels:
                 out[box] = piece[(..., *extra)]
 
 
-def _segment_bytes(fd: int, page: Any, wanted: list[int]) -> list[tuple[int, bytes]]:
-    """The stored bytes of segments ``wanted`` of ``page``, read one ``pread`` per run."""
-    offsets, counts = page.dataoffsets, page.databytecounts
+def _segment_bytes(
+    fd: int, offsets: list[int], counts: list[int], wanted: list[int]
+) -> list[tuple[int, bytes]]:
+    """The stored bytes of segments ``wanted`` of a page, read one ``pread`` per run."""
     order = sorted((int(offsets[i]), int(counts[i]), i) for i in wanted)
     out: list[tuple[int, bytes]] = []
     run: list[tuple[int, int, int]] = []
@@ -299,7 +306,7 @@ def _segment_bytes(fd: int, page: Any, wanted: list[int]) -> list[tuple[int, byt
         start, end = run[0][0], run[-1][0] + run[-1][1]
         data = os.pread(fd, end - start, start)
         if len(data) < end - start:
-            raise ReadError(f"{page.parent.filehandle.path}: unexpected end of file")
+            raise ReadError(f"TIFF segment at byte {start}: unexpected end of file")
         out.extend((i, data[o - start : o - start + c]) for o, c, i in run)
         run.clear()
 
