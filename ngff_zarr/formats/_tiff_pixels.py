@@ -270,6 +270,9 @@ class _SegmentPixels:
                 page = level.pages[flat]
                 offsets, counts = list(page.dataoffsets), list(page.databytecounts)
             target = tuple(int(i - a) for i, (a, _) in zip(index, bounds[:lead], strict=True))
+            if not self._tiled:
+                self._strips(decode, tables, fd, offsets, counts, wanted, bounds, out[target])
+                continue
             for number, data in _segment_bytes(fd, offsets, counts, wanted):
                 segment, where, shape = decode(data, number, jpegtables=tables)
                 if segment is None:
@@ -290,6 +293,37 @@ class _SegmentPixels:
                     slice(xa - x0, xb - x0),
                 )
                 out[box] = piece[(..., *extra)]
+
+    def _strips(
+        self,
+        decode: Any,
+        tables: Any,
+        fd: int,
+        offsets: list[int],
+        counts: list[int],
+        wanted: list[int],
+        bounds: list[tuple[int, int]],
+        out: np.ndarray,
+    ) -> None:
+        """Full-width strips of one page: decoded in order, joined, copied in once."""
+        lead = self.ndim - self._page_ndim
+        (y0, y1), (x0, x1) = bounds[lead], bounds[lead + 1]
+        rows, width = self._segment[0], self.shape[lead + 1]
+        empty = np.zeros((rows, width, 1), dtype=self.dtype)
+        parts = []
+        for number, data in sorted(_segment_bytes(fd, offsets, counts, wanted)):
+            segment, _, shape = decode(data, number, jpegtables=tables)
+            if segment is None:  # an empty strip: fill value
+                segment = np.broadcast_to(empty, (rows, width, max(1, shape[-1])))
+            parts.append(segment.reshape(shape[1], shape[2], -1))
+        band = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        start = (y0 // rows) * rows
+        piece: np.ndarray = band[y0 - start : y1 - start, x0:x1]
+        if lead + 2 < len(bounds):  # samples: the requested ones
+            a, b = bounds[lead + 2]
+            out[...] = piece[:, :, a:b]
+        else:
+            out[...] = piece[:, :, 0]
 
 
 def _segment_bytes(
