@@ -16,10 +16,10 @@ own wall time and peak RSS):
 
 Stores are OME-Zarr 0.5, sharded (``chunks_per_shard=4``), pyramid by ``local_mean``.
 ``--against DIR`` runs the ngff_zarr children on the package checkout in ``DIR`` instead (to
-compare with an older version: the same files, the same machine).
+compare with an older version: the same files, the same machine); ``--runs`` picks children.
 
     python benchmarks/bench_tiff.py [--gib 1.0] [--case pages rows rgb] [--keep DIR]
-        [--against /path/to/other/checkout]
+        [--against /path/to/other/checkout] [--runs "ngff_zarr read" "ngff_zarr convert"]
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--case", nargs="+", choices=_CASES, default=list(_CASES))
     parser.add_argument("--keep", type=Path, default=None)
     parser.add_argument("--against", type=Path, default=None)
+    parser.add_argument("--runs", nargs="+", choices=_CHILDREN, default=list(_CHILDREN))
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -148,7 +149,7 @@ def main() -> None:
                 shape, note = (), "kept from an earlier run"
             size = source.stat().st_size
             print(f"\n{case}: {shape} {size / 2**30:.3f} GiB on disk ({note})")
-            for kind in _CHILDREN:
+            for kind in args.runs:
                 result = _run(kind, source, work / f"{case}.ome.zarr", args.against)
                 print(
                     f"  {kind:18s} {result['seconds']:7.2f} s  "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 import xml.etree.ElementTree as ET
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import numpy as np
 from ..errors import InvalidMetadataError
 from . import SourceImage
 from ._calibration import MICROMETER, SECOND, length_um, rgb_hex, time_s
+from ._handles import OpenFiles
 
 _TILE = 4096
 _PLANE_DIMS = ("T", "C", "Z")
@@ -32,23 +32,20 @@ _PIXEL_TYPES: dict[str, tuple[str, int]] = {
     "Bgr48": ("uint16", 3),
     "Bgr96Float": ("float32", 3),
 }
-_OPEN: OrderedDict[str, tuple[Any, threading.Lock]] = OrderedDict()
-_OPEN_LOCK = threading.Lock()
 
 
-def _document(path: str) -> tuple[Any, threading.Lock]:
-    """An open document per file (a few kept), with a lock serialising its reads."""
+def _close(entry: tuple[Any, threading.Lock]) -> None:
+    entry[0].close()
+
+
+_DOCUMENTS: OpenFiles[tuple[Any, threading.Lock]] = OpenFiles(4, close=_close)
+
+
+def _open_document(path: str) -> tuple[Any, threading.Lock]:
+    """An open document, with a lock serialising its reads (libCZI's reader is not shared)."""
     from pylibCZIrw import czi as pyczi
 
-    with _OPEN_LOCK:
-        if path in _OPEN:
-            _OPEN.move_to_end(path)
-            return _OPEN[path]
-        entry = (pyczi.CziReader(path), threading.Lock())
-        _OPEN[path] = entry
-        while len(_OPEN) > 4:
-            _OPEN.popitem(last=False)[1][0].close()
-        return entry
+    return pyczi.CziReader(path), threading.Lock()
 
 
 class _Plane:
@@ -85,14 +82,14 @@ class _Plane:
         rows = range(0, 1) if self.line else ranges[n_planes]
         cols = ranges[n_planes + (0 if self.line else 1)]
         out = np.empty(tuple(len(r) for r in ranges), dtype=self.dtype)
-        doc, lock = _document(self.path)
-        for index in np.ndindex(*(len(r) for r in ranges[:n_planes])):
-            plane = {
-                dim: start + ranges[i][index[i]]
-                for i, (dim, (start, _)) in enumerate(self.planes.items())
-            }
-            block = self._read(doc, lock, plane, rows, cols)
-            out[index] = block[0] if self.line else block
+        with _DOCUMENTS.use(self.path, lambda: _open_document(self.path)) as (doc, lock):
+            for index in np.ndindex(*(len(r) for r in ranges[:n_planes])):
+                plane = {
+                    dim: start + ranges[i][index[i]]
+                    for i, (dim, (start, _)) in enumerate(self.planes.items())
+                }
+                block = self._read(doc, lock, plane, rows, cols)
+                out[index] = block[0] if self.line else block
         return out[tuple(slice(None) if isinstance(k, slice) else 0 for k in key)]
 
     def _read(

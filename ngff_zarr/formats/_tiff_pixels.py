@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ def _close(entry: tuple[Any, dict[tuple[int, int], Any]]) -> None:
     entry[0].close()
 
 
+_PARSE_LOCK = threading.RLock()  # tifffile parses IFDs lazily: one thread at a time
 _FILES: OpenFiles[tuple[Any, dict[tuple[int, int], Any]]] = OpenFiles(8, close=_close)
 
 
@@ -74,8 +76,9 @@ class _TiffPixels:
         file_key = (str(source.path), source.path.stat().st_mtime_ns, source.omexml)
         with _FILES.use(file_key, lambda: (open_tiff(source.path, source.omexml), {})) as entry:
             tif, arrays = entry
-            if self._key not in arrays:
-                arrays[self._key] = _zarr_array(tif.series[self._key[0]], self._key[1])
+            with _PARSE_LOCK:
+                if self._key not in arrays:
+                    arrays[self._key] = _zarr_array(tif.series[self._key[0]], self._key[1])
             out: np.ndarray = arrays[self._key][key]
         return out
 
@@ -239,9 +242,10 @@ class _SegmentPixels:
         file_key = (str(source.path), source.path.stat().st_mtime_ns, source.omexml)
         with _FILES.use(file_key, lambda: (open_tiff(source.path, source.omexml), {})) as entry:
             tif, levels = entry
-            if self._key not in levels:
-                levels[self._key] = tif.series[self._key[0]].levels[self._key[1]]
-            level = levels[self._key]
+            with _PARSE_LOCK:
+                if self._key not in levels:
+                    levels[self._key] = tif.series[self._key[0]].levels[self._key[1]]
+                level = levels[self._key]
             fd = os.open(source.path, os.O_RDONLY)
             try:
                 self._read(level, bounds, out, fd)
@@ -262,9 +266,14 @@ class _SegmentPixels:
         shape_lead = self.shape[:lead]
         for index in itertools.product(*(range(a, b) for a, b in bounds[:lead])):
             flat = int(np.ravel_multi_index(index, shape_lead)) if index else 0
-            page = level.pages[flat]
+            with _PARSE_LOCK:  # a page's IFD is parsed on first access
+                page = level.pages[flat]
+                offsets, counts = list(page.dataoffsets), list(page.databytecounts)
             target = tuple(int(i - a) for i, (a, _) in zip(index, bounds[:lead], strict=True))
-            for number, data in _segment_bytes(fd, page, wanted):
+            if not self._tiled:
+                self._strips(decode, tables, fd, offsets, counts, wanted, bounds, out[target])
+                continue
+            for number, data in _segment_bytes(fd, offsets, counts, wanted):
                 segment, where, shape = decode(data, number, jpegtables=tables)
                 if segment is None:
                     continue  # an empty segment: fill value
@@ -285,10 +294,42 @@ class _SegmentPixels:
                 )
                 out[box] = piece[(..., *extra)]
 
+    def _strips(
+        self,
+        decode: Any,
+        tables: Any,
+        fd: int,
+        offsets: list[int],
+        counts: list[int],
+        wanted: list[int],
+        bounds: list[tuple[int, int]],
+        out: np.ndarray,
+    ) -> None:
+        """Full-width strips of one page: decoded in order, joined, copied in once."""
+        lead = self.ndim - self._page_ndim
+        (y0, y1), (x0, x1) = bounds[lead], bounds[lead + 1]
+        rows, width = self._segment[0], self.shape[lead + 1]
+        empty = np.zeros((rows, width, 1), dtype=self.dtype)
+        parts = []
+        for number, data in sorted(_segment_bytes(fd, offsets, counts, wanted)):
+            segment, _, shape = decode(data, number, jpegtables=tables)
+            if segment is None:  # an empty strip: fill value
+                segment = np.broadcast_to(empty, (rows, width, max(1, shape[-1])))
+            parts.append(segment.reshape(shape[1], shape[2], -1))
+        band = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        start = (y0 // rows) * rows
+        piece: np.ndarray = band[y0 - start : y1 - start, x0:x1]
+        if lead + 2 < len(bounds):  # samples: the requested ones
+            a, b = bounds[lead + 2]
+            out[...] = piece[:, :, a:b]
+        else:
+            out[...] = piece[:, :, 0]
 
-def _segment_bytes(fd: int, page: Any, wanted: list[int]) -> list[tuple[int, bytes]]:
-    """The stored bytes of segments ``wanted`` of ``page``, read one ``pread`` per run."""
-    offsets, counts = page.dataoffsets, page.databytecounts
+
+def _segment_bytes(
+    fd: int, offsets: list[int], counts: list[int], wanted: list[int]
+) -> list[tuple[int, bytes]]:
+    """The stored bytes of segments ``wanted`` of a page, read one ``pread`` per run."""
     order = sorted((int(offsets[i]), int(counts[i]), i) for i in wanted)
     out: list[tuple[int, bytes]] = []
     run: list[tuple[int, int, int]] = []
@@ -299,7 +340,7 @@ def _segment_bytes(fd: int, page: Any, wanted: list[int]) -> list[tuple[int, byt
         start, end = run[0][0], run[-1][0] + run[-1][1]
         data = os.pread(fd, end - start, start)
         if len(data) < end - start:
-            raise ReadError(f"{page.parent.filehandle.path}: unexpected end of file")
+            raise ReadError(f"TIFF segment at byte {start}: unexpected end of file")
         out.extend((i, data[o - start : o - start + c]) for o, c, i in run)
         run.clear()
 

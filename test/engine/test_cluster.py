@@ -31,7 +31,7 @@ def test_regions_run_on_the_cluster_and_equal_the_threaded_write(
     to_ngff_zarr(tmp_path / "threads.zarr", ms, version="0.5", chunks_per_shard=2)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
         distributed.get_task_stream(client) as stream,

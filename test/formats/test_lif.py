@@ -63,3 +63,14 @@ def test_emission_and_excitation_stay_apart(testdata: Path) -> None:
     with pytest.raises(InvalidDimsError, match="already used; pass dims"):
         _image(axes, (2, 3, 8, 8))
     assert describe_axes(dims, sizes, coords) == ("TMZCYX", None)  # the real file: no sweep
+
+
+def test_chunks_are_sized_by_bytes(testdata: Path) -> None:
+    """The real file's tiles are 2x3x2 planes of 64x64: one chunk each, not one per plane."""
+    from ngff_zarr import config
+    from ngff_zarr.read_image import read_images
+
+    path = testdata / "lif/PR2729_frameOrderCombinedScanTypes.lif"
+    assert [image.data.npartitions for image in read_images(path)] == [1, 1, 1, 1]
+    with config.set(read_chunk_bytes=64 * 64):  # one plane's bytes: plane by plane
+        assert read_images(path)[0].data.npartitions == 2 * 3 * 2
