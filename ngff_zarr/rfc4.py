@@ -4,7 +4,7 @@ An axis of type ``space`` may say which anatomical direction its increasing inde
 e.g. ``{"type": "anatomical", "value": "left-to-right"}``. ``LPS`` (ITK, DICOM) and ``RAS``
 (NIfTI, most neuroimaging) are the two common conventions for x, y, z.
 
->>> LPS["x"].value, RAS["x"].value
+>>> str(LPS["x"].value), str(RAS["x"].value)
 ('right-to-left', 'left-to-right')
 >>> orientation_from_name("ras") == RAS
 True
