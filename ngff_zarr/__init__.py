@@ -55,7 +55,12 @@ from .rfc4 import (
     RAS,
     AnatomicalOrientation,
     AnatomicalOrientationValues,
+    add_anatomical_orientation_to_axis,
+    anatomical_orientation_to_itk_direction,
+    itk_direction_to_anatomical_orientation,
+    itk_lps_to_anatomical_orientation,
     orientation_from_name,
+    remove_anatomical_orientation_from_axis,
 )
 from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
 from .rois import (
@@ -84,13 +89,14 @@ from .task_count import task_count
 from .tiff_to_ngff_image import tiff_file_to_ngff_images
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
-from .to_ngff_zarr import to_ngff_zarr
+from .to_ngff_zarr import ScaleStrategy, to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
 from .update_root_attributes import update_root_attributes
 from .upgrade_ome_zarr import upgrade_ome_zarr
 from .v04.zarr_metadata import (
     Axis,
     Dataset,
+    Identity,
     Metadata,
     MethodMetadata,
     Omero,
@@ -102,17 +108,47 @@ from .v04.zarr_metadata import (
     PlateRow,
     PlateWell,
     Scale,
+    Transform,
     Translation,
     Well,
     WellImage,
 )
 from .validate import Finding, Severity, ValidationReport, validate
+from .vocab import (
+    SUPPORTED_VERSIONS,
+    AxesType,
+    AxisUnit,
+    NgffVersion,
+    SpaceUnits,
+    SpatialDims,
+    SupportedDims,
+    TimeUnits,
+    Units,
+)
+
+# ngff-zarr 0.50's other names of the pipeline's ends (the same function objects)
+to_ome_zarr = to_ngff_zarr
+from_ome_zarr = from_ngff_zarr
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ngff-zarr")
+    except PackageNotFoundError:  # a source tree on sys.path, not installed
+        return "0+unknown"
+
+
+__version__ = _version()
 
 __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "AnatomicalOrientation",
     "AnatomicalOrientationValues",
     "ArrayNotFoundError",
+    "AxesType",
     "Axis",
+    "AxisUnit",
     "ConversionOptions",
     "Dataset",
     "DependencyError",
@@ -121,6 +157,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "HCSPlate",
     "HCSPlateWriter",
     "HCSWell",
+    "Identity",
     "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
@@ -136,6 +173,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "NgffMultiscales",
     "NgffValidationError",
     "NgffValueError",
+    "NgffVersion",
     "NgffWarning",
     "NgffZarrError",
     "Omero",
@@ -152,12 +190,20 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "ROI",
     "ReadError",
     "RunReport",
+    "SUPPORTED_VERSIONS",
     "Scale",
+    "ScaleStrategy",
     "Severity",
+    "SpaceUnits",
+    "SpatialDims",
     "SpecRule",
     "StoreExistsError",
+    "SupportedDims",
     "TableMetadata",
+    "TimeUnits",
+    "Transform",
     "Translation",
+    "Units",
     "UnsupportedVersionError",
     "ValidateOptions",
     "ValidationError",
@@ -166,6 +212,9 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "Well",
     "WellImage",
     "WriteError",
+    "__version__",
+    "add_anatomical_orientation_to_axis",
+    "anatomical_orientation_to_itk_direction",
     "build_masking_roi_table",
     "codec_from_name",
     "compute_omero_from_multiscales",
@@ -176,10 +225,13 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "convert_folder",
     "from_hcs_zarr",
     "from_ngff_zarr",
+    "from_ome_zarr",
     "get_available_codecs",
     "is_ozx_path",
     "iter_masked",
+    "itk_direction_to_anatomical_orientation",
     "itk_image_to_ngff_image",
+    "itk_lps_to_anatomical_orientation",
     "list_labels",
     "list_tables",
     "memory_usage",
@@ -196,6 +248,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "read_roi",
     "read_table",
     "read_table_metadata",
+    "remove_anatomical_orientation_from_axis",
     "rois_from_table",
     "table_from_rois",
     "task_count",
@@ -205,6 +258,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "to_ngff_image",
     "to_ngff_zarr",
     "to_ome_tiff",
+    "to_ome_zarr",
     "update_root_attributes",
     "upgrade_ome_zarr",
     "validate",

@@ -18,7 +18,7 @@ from .ngff_image import NgffImage
 from .v04.axes import Axis
 from .v04.multiscales import Dataset, Metadata, MethodMetadata
 from .v04.transformations import Scale, Translation
-from .vocab import DEFAULT_WRITE_VERSION, SPATIAL_DIMS, Methods
+from .vocab import SPATIAL_DIMS, Methods
 
 __all__ = [
     "Chunks",
@@ -154,7 +154,7 @@ def build_metadata(images: Sequence[NgffImage], method: Any = None) -> Metadata:
         axes=axes,
         datasets=datasets,
         name=first.name,
-        version=DEFAULT_WRITE_VERSION,
+        version="0.4",  # this model's own version, as ngff-zarr's; the writer picks what to write
         type=None if method is None else method.method.value,
         metadata=None
         if method is None

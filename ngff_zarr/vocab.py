@@ -25,15 +25,23 @@ __all__ = [
     "READ_VERSIONS",
     "SPACE_UNITS",
     "SPATIAL_DIMS",
+    "SUPPORTED_VERSIONS",
     "TIME_UNITS",
     "WRITE_VERSIONS",
+    "AxesType",
     "AxisName",
     "AxisType",
+    "AxisUnit",
     "Methods",
     "NgffVersion",
     "SpaceUnit",
+    "SpaceUnits",
+    "SpatialDims",
+    "SupportedDims",
     "TimeUnit",
+    "TimeUnits",
     "Unit",
+    "Units",
     "WriteVersion",
     "ZarrFormat",
     "check_version",
@@ -96,6 +104,8 @@ READ_VERSIONS: Final[tuple[str, ...]] = get_args(NgffVersion)
 WRITE_VERSIONS: Final[tuple[str, ...]] = get_args(WriteVersion)
 # what to_ngff_zarr writes when no version is given (as ngff-zarr 0.50 does)
 DEFAULT_WRITE_VERSION: Final = "0.5"
+# ngff-zarr 0.50's name of every version read
+SUPPORTED_VERSIONS: Final[tuple[str, ...]] = READ_VERSIONS
 # the OME-NGFF version -> Zarr format of its arrays and groups
 _ZARR_FORMAT: Final[dict[str, int]] = {"0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3}
 
@@ -164,6 +174,15 @@ TimeUnit = Literal[
     "yottasecond", "zeptosecond", "zettasecond",
 ]  # fmt: skip
 Unit = SpaceUnit | TimeUnit
+
+# ngff-zarr 0.50's names of the same vocabularies
+AxesType = AxisType
+SupportedDims = AxisName
+SpatialDims = Literal["x", "y", "z"]
+SpaceUnits = SpaceUnit
+TimeUnits = TimeUnit
+Units = Unit
+AxisUnit = Unit | str
 
 SPACE_UNITS: Final[frozenset[str]] = frozenset(get_args(SpaceUnit))
 TIME_UNITS: Final[frozenset[str]] = frozenset(get_args(TimeUnit))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -17,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NgffValueError, NgffZarrError
+from ..vocab import WRITE_VERSIONS
 from ._inputs import BACKENDS, read_inputs
 
 __all__ = ["build_parser", "is_classic", "run"]
 
-_VERSIONS = ("0.4", "0.5", "0.6")
 _SIZE = re.compile(r"^\s*([0-9.]+)\s*([kmgtp]?)(i?b?)\s*$", re.IGNORECASE)
 
 
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     meta.add_argument("-t", "--translation", nargs="+", help="Translation per dim, e.g. z 0.0")
     meta.add_argument("-n", "--name", help="Image name")
     meta.add_argument("--output-scale", type=int, default=0, help="Level of a multiscale input")
-    meta.add_argument("--ome-zarr-version", choices=_VERSIONS, default="0.5")
+    meta.add_argument("--ome-zarr-version", choices=WRITE_VERSIONS, default="0.5")
     orientation = meta.add_mutually_exclusive_group()
     orientation.add_argument("--no-orientation", action="store_true")
     orientation.add_argument("--orientation", nargs="+", help='"LPS", "RAS" or dim/value pairs')
@@ -126,7 +127,11 @@ def _run(args: argparse.Namespace) -> int:
             output_scale=args.output_scale,
             storage_options=options,
         )
-        if args.output is not None and len(images) > 1:
+        # several series, or an output ending in "/": a folder with one store per series
+        folder = args.output is not None and (
+            len(images) > 1 or args.output.endswith(("/", os.sep))
+        )
+        if folder:
             Path(args.output).mkdir(parents=True, exist_ok=True)
         cluster = _local_cluster() if args.local_cluster else None
         try:
@@ -136,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
                     _show(multiscales)
                     continue
                 output = args.output
-                if len(images) > 1:
+                if folder:
                     output = str(Path(args.output) / f"{name}.ome.zarr")
                 _write(output, multiscales, args)
         finally:

@@ -166,4 +166,8 @@ def label_pyramid(
                 name=labels.name,
             )
         )
-    return replace(pyramid, images=images, metadata=build_metadata(images, block))
+    metadata = build_metadata(images, block)
+    # label arrays at "0", "1", ... as ome-zarr-py and ngio write them (ome-zarr-models 1.x
+    # looks a label level up as a direct member of its group)
+    datasets = [replace(ds, path=str(level)) for level, ds in enumerate(metadata.datasets)]
+    return replace(pyramid, images=images, metadata=replace(metadata, datasets=datasets))

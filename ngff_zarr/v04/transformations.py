@@ -12,7 +12,17 @@ from typing import Any, Literal
 
 from ..errors import InvalidMetadataError
 
-__all__ = ["Scale", "Transform", "Translation", "json_number", "parse_transformations"]
+__all__ = ["Identity", "Scale", "Transform", "Translation", "json_number", "parse_transformations"]
+
+
+@dataclass
+class Identity:
+    """An ``identity`` coordinate transformation (read as no transformation)."""
+
+    type: Literal["identity"] = "identity"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "identity"}
 
 
 @dataclass

@@ -28,7 +28,7 @@ from .plate import (
     plate_from_attributes,
     plate_to_attributes,
 )
-from .transformations import Scale, Transform, Translation
+from .transformations import Identity, Scale, Transform, Translation
 from .well import Well, WellImage, well_from_attributes, well_to_attributes
 
 SUPPORTED_DIMS = DIMS
@@ -41,6 +41,7 @@ __all__ = [
     "TIME_UNITS",
     "Axis",
     "Dataset",
+    "Identity",
     "Metadata",
     "MethodMetadata",
     "Omero",
