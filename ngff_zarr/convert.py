@@ -12,7 +12,7 @@ import json
 import time
 import traceback
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,12 @@ class ConversionOptions:
     overwrite: bool = False
     progress: bool = False
     omero: bool = True  # omero display metadata computed from the pixels (as ngff-zarr's CLI)
+    # also applied to an OME-Zarr source; a name or translation re-plans a stored pyramid
+    name: str | None = None
+    translation: Mapping[str, float] | None = None
+    codec: str | None = None  # a codec_from_name name ("zstd", "blosc:lz4", "none")
+    compression_level: int | None = None
+    storage_options: Mapping[str, Any] | None = None  # for an output URL (s3://...)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -81,7 +87,7 @@ def convert_file(
     *,
     series: int | None = None,
     options: ConversionOptions | None = None,
-) -> list[Path]:
+) -> list[Path | str]:
     """Convert one file to OME-Zarr; returns the stores written.
 
     One store per series: ``output`` itself for a single series (or a chosen ``series``),
@@ -95,9 +101,9 @@ def convert_file(
     else:  # the reader options (dims, scale...) describe the chosen series only
         images = {series: read_image(path, series=series, **read)}
     indices = list(images)
-    outputs = []
+    outputs: list[Path | str] = []
     for index in indices:
-        target = Path(output) if len(indices) == 1 else _series_path(Path(output), index)
+        target = _target(output) if len(indices) == 1 else _series_path(_target(output), index)
         multiscales = _pyramid(path, index, images, options, read)
         _write(multiscales, target, options)
         outputs.append(target)
@@ -106,7 +112,7 @@ def convert_file(
 
 def convert_store(
     source: str | Path, output: str | Path, *, options: ConversionOptions | None = None
-) -> list[Path]:
+) -> list[Path | str]:
     """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``.
 
     The pyramid is planned again from level 0 (with the source's level factors, method and
@@ -128,7 +134,7 @@ def convert_store(
         "method": options.method or stored.method,
         "chunks": options.chunks if options.chunks is not None else stored.chunks,
     }
-    _write(to_multiscales(stored.images[0], **kwargs), Path(output), options)
+    _write(to_multiscales(_described(stored.images[0], options), **kwargs), output, options)
     for name, label in read_labels(source).items():
         write_labels(
             output,
@@ -152,7 +158,7 @@ def convert_store(
             metadata=meta.extra,
             overwrite=True,
         )
-    return [Path(output)]
+    return [_target(output)]
 
 
 def _stored_factors(stored: Multiscales) -> list[dict[str, int]]:
@@ -182,7 +188,7 @@ def convert_merged(
     policy: MergePolicy = "strict",
     series: int | None = None,
     options: ConversionOptions | None = None,
-) -> list[Path]:
+) -> list[Path | str]:
     """Merge the images of ``paths`` (every series, or ``series`` of each) into one store."""
     options = options or ConversionOptions()
     read = _read_options(options)
@@ -193,21 +199,57 @@ def convert_merged(
         else:
             images.append(read_image(path, series=series, **read))
     merged = concatenate(images, axis=axis, policy=policy)
-    _write(_planned(merged, options), Path(output), options)
-    return [Path(output)]
+    _write(_planned(merged, options), output, options)
+    return [_target(output)]
 
 
-def _write(multiscales: Multiscales, target: Path, options: ConversionOptions) -> None:
+def _write(multiscales: Multiscales, target: str | Path, options: ConversionOptions) -> None:
     """Write ``multiscales`` with the writer options of ``options``."""
+    from .codecs import codec_from_name
+
+    kwargs: dict[str, Any] = {}
+    if options.codec is not None:
+        codec = codec_from_name(options.codec, options.compression_level)
+        kwargs["compressors"] = "none" if codec is None else codec
     to_ngff_zarr(
-        target,
+        _target(target),
         multiscales,
         version=options.version,  # type: ignore[arg-type]
         chunks_per_shard=options.chunks_per_shard,
         overwrite=options.overwrite,
         progress=options.progress,
         omero=options.omero,
+        storage_options=options.storage_options,
+        **kwargs,
     )
+
+
+def _target(output: str | Path) -> Path | str:
+    """An output URL (``s3://...``) as given; a local path (``file://`` stripped) as a Path."""
+    text = str(output)
+    if text.startswith("file://"):
+        return Path(text[len("file://") :])
+    return text if "://" in text else Path(output)
+
+
+def _described(image: NgffImage, options: ConversionOptions) -> NgffImage:
+    """``image`` with the name, translation, scale, units and channel names ``options`` give.
+
+    (The reader applies scale, units and channel names to a file it reads; an OME-Zarr
+    source gets them here.)
+    """
+    changes: dict[str, Any] = {}
+    if options.name is not None:
+        changes["name"] = options.name
+    if options.translation:
+        changes["translation"] = {**image.translation, **options.translation}
+    if options.scale:
+        changes["scale"] = {**image.scale, **options.scale}
+    if options.axes_units:
+        changes["axes_units"] = {**(image.axes_units or {}), **options.axes_units}
+    if options.channel_names is not None:
+        changes["channel_names"] = list(options.channel_names)
+    return replace(image, **changes) if changes else image
 
 
 def _planned(image: NgffImage, options: ConversionOptions) -> Multiscales:
@@ -215,7 +257,8 @@ def _planned(image: NgffImage, options: ConversionOptions) -> Multiscales:
     kwargs: dict[str, Any] = {"method": options.method, "chunks": options.chunks}
     if options.scale_factors is not None:
         kwargs["scale_factors"] = options.scale_factors
-    return to_multiscales(image, **kwargs)
+    described = replace(options, scale=None, axes_units=None, channel_names=None)
+    return to_multiscales(_described(image, described), **kwargs)
 
 
 def convert_folder(
@@ -328,7 +371,7 @@ def _pyramid(
     options: ConversionOptions,
     read: dict[str, Any],
 ) -> Multiscales:
-    if options.scale_factors is None:
+    if options.scale_factors is None and options.name is None and not options.translation:
         stored = read_multiscales(path, series=index, **read)
         if len(stored.images) > 1:
             return stored
@@ -385,7 +428,10 @@ def _stem(path: Path) -> str:
     return path.stem
 
 
-def _series_path(output: Path, index: int) -> Path:
+def _series_path(output: Path | str, index: int) -> Path | str:
+    if isinstance(output, str):  # a URL
+        base = output[: -len(".ome.zarr")] if output.endswith(".ome.zarr") else output
+        return f"{base}_s{index}.ome.zarr"
     name = output.name
     base = name[: -len(".ome.zarr")] if name.endswith(".ome.zarr") else output.stem
     return output.with_name(f"{base}_s{index}.ome.zarr")
@@ -397,7 +443,7 @@ def _is_zarr(path: Path) -> bool:
 
 def _is_complete(target: Path) -> bool:
     """Whether ``target`` holds OME-Zarr metadata (written last, so the store is finished)."""
-    for store in (target, _series_path(target, 0)):  # one store, or one per series
+    for store in (target, Path(_series_path(target, 0))):  # one store, or one per series
         v3, v2 = store / "zarr.json", store / ".zattrs"
         try:
             if v3.is_file():

@@ -48,10 +48,27 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    Ctrl-C ends a command with one line on stderr and exit code 130 (a store being written is
+    left as it was: the writer moves a store into place only when it is complete). Run as the
+    ``ngff-zarr`` script (``argv`` None), each distinct warning is printed once, on one line.
+    """
+    try:
+        if argv is not None:
+            return _main(list(argv))
+        from ._common import console_warnings
+
+        with console_warnings():
+            return _main(sys.argv[1:])
+    except KeyboardInterrupt:
+        print("ngff-zarr: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(arguments: list[str]) -> int:
     from .classic import is_classic
 
-    arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] not in _COMMANDS and is_classic(arguments):
         from .classic import run
 

@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import NgffValueError, NgffZarrError
+from ..errors import NgffValueError
 from ..vocab import WRITE_VERSIONS
+from ._common import CLASSIC_FLAGS, error_line, is_url
 from ._inputs import BACKENDS, read_inputs
 
-__all__ = ["build_parser", "is_classic", "run"]
+__all__ = ["build_parser", "is_classic", "local_cluster", "parse_bytes", "run"]
 
 _SIZE = re.compile(r"^\s*([0-9.]+)\s*([kmgtp]?)(i?b?)\s*$", re.IGNORECASE)
 
@@ -84,8 +85,8 @@ def run(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     try:
         return _run(args)
-    except (NgffZarrError, OSError, ValueError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+    except Exception as exc:  # one line: also a storage library's error (e.g. no credentials)
+        print(f"Error: {error_line(exc, CLASSIC_FLAGS)}", file=sys.stderr)
         return 1
 
 
@@ -131,9 +132,9 @@ def _run(args: argparse.Namespace) -> int:
         folder = args.output is not None and (
             len(images) > 1 or args.output.endswith(("/", os.sep))
         )
-        if folder:
+        if folder and not is_url(args.output):
             Path(args.output).mkdir(parents=True, exist_ok=True)
-        cluster = _local_cluster() if args.local_cluster else None
+        cluster = local_cluster() if args.local_cluster else None
         try:
             for name, image in images:
                 multiscales = _multiscales(_with_overrides(image, args), args)
@@ -141,8 +142,8 @@ def _run(args: argparse.Namespace) -> int:
                     _show(multiscales)
                     continue
                 output = args.output
-                if folder:
-                    output = str(Path(args.output) / f"{name}.ome.zarr")
+                if folder:  # one store per series, inside OUTPUT (a folder or a URL)
+                    output = f"{args.output.rstrip('/').rstrip(os.sep)}/{name}.ome.zarr"
                 _write(output, multiscales, args)
         finally:
             if cluster is not None:
@@ -246,6 +247,8 @@ def _write(output: str, multiscales: Any, args: argparse.Namespace) -> None:
     from ..to_ngff_zarr import to_ngff_zarr
 
     kwargs: dict[str, Any] = {}
+    if args.storage_options and is_url(output):  # an output URL (s3://...) uses them too
+        kwargs["storage_options"] = json.loads(args.storage_options)
     if args.codec:
         codec = codec_from_name(args.codec, args.compression_level)
         kwargs["compressors"] = "none" if codec is None else codec
@@ -275,7 +278,8 @@ def _show(multiscales: Any) -> None:
     Console().print(Panel(Pretty(multiscales), title="NGFF OME-Zarr"))
 
 
-def _local_cluster() -> Any:
+def local_cluster() -> Any:
+    """A dask distributed LocalCluster and its Client for the run (``--local-cluster``)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:

@@ -14,8 +14,13 @@ from ..convert import (
     convert_merged,
     convert_store,
 )
-from ..errors import NgffValueError, NgffZarrError, PathNotFoundError
-from ..vocab import WRITE_VERSIONS
+from ..errors import NgffValueError, PathNotFoundError
+from ..vocab import WRITE_VERSIONS, normalize_unit
+from ._common import CONVERT_FLAGS, error_line, local_path
+
+# options that describe how a microscope file is read: refused for an OME-Zarr input, whose
+# metadata states them (the others, --scale, --units, --channel-names included, apply)
+_FILE_ONLY = ("dims", "reader", "series", "merge_axis")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -27,8 +32,12 @@ def add_parser(subparsers: Any) -> None:
         "an OME-Zarr store to OME-Zarr. Several inputs are written one store each into the "
         "OUTPUT folder, or merged into one store with --merge-axis.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or one folder")
-    parser.add_argument("output", metavar="OUTPUT", help="output store (or folder)")
+    parser.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="files, one folder, or one OME-Zarr store"
+    )
+    parser.add_argument(
+        "output", metavar="OUTPUT", help="output store (or folder); a URL such as s3://b/x.zarr"
+    )
     parser.add_argument("--version", dest="ngff_version", choices=WRITE_VERSIONS, default="0.5")
     parser.add_argument("--chunks", help="chunk edge (e.g. 64) or per dim (z=16,y=256,x=256)")
     parser.add_argument("--chunks-per-shard", help="0.5 only: chunks per shard, int or per dim")
@@ -44,11 +53,23 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--scale", help="pixel sizes per dim, e.g. z=2,y=0.5,x=0.5")
     parser.add_argument("--units", help="units per dim, e.g. y=micrometer,x=micrometer,t=second")
     parser.add_argument("--channel-names", help="comma-separated channel names")
+    parser.add_argument("--translation", help="origin per dim, e.g. z=10,y=-5.5,x=0")
+    parser.add_argument("--name", help="the image's name")
+    parser.add_argument("--codec", help="compression: zstd, gzip, lz4, blosc:zstd, ..., none")
+    parser.add_argument("--compression-level", type=int, help="the codec's level")
+    parser.add_argument("--memory-target", help="memory bound of the write, e.g. 4GB, 500M")
+    parser.add_argument(
+        "--local-cluster", action="store_true", help="run on a dask distributed LocalCluster"
+    )
+    parser.add_argument("--storage-options", metavar="JSON", help="fsspec options of a URL")
     parser.add_argument("--merge-axis", choices=("t", "z", "c"), help="merge inputs along axis")
     parser.add_argument("--merge-policy", choices=("strict", "pad"), default="strict")
     parser.add_argument("--pattern", default="*", help="file glob inside a folder input")
     parser.add_argument("--overwrite", action="store_true", help="replace existing output")
-    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    parser.add_argument(
+        "-q", "--quiet", "--no-progress", dest="no_progress", action="store_true",
+        help="hide progress bars",
+    )  # fmt: skip
     parser.add_argument(
         "--no-omero",
         action="store_true",
@@ -59,11 +80,27 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``convert``; errors are printed as one line and give exit code 1."""
     try:
-        return _convert(args)
-    except (NgffZarrError, OSError, ValueError, KeyError) as exc:
-        message = str(exc) if not isinstance(exc, KeyError) else f"unknown key {exc}"
+        return _run(args)
+    except Exception as exc:  # one line, naming the flags: also a storage library's error
+        message = (
+            f"unknown key {exc}" if isinstance(exc, KeyError) else error_line(exc, CONVERT_FLAGS)
+        )
         print(f"ngff-zarr convert: error: {message}", file=sys.stderr)
         return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..config import config
+    from .classic import local_cluster, parse_bytes
+
+    settings = {"memory_target": parse_bytes(args.memory_target)} if args.memory_target else {}
+    with config.set(**settings):
+        cluster = local_cluster() if args.local_cluster else None
+        try:
+            return _convert(args)
+        finally:
+            if cluster is not None:
+                cluster.close()
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -81,13 +118,25 @@ def _convert(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         progress=not args.no_progress,
         omero=not args.no_omero,
+        name=args.name,
+        translation=_float_map(args.translation, "--translation"),
+        codec=args.codec,
+        compression_level=args.compression_level,
+        storage_options=_json(args.storage_options),
     )
     inputs = [Path(p) for p in args.inputs]
-    output = Path(args.output)
+    local = local_path(args.output)
+    output: Path | str = local if local is not None else args.output
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise PathNotFoundError(f"input: no such file or directory: {', '.join(missing)}")
-    if len(inputs) == 1 and inputs[0].is_dir() and not _is_store(inputs[0]):
+    folder = len(inputs) == 1 and inputs[0].is_dir() and not _is_store(inputs[0])
+    if isinstance(output, str) and (folder or len(inputs) > 1):
+        raise NgffValueError(
+            f"OUTPUT: a URL ({output}) takes one store: give one input file or store"
+        )
+    if folder:
+        assert isinstance(output, Path)
         report = convert_folder(
             inputs[0],
             output,
@@ -105,6 +154,13 @@ def _convert(args: argparse.Namespace) -> int:
             print(f"failed: {', '.join(failure['inputs'])}: {failure['error']}", file=sys.stderr)
         return 1 if report.failed else 0
     if len(inputs) == 1 and _is_store(inputs[0]):
+        given = [f"--{o.replace('_', '-')}" for o in _FILE_ONLY if getattr(args, o) is not None]
+        if given:
+            raise NgffValueError(
+                f"{', '.join(given)}: not used for an OME-Zarr input (its metadata states the "
+                "axes and there is one image); --scale, --units, --channel-names, --chunks, "
+                "--method and --scale-factors apply"
+            )
         written = convert_store(inputs[0], output, options=options)
     elif args.merge_axis is not None:
         written = convert_merged(
@@ -118,6 +174,7 @@ def _convert(args: argparse.Namespace) -> int:
     elif len(inputs) == 1:
         written = convert_file(inputs[0], output, series=args.series, options=options)
     else:
+        assert isinstance(output, Path)
         written = [
             store
             for path in inputs
@@ -159,7 +216,30 @@ def _float_map(text: str | None, option: str) -> dict[str, float] | None:
 
 
 def _str_map(text: str | None) -> dict[str, str] | None:
-    return _pairs(text, "--units")
+    """``--units``, each checked and normalised as the Python API does (``um``: micrometer)."""
+    pairs = _pairs(text, "--units")
+    if pairs is None:
+        return None
+    try:
+        return {dim: normalize_unit(unit, dim) for dim, unit in pairs.items()}
+    except NgffValueError as exc:
+        raise NgffValueError(error_line(exc, CONVERT_FLAGS)) from None
+
+
+def _json(text: str | None) -> dict[str, Any] | None:
+    import json
+
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise NgffValueError(
+            f"--storage-options: expected a JSON object, got {text!r}: {exc}"
+        ) from None
+    if not isinstance(value, dict):
+        raise NgffValueError(f"--storage-options: expected a JSON object, got {text!r}")
+    return value
 
 
 def _ints(text: str | None) -> list[int] | None:

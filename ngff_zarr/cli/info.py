@@ -1,4 +1,9 @@
-"""``ngff-zarr info STORE_OR_FILE``: a readable summary of an OME-Zarr store or microscope file."""
+"""``ngff-zarr info STORE_OR_FILE``: a readable summary of an OME-Zarr store or microscope file.
+
+For an image store: its OME-Zarr version, axes, physical sizes, channels, and per level the
+shape, chunks, shards and codec, then its labels and tables. For a plate: rows, columns, wells,
+fields per well and acquisitions, and the first field as an image.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 
 from ..errors import NgffZarrError
 from ..from_ngff_zarr import from_ngff_zarr
+from ..hcs import from_hcs_zarr
 from ..labels import read_labels
 from ..read_image import read_images
 from ..tables import list_tables, read_table_metadata
@@ -29,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(summary(args.target), end="")
     except (NgffZarrError, OSError, ValueError) as exc:
-        print(f"ngff-zarr info: error: {exc}", file=sys.stderr)
+        print(f"ngff-zarr info: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
     return 0
 
@@ -38,14 +44,12 @@ def summary(target: str) -> str:
     """The text ``info`` prints for ``target``."""
     path = Path(target)
     if "://" in target or (path.is_dir() and not path.is_file()):
-        multiscales = from_ngff_zarr(target)
-        omero = multiscales.metadata.omero
-        channels = [c.label or "" for c in omero.channels] if omero else None
-        lines = [f"OME-Zarr store {target}", f"  name: {multiscales.metadata.name}"]
-        lines += _image_lines(multiscales.images[0], channels)
-        lines.append(f"  levels: {len(multiscales.images)}")
-        for index, image in enumerate(multiscales.images):
-            lines.append(f"    {index}: shape {image.shape}, {_scale_text(image)}")
+        group = _group(target)
+        attributes = dict(group.attrs)
+        ome = attributes.get("ome", attributes)
+        if isinstance(ome, dict) and "plate" in ome:
+            return _plate(target)
+        lines = [f"OME-Zarr store {target}", *_image_store(target, group)]
         lines += _labels_and_tables(target)
         return "\n".join(lines) + "\n"
     import warnings
@@ -60,6 +64,84 @@ def summary(target: str) -> str:
         lines.append(f"  [{index}] {image.name} (native axes {provenance.get('axes_native')})")
         lines += ["  " + line for line in _image_lines(image, image.channel_names)]
     lines += [f"  note: {w.message}" for w in caught]
+    return "\n".join(lines) + "\n"
+
+
+def _group(target: str) -> Any:
+    import zarr
+
+    from .._io.store import as_store
+
+    return zarr.open_group(as_store(target), mode="r", use_consolidated=False)
+
+
+def _image_store(target: str, group: Any, indent: str = "  ") -> list[str]:
+    """The lines of one multiscale image: version, axes, channels, and per level the arrays."""
+    multiscales = from_ngff_zarr(target)
+    metadata = multiscales.metadata
+    omero = metadata.omero
+    channels = [c.label or "" for c in omero.channels] if omero else None
+    lines = [f"  OME-Zarr version: {metadata.version}", f"  name: {metadata.name}"]
+    lines += _image_lines(multiscales.images[0], channels)
+    lines.append(f"  levels: {len(multiscales.images)}")
+    for index, (image, dataset) in enumerate(
+        zip(multiscales.images, metadata.datasets, strict=True)
+    ):
+        lines.append(f"    {index} ({dataset.path}): shape {image.shape}, {_scale_text(image)}")
+        lines.append(f"       {_array_text(group[dataset.path])}")
+    return [indent[2:] + line for line in lines]
+
+
+def _array_text(array: Any) -> str:
+    """Chunks, shards and codec of a zarr array: ``chunks (1, 64, 64), shards -, codec zstd 5``."""
+    shards = getattr(array, "shards", None)
+    codecs = [_codec_name(c) for c in (array.compressors or ())]
+    return (
+        f"chunks {tuple(array.chunks)}, shards {tuple(shards) if shards else '-'}, "
+        f"codec {', '.join(codecs) if codecs else 'none'}"
+    )
+
+
+def _codec_name(codec: Any) -> str:
+    name = getattr(codec, "codec_id", None) or type(codec).__name__.removesuffix("Codec").lower()
+    inner = getattr(codec, "cname", None)  # blosc's compressor
+    if inner is not None:
+        name = f"{name}:{getattr(inner, 'value', inner)}"
+    level = getattr(codec, "level", None)
+    level = getattr(codec, "clevel", None) if level is None else level
+    return f"{name} {level}" if level is not None else str(name)
+
+
+def _plate(target: str) -> str:
+    """Rows, columns, wells, fields and acquisitions of a plate, and its first field."""
+    plate = from_hcs_zarr(target)
+    wells = plate.load_wells()
+    fields = sorted({len(well.images) for well in wells})
+    acquisitions = plate.acquisitions or []
+    lines = [
+        f"OME-Zarr plate {target}",
+        f"  OME-Zarr version: {plate.version}",
+        f"  name: {plate.name}",
+        f"  rows: {len(plate.rows)} ({', '.join(r.name for r in plate.rows)})",
+        f"  columns: {len(plate.columns)} ({', '.join(c.name for c in plate.columns)})",
+        f"  wells: {len(plate.wells)}",
+        "  fields per well: "
+        + (
+            f"{fields[0]}"
+            if len(fields) == 1
+            else f"{fields[0]} to {fields[-1]}"
+            if fields
+            else "-"
+        ),
+        f"  acquisitions: {len(acquisitions)}"
+        + (f" ({', '.join(str(a.name or a.id) for a in acquisitions)})" if acquisitions else ""),
+    ]
+    first = next((well for well in wells if well.images), None)
+    if first is not None:
+        key = f"{first.path}/{first.images[0].path}"
+        lines.append(f"  first field ({key}):")
+        where = f"{target.rstrip('/')}/{key}"
+        lines += _image_store(where, _group(where), indent="    ")
     return "\n".join(lines) + "\n"
 
 
@@ -89,7 +171,11 @@ def _image_lines(image: Any, channels: list[str] | None) -> list[str]:
         "  physical: "
         + ", ".join(f"{d}={image.scale[d]:g} {units.get(d, '')}".rstrip() for d in image.dims),
         f"  channels: {', '.join(channels) if channels else '-'}",
-    ]
+    ] + (
+        ["  origin: " + ", ".join(f"{d}={v:g}" for d, v in image.translation.items() if v)]
+        if any(image.translation.values())
+        else []
+    )
 
 
 def _scale_text(image: Any) -> str:

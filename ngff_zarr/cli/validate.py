@@ -37,8 +37,13 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Validate every store, print the reports; 1 if any has errors, else 0."""
+    """Validate every store, print the reports; 1 if any has errors, else 0.
+
+    Text is printed literally (a ``[validate]`` or ``[b2]`` in a message stays); with ``--json``
+    stdout is one JSON list, a store that cannot be opened included (``"error"`` field).
+    """
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(highlight=False, soft_wrap=True)
@@ -47,16 +52,23 @@ def run(args: argparse.Namespace) -> int:
     for store in args.stores:
         try:
             report = validate(store, version=args.ngff_version, strict=args.strict)
-        except NgffZarrError as exc:
+        except (NgffZarrError, OSError) as exc:
             failed = True
-            console.print(f"[bold red]{store}[/]: {exc}")
+            if args.json:
+                dumps.append(
+                    {"target": store, "version": args.ngff_version, "valid": False,
+                     "strict": args.strict, "findings": [], "error": str(exc)}
+                )  # fmt: skip
+            else:  # the message names the store already when it is about the path
+                message = str(exc) if store in str(exc) else f"{store}: {exc}"
+                console.print(f"[bold red]{escape(message)}[/]")
             continue
         failed = failed or not report.valid
         if args.json:
             dumps.append(report.to_dict())
             continue
         style = "green" if report.valid else "bold red"
-        console.print(f"[{style}]{report.summary()}[/]")
+        console.print(f"[{style}]{escape(report.summary())}[/]")
         if report.findings:
             table = Table(show_header=True, header_style="bold", show_lines=False)
             for column in ("severity", "code", "path", "field", "message"):
@@ -65,10 +77,8 @@ def run(args: argparse.Namespace) -> int:
                 colour = "red" if finding.severity is Severity.ERROR else "yellow"
                 table.add_row(
                     f"[{colour}]{finding.severity.value}[/]",
-                    finding.code,
-                    finding.path,
-                    finding.field or "",
-                    finding.message,
+                    *(escape(text) for text in (finding.code, finding.path, finding.field or "")),
+                    escape(finding.message),
                 )
             console.print(table)
     if args.json:
