@@ -128,7 +128,9 @@ from .vocab import (
 
 # ngff-zarr 0.50's other names of the pipeline's ends (the same function objects)
 to_ome_zarr = to_ngff_zarr
+"""ngff-zarr's other name of `to_ngff_zarr` (the same function)."""
 from_ome_zarr = from_ngff_zarr
+"""ngff-zarr's other name of `from_ngff_zarr` (the same function)."""
 
 
 def _version() -> str:
@@ -141,6 +143,7 @@ def _version() -> str:
 
 
 __version__ = _version()
+"""This package's version, from its installed metadata."""
 
 __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "AnatomicalOrientation",

@@ -62,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with console_warnings():
             return _main(sys.argv[1:])
     except KeyboardInterrupt:
+        import logging
+
+        # the I/O tasks the interrupt left pending are dropped at exit: not worth a report
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("ngff-zarr: interrupted", file=sys.stderr)
         return 130
 

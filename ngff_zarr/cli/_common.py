@@ -45,15 +45,18 @@ CLASSIC_FLAGS: dict[str, str] = {
 }
 
 
-def error_line(exc: BaseException, flags: Mapping[str, str]) -> str:
+def error_line(exc: BaseException, flags: Mapping[str, str], *, one_line: bool = True) -> str:
     """``exc`` as one line, with library keywords replaced by the command's flags.
+
+    ``one_line=False`` keeps the message's own lines (ngff-zarr's form prints ngff-zarr's
+    several-line messages as they are).
 
     >>> error_line(ValueError("x.zarr is not empty; pass overwrite=True"), CONVERT_FLAGS)
     'x.zarr is not empty; pass --overwrite'
     >>> error_line(ValueError("axes_units['x']: expected a unit"), CONVERT_FLAGS)
     '--units x: expected a unit'
     """
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = (" ".join(str(exc).split()) if one_line else str(exc)) or type(exc).__name__
     ours = type(exc).__module__.startswith("ngff_zarr")
     if not ours and not isinstance(exc, OSError | ValueError | KeyError):
         text = f"{type(exc).__name__}: {text}"  # e.g. a storage library's own error

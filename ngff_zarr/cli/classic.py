@@ -86,7 +86,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         return _run(args)
     except Exception as exc:  # one line: also a storage library's error (e.g. no credentials)
-        print(f"Error: {error_line(exc, CLASSIC_FLAGS)}", file=sys.stderr)
+        print(f"Error: {error_line(exc, CLASSIC_FLAGS, one_line=False)}", file=sys.stderr)
         return 1
 
 
