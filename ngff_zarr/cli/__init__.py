@@ -1,7 +1,7 @@
 """The ``ngff-zarr`` command line.
 
 Each sub-command lives in a module of this package (``convert``, ``info``, ``validate``,
-``upgrade``, ``conformance``) that defines ``add_parser(subparsers)`` and
+``upgrade``, ``conformance``, ``download``) that defines ``add_parser(subparsers)`` and
 ``run(args) -> int``; this module only dispatches. ngff-zarr's own form,
 ``ngff-zarr -i INPUT... [-o OUTPUT] [options]``, is :mod:`.classic`.
 """
@@ -22,6 +22,7 @@ _COMMANDS: dict[str, str] = {
     "validate": "ngff_zarr.cli.validate",
     "upgrade": "ngff_zarr.cli.upgrade",
     "conformance": "ngff_zarr.cli.conformance",
+    "download": "ngff_zarr.cli.download",
 }
 
 

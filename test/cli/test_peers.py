@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -234,3 +235,39 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path: Path) -> None:
                 connection.close()
     assert run.returncode == 130
     assert err == "ngff-zarr: interrupted\n"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_download_copies_a_store_byte_for_byte(
+    http_server: Callable[[Path], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    served = tmp_path / "served"
+    image = nz.to_ngff_image(np.random.default_rng(0).integers(0, 9, (64, 96), dtype=np.uint8))
+    ms = nz.to_multiscales(image, scale_factors=[2], chunks=16)
+    nz.to_ngff_zarr(served / "sharded.ome.zarr", ms, chunks_per_shard=2)
+    nz.write_labels(served / "sharded.ome.zarr", "cells", np.ones((64, 96), np.uint8))
+    nz.to_ngff_zarr(served / "v04.ome.zarr", ms, version="0.4")
+    (served / "v04.ome.zarr" / ".zmetadata").unlink()  # found by walking the OME metadata
+    plate = nz.Plate.from_names(["A"], ["1", "2"], name="p")
+    nz.to_hcs_zarr(plate, served / "plate.ome.zarr")
+    for column in ("1", "2"):
+        nz.write_hcs_well_image(
+            served / "plate.ome.zarr", ms, row="A", column=column, field_index=0, plate=plate
+        )
+    base = http_server(served)
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("sharded.ome.zarr", "v04.ome.zarr", "plate.ome.zarr"):
+        assert main(["download", f"{base}/{name}", str(out), "-q"]) == 0
+        assert _files(out / name) == _files(served / name)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left
+    capsys.readouterr()
+    assert main(["download", f"{base}/v04.ome.zarr", str(out), "-q"]) == 1
+    assert "exists" in capsys.readouterr().err
+    assert main(["download", f"{base}/nothing.zarr", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no Zarr group there" in err
+    assert not (out / "nothing.zarr").exists()
