@@ -110,6 +110,19 @@ def convert_file(
     return outputs
 
 
+def convert_image(
+    image: NgffImage, output: str | Path, *, options: ConversionOptions | None = None
+) -> list[Path | str]:
+    """Write an image read by other means (e.g. ITK) with ``options``; returns the store.
+
+    The options' name, translation, scale, units and channel names are applied to ``image``,
+    then the pyramid is planned and written as for a file.
+    """
+    options = options or ConversionOptions()
+    _write(_planned(_described(image, options), options), output, options)
+    return [_target(output)]
+
+
 def convert_store(
     source: str | Path, output: str | Path, *, options: ConversionOptions | None = None
 ) -> list[Path | str]:

@@ -19,7 +19,7 @@ from ..errors import NgffValueError, PathNotFoundError, missing_dependency
 from ..formats.series import file_names, select_series
 from ..ngff_image import NgffImage
 
-__all__ = ["BACKENDS", "read_inputs"]
+__all__ = ["BACKENDS", "ITK_SUFFIXES", "read_inputs", "read_with_itk"]
 
 # ngff-zarr's --input-backend names
 BACKENDS: Final[tuple[str, ...]] = (
@@ -31,7 +31,7 @@ _READER_OF_BACKEND: Final[dict[str, str]] = {
     "imageio": "imageio",
 }
 # read with ITK (medical and generic image formats ITK's IO modules know)
-_ITK_SUFFIXES: Final[tuple[str, ...]] = (
+ITK_SUFFIXES: Final[tuple[str, ...]] = (
     ".nrrd", ".nhdr", ".nii", ".nii.gz", ".mha", ".mhd", ".vtk", ".dcm", ".hdr", ".img",
     ".mnc", ".mgh", ".mgz", ".gipl", ".nia",
 )  # fmt: skip
@@ -75,7 +75,8 @@ def _from_store(
     return multiscales.images[output_scale]
 
 
-def _from_itk(path: str) -> NgffImage:
+def read_with_itk(path: str) -> NgffImage:
+    """A medical image (NRRD, NIfTI, ...) read with ITK, with its orientation."""
     try:
         import itk
     except ImportError as exc:
@@ -92,7 +93,7 @@ def _backend(path: str, backend: str | None) -> str:
         return backend
     if _is_store(path):
         return "ngff_zarr"
-    if path.lower().endswith(_ITK_SUFFIXES):
+    if path.lower().endswith(ITK_SUFFIXES):
         return "itk"
     return "files"
 
@@ -127,7 +128,7 @@ def read_inputs(
         image = _from_store(paths[0], output_scale, storage_options)
         return [(image.name, image)]
     if kind in ("itk", "itkwasm_image_io", "nibabel"):
-        images = [_from_itk(p) for p in paths]
+        images = [read_with_itk(p) for p in paths]
         return [
             (Path(paths[0]).name.split(".")[0], _stack(images) if len(images) > 1 else images[0])
         ]

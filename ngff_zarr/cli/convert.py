@@ -11,12 +11,14 @@ from ..convert import (
     ConversionOptions,
     convert_file,
     convert_folder,
+    convert_image,
     convert_merged,
     convert_store,
 )
 from ..errors import NgffValueError, PathNotFoundError
 from ..vocab import WRITE_VERSIONS, normalize_unit
 from ._common import CONVERT_FLAGS, error_line, local_path
+from ._inputs import ITK_SUFFIXES, read_with_itk
 
 # options that describe how a microscope file is read: refused for an OME-Zarr input, whose
 # metadata states them (the others, --scale, --units, --channel-names included, apply)
@@ -153,15 +155,20 @@ def _convert(args: argparse.Namespace) -> int:
         for failure in report.failed:
             print(f"failed: {', '.join(failure['inputs'])}: {failure['error']}", file=sys.stderr)
         return 1 if report.failed else 0
-    if len(inputs) == 1 and _is_store(inputs[0]):
+    medical = len(inputs) == 1 and inputs[0].name.lower().endswith(ITK_SUFFIXES)
+    if len(inputs) == 1 and (medical or _is_store(inputs[0])):
         given = [f"--{o.replace('_', '-')}" for o in _FILE_ONLY if getattr(args, o) is not None]
         if given:
+            kind = "a medical image (read with ITK)" if medical else "an OME-Zarr input"
             raise NgffValueError(
-                f"{', '.join(given)}: not used for an OME-Zarr input (its metadata states the "
-                "axes and there is one image); --scale, --units, --channel-names, --chunks, "
-                "--method and --scale-factors apply"
+                f"{', '.join(given)}: not used for {kind} (its metadata states the axes and "
+                "there is one image); --scale, --units, --channel-names, --chunks, --method "
+                "and --scale-factors apply"
             )
-        written = convert_store(inputs[0], output, options=options)
+        if medical:
+            written = convert_image(read_with_itk(str(inputs[0])), output, options=options)
+        else:
+            written = convert_store(inputs[0], output, options=options)
     elif args.merge_axis is not None:
         written = convert_merged(
             inputs,

@@ -271,3 +271,23 @@ def test_download_copies_a_store_byte_for_byte(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no Zarr group there" in err
     assert not (out / "nothing.zarr").exists()
+
+
+def test_convert_reads_medical_images_with_itk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    itk = pytest.importorskip("itk", reason="the itk extra is not installed")
+    data = (np.arange(12 * 40 * 48) % 253).astype(np.int16).reshape(12, 40, 48)
+    volume = itk.image_from_array(data)
+    volume.SetSpacing([0.9375, 0.9375, 1.5])
+    volume.SetOrigin([-120.0, -100.0, 30.0])
+    itk.imwrite(volume, str(tmp_path / "head.nrrd"))
+    out = str(tmp_path / "head.ome.zarr")
+    assert main(["convert", str(tmp_path / "head.nrrd"), out, "--name", "head", "-q"]) == 0
+    back = nz.from_ngff_zarr(out)
+    np.testing.assert_array_equal(back.images[0].data.compute(), data)
+    assert back.images[0].scale == {"z": 1.5, "y": 0.9375, "x": 0.9375}
+    assert back.images[0].translation == {"z": 30.0, "y": -100.0, "x": -120.0}
+    assert back.metadata.name == "head"
+    assert main(["convert", str(tmp_path / "head.nrrd"), out + "2", "--dims", "z,y,x"]) == 1
+    assert "--dims: not used for a medical image" in capsys.readouterr().err
