@@ -126,9 +126,17 @@ def _convert(args: argparse.Namespace) -> int:
         compression_level=args.compression_level,
         storage_options=_json(args.storage_options),
     )
-    inputs = [Path(p) for p in args.inputs]
     local = local_path(args.output)
     output: Path | str = local if local is not None else args.output
+    remote = [p for p in args.inputs if local_path(p) is None]
+    if remote:  # an OME-Zarr store at a URL (http(s)://, s3://, ...)
+        if len(args.inputs) > 1:
+            raise NgffValueError(f"INPUT: a URL ({remote[0]}) is one store: give it alone")
+        _refuse_file_options(args, "an OME-Zarr input")
+        written = convert_store(remote[0], output, options=options)
+        print(f"wrote {written[0]}")
+        return 0
+    inputs = [local_path(p) or Path(p) for p in args.inputs]  # file:// names a local path
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         raise PathNotFoundError(f"input: no such file or directory: {', '.join(missing)}")
@@ -157,14 +165,7 @@ def _convert(args: argparse.Namespace) -> int:
         return 1 if report.failed else 0
     medical = len(inputs) == 1 and inputs[0].name.lower().endswith(ITK_SUFFIXES)
     if len(inputs) == 1 and (medical or _is_store(inputs[0])):
-        given = [f"--{o.replace('_', '-')}" for o in _FILE_ONLY if getattr(args, o) is not None]
-        if given:
-            kind = "a medical image (read with ITK)" if medical else "an OME-Zarr input"
-            raise NgffValueError(
-                f"{', '.join(given)}: not used for {kind} (its metadata states the axes and "
-                "there is one image); --scale, --units, --channel-names, --chunks, --method "
-                "and --scale-factors apply"
-            )
+        _refuse_file_options(args, "a medical image" if medical else "an OME-Zarr input")
         if medical:
             written = convert_image(read_with_itk(str(inputs[0])), output, options=options)
         else:
@@ -192,6 +193,16 @@ def _convert(args: argparse.Namespace) -> int:
     for store in written:
         print(f"wrote {store}")
     return 0
+
+
+def _refuse_file_options(args: argparse.Namespace, kind: str) -> None:
+    given = [f"--{o.replace('_', '-')}" for o in _FILE_ONLY if getattr(args, o) is not None]
+    if given:
+        raise NgffValueError(
+            f"{', '.join(given)}: not used for {kind} (its metadata states the axes and there "
+            "is one image); --scale, --units, --channel-names, --chunks, --method and "
+            "--scale-factors apply"
+        )
 
 
 def _is_store(path: Path) -> bool:

@@ -271,6 +271,12 @@ def test_download_copies_a_store_byte_for_byte(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no Zarr group there" in err
     assert not (out / "nothing.zarr").exists()
+    # an HTTP input is a URL too: convert reads the store there
+    assert main(["convert", f"{base}/sharded.ome.zarr", str(tmp_path / "c.ome.zarr"), "-q"]) == 0
+    np.testing.assert_array_equal(
+        nz.from_ngff_zarr(tmp_path / "c.ome.zarr").images[0].data.compute(), image.data.compute()
+    )
+    assert list(nz.read_labels(tmp_path / "c.ome.zarr")) == ["cells"]
 
 
 def test_convert_reads_medical_images_with_itk(
