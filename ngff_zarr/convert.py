@@ -63,6 +63,8 @@ class ConversionOptions:
     codec: str | None = None  # a codec_from_name name ("zstd", "blosc:lz4", "none")
     compression_level: int | None = None
     storage_options: Mapping[str, Any] | None = None  # for an output URL (s3://...)
+    # display windows, one (min, max, start, end) per channel: the rest of omero from the pixels
+    omero_windows: Sequence[tuple[float, float, float, float]] | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -221,6 +223,8 @@ def _write(multiscales: Multiscales, target: str | Path, options: ConversionOpti
     from .codecs import codec_from_name
 
     kwargs: dict[str, Any] = {}
+    if options.omero_windows:
+        multiscales.metadata.omero = _windowed(multiscales, options.omero_windows)
     if options.codec is not None:
         codec = codec_from_name(options.codec, options.compression_level)
         kwargs["compressors"] = "none" if codec is None else codec
@@ -235,6 +239,25 @@ def _write(multiscales: Multiscales, target: str | Path, options: ConversionOpti
         storage_options=options.storage_options,
         **kwargs,
     )
+
+
+def _windowed(
+    multiscales: Multiscales, windows: Sequence[tuple[float, float, float, float]]
+) -> Any:
+    """The omero metadata of ``multiscales`` computed from its pixels, with ``windows``."""
+    from .compute_omero import compute_omero_from_multiscales
+    from .errors import NgffValueError
+    from .v04.omero import OmeroWindow
+
+    omero = compute_omero_from_multiscales(multiscales)
+    if len(windows) != len(omero.channels):
+        raise NgffValueError(
+            f"omero_windows: expected one window per channel ({len(omero.channels)}), "
+            f"got {len(windows)}"
+        )
+    for channel, window in zip(omero.channels, windows, strict=True):
+        channel.window = OmeroWindow(*map(float, window))
+    return omero
 
 
 def _target(output: str | Path) -> Path | str:

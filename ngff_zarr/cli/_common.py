@@ -29,6 +29,7 @@ CONVERT_FLAGS: dict[str, str] = {
     "merge_axis": "--merge-axis",
     "merge_policy": "--merge-policy",
     "memory_target": "--memory-target",
+    "omero_windows": "--omero-window",
 }
 # what a warning suggests, as both forms spell it
 WARNING_FLAGS: dict[str, str] = {

@@ -57,6 +57,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--channel-names", help="comma-separated channel names")
     parser.add_argument("--translation", help="origin per dim, e.g. z=10,y=-5.5,x=0")
     parser.add_argument("--name", help="the image's name")
+    parser.add_argument(
+        "--omero-window", action="append", metavar="MIN,MAX,START,END",
+        help="display range of a channel (once per channel, in order)",
+    )  # fmt: skip
     parser.add_argument("--codec", help="compression: zstd, gzip, lz4, blosc:zstd, ..., none")
     parser.add_argument("--compression-level", type=int, help="the codec's level")
     parser.add_argument("--memory-target", help="memory bound of the write, e.g. 4GB, 500M")
@@ -125,6 +129,7 @@ def _convert(args: argparse.Namespace) -> int:
         codec=args.codec,
         compression_level=args.compression_level,
         storage_options=_json(args.storage_options),
+        omero_windows=[_window(w) for w in args.omero_window] if args.omero_window else None,
     )
     local = local_path(args.output)
     output: Path | str = local if local is not None else args.output
@@ -242,6 +247,16 @@ def _str_map(text: str | None) -> dict[str, str] | None:
         return {dim: normalize_unit(unit, dim) for dim, unit in pairs.items()}
     except NgffValueError as exc:
         raise NgffValueError(error_line(exc, CONVERT_FLAGS)) from None
+
+
+def _window(text: str) -> tuple[float, float, float, float]:
+    try:
+        low, high, start, end = (float(v) for v in text.split(","))
+    except ValueError:
+        raise NgffValueError(
+            f"--omero-window: expected MIN,MAX,START,END like 0,4095,100,2000, got {text!r}"
+        ) from None
+    return low, high, start, end
 
 
 def _json(text: str | None) -> dict[str, Any] | None:

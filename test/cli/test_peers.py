@@ -50,7 +50,8 @@ def test_options_apply_to_an_ome_zarr_input(store: str, tmp_path: Path) -> None:
     code = main(
         ["convert", store, out, "--scale", "z=5", "--units", "z=um", "--channel-names", "q,r",
          "--translation", "x=3", "--name", "renamed", "--codec", "zstd", "--compression-level",
-         "7", "--chunks", "32", "--scale-factors", "2,4", "--method", "mode", "-q"]
+         "7", "--chunks", "32", "--scale-factors", "2,4", "--method", "mode", "-q",
+         "--omero-window", "0,4000,10,2000", "--omero-window", "0,4000,20,3000"]
     )  # fmt: skip
     assert code == 0
     back = nz.from_ngff_zarr(out)
@@ -59,6 +60,10 @@ def test_options_apply_to_an_ome_zarr_input(store: str, tmp_path: Path) -> None:
     assert first.translation["x"] == 3.0
     assert back.metadata.name == "renamed"
     assert [c.label for c in back.metadata.omero.channels] == ["q", "r"]
+    windows = [c.window for c in back.metadata.omero.channels]
+    assert [(w.min, w.max, w.start, w.end) for w in windows] == [
+        (0.0, 4000.0, 10.0, 2000.0), (0.0, 4000.0, 20.0, 3000.0),
+    ]  # fmt: skip
     assert back.method is nz.Methods.MODE and len(back.images) == 3
     array = _array(out)
     assert array.chunks[-1] == 32
