@@ -80,7 +80,9 @@ def run_shell(argv: list[str], expected: int, cwd: Path) -> None:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     if argv[0] == "python":
         argv = [sys.executable, *argv[1:]]
-    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, encoding="utf-8", timeout=300
+    )
     assert done.returncode == expected, (
         f"{shlex.join(argv)} exited with {done.returncode}, expected {expected}:\n"
         f"{done.stdout}\n{done.stderr}"

@@ -191,7 +191,8 @@ def test_validate_prints_brackets_and_json_always_parses(
 
 def _script(*args: str, cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [SCRIPT, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [SCRIPT, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        encoding="utf-8",
         env={**os.environ, "PYTHONWARNINGS": ""},
     )  # fmt: skip
 
