@@ -295,9 +295,12 @@ def test_schemas_are_draft_2020_12_and_offline() -> None:
 DOC = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
 
 
-def test_docs_code_blocks_run_and_list_every_code() -> None:
+def test_docs_code_blocks_run_and_list_every_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ngff_zarr._validation.codes import CODES, RULE_NAMES
 
+    monkeypatch.chdir(tmp_path)  # the page writes its example store in the working directory
     text = DOC.read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert blocks
