@@ -3,6 +3,9 @@
 A piece that covers whole write units is written at once. A piece that covers part of a unit
 is copied into that unit's buffer, and the unit is written when its last piece arrives. Regions
 never overlap, so a unit's buffer is complete exactly when the voxels received equal its size.
+
+An edit recomputes only part of a level (``covered``): a unit that it covers in part starts
+from the stored values outside the covered box (``read``), so it is still written whole, once.
 """
 
 from __future__ import annotations
@@ -10,23 +13,33 @@ from __future__ import annotations
 import itertools
 import math
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
 from .._writers import LevelArray
-from .geometry import Box, slices
+from .geometry import Box, intersect, outside, slices, volume
 
 
 class LevelSink:
     """Accepts boxes of one level in any order and writes whole write units only."""
 
     def __init__(
-        self, array: LevelArray, shape: tuple[int, ...], unit: tuple[int, ...], dtype: np.dtype
+        self,
+        array: LevelArray,
+        shape: tuple[int, ...],
+        unit: tuple[int, ...],
+        dtype: np.dtype,
+        *,
+        covered: Box | None = None,
+        read: Callable[[Box], np.ndarray] | None = None,
     ) -> None:
         self._array = array
         self._shape = shape
         self._unit = unit
         self._dtype = dtype
+        self._covered = covered
+        self._read = read if read is not None else (lambda box: array.read(slices(box)))
         self._lock = threading.Lock()
         self._buffers: dict[tuple[int, ...], tuple[np.ndarray, list[int]]] = {}
 
@@ -36,6 +49,18 @@ class LevelSink:
             for i, u, n in zip(index, self._unit, self._shape, strict=True)
         )
 
+    def _new_buffer(self, ubox: Box) -> tuple[np.ndarray, list[int]]:
+        """An empty buffer for a unit, or one holding the stored values the edit keeps."""
+        shape = tuple(b - a for a, b in ubox)
+        buffer = np.empty(shape, dtype=self._dtype)
+        if self._covered is None:
+            return buffer, [0]
+        kept = outside(ubox, self._covered)
+        for piece in kept:
+            dst = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(piece, ubox, strict=True))
+            buffer[dst] = self._read(piece)
+        return buffer, [sum(volume(piece) for piece in kept)]
+
     def put(self, box: Box, data: np.ndarray) -> None:
         if all(lo % u == 0 and (hi % u == 0 or hi == n)
                for (lo, hi), u, n in zip(box, self._unit, self._shape, strict=True)):  # fmt: skip
@@ -44,9 +69,9 @@ class LevelSink:
         ranges = [range(lo // u, -(-hi // u)) for (lo, hi), u in zip(box, self._unit, strict=True)]
         for index in itertools.product(*ranges):
             ubox = self._unit_box(index)
-            part = tuple(
-                (max(lo, ulo), min(hi, uhi)) for (lo, hi), (ulo, uhi) in zip(box, ubox, strict=True)
-            )
+            part = intersect(box, ubox)
+            if part is None:
+                continue
             src = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(part, box, strict=True))
             if part == ubox:
                 self._array.write(slices(ubox), data[src])
@@ -55,13 +80,14 @@ class LevelSink:
             size = math.prod(b - a for a, b in ubox)
             with self._lock:
                 entry = self._buffers.get(index)
-                if entry is None:
-                    shape = tuple(b - a for a, b in ubox)
-                    entry = (np.empty(shape, dtype=self._dtype), [0])
-                    self._buffers[index] = entry
+            if entry is None:  # read what the unit keeps outside the lock: other units go on
+                fresh = self._new_buffer(ubox)
+                with self._lock:
+                    entry = self._buffers.setdefault(index, fresh)
+            with self._lock:
                 buffer, filled = entry
                 buffer[dst] = data[src]
-                filled[0] += math.prod(b - a for a, b in part)
+                filled[0] += volume(part)
                 complete = filled[0] == size
                 if complete:
                     del self._buffers[index]

@@ -1,0 +1,94 @@
+"""Planning the partial rebuild of a pyramid after an edit of one of its levels.
+
+An output pixel ``j`` of a step with factor ``f`` and halo ``h`` reads the input pixels
+``[j f - h, (j + 1) f + h)``, cut to the array and padded there with the edge value (see
+:mod:`.pyramid`). So when a box ``[a, b)`` of a level changes, the pixels of the next level that
+can change are exactly those whose window meets it: ``[floor((a - h) / f), ceil((b + h) / f))``,
+cut to that level. Applied step after step, this gives the *affected box* of every lower level;
+recomputing exactly those boxes from the level above gives what a full recompute gives, since
+every other pixel reads only unchanged input. The same holds when an array grows: the changed
+box then reaches the new end, and the pixels whose window was padded at the old end are in it.
+
+The engine then runs its ordinary passes restricted to these boxes
+(:func:`~ngff_zarr._engine.run.run_passes` with ``within``): only the regions that own part of
+them are visited, and a write unit (shard or chunk) that an affected box covers in part is
+assembled from the recomputed values and the stored ones, and written whole, once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from .geometry import Box, clip, intersect, outside, volume
+from .pyramid import PyramidPlan
+
+__all__ = ["affected_boxes", "overlay", "unit_indices"]
+
+
+def affected_boxes(plan: PyramidPlan, changed: Box) -> dict[int, Box]:
+    """The box of every level that a change of ``changed`` (a box of level 0) affects.
+
+    Level 0 maps to ``changed`` itself; a level that the change cannot reach (an empty box
+    cannot happen: a non-empty change always reaches the next level) is left out.
+
+    >>> import dask.array as da
+    >>> from ngff_zarr.methods import get_method
+    >>> from ngff_zarr._engine.pyramid import make_plan
+    >>> plan = make_plan(da.zeros((64,)), [(2,), (4,)], get_method("gaussian"), (True,))
+    >>> plan.halos[1], plan.halos[2]
+    ((3,), (3,))
+    >>> affected_boxes(plan, ((10, 12),))
+    {0: ((10, 12),), 1: ((3, 8),), 2: ((0, 6),)}
+    """
+    out = {0: changed}
+    current = changed
+    for level in range(1, plan.levels):
+        step, halo = plan.steps[level], plan.halos[level]
+        grown = tuple(
+            (math.floor((lo - h) / f), math.ceil((hi + h) / f))
+            for (lo, hi), f, h in zip(current, step, halo, strict=True)
+        )
+        current = clip(grown, plan.shapes[level])
+        if not volume(current):
+            break
+        out[level] = current
+    return out
+
+
+def unit_indices(box: Box, unit: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+    """The grid indices of the write units of shape ``unit`` that ``box`` meets."""
+    ranges = [range(lo // u, -(-hi // u)) for (lo, hi), u in zip(box, unit, strict=True)]
+    return itertools.product(*ranges)
+
+
+def overlay(
+    changed: Box,
+    values: Callable[[Box], np.ndarray],
+    stored: Callable[[Box], np.ndarray],
+    dtype: np.dtype,
+) -> Callable[[Box], np.ndarray]:
+    """A reader of level 0 as it is after the edit: ``values`` inside ``changed``, else stored.
+
+    ``values(box)`` gives the new values of a box inside ``changed`` (in level coordinates);
+    the stored part is read only outside ``changed``, never the pixels about to be replaced.
+    """
+
+    def read(box: Box) -> np.ndarray:
+        inner = intersect(box, changed)
+        if inner is None:
+            return stored(box)
+        out = np.empty(tuple(hi - lo for lo, hi in box), dtype=dtype)
+        out[_within(inner, box)] = values(inner)
+        for piece in outside(box, inner):
+            out[_within(piece, box)] = stored(piece)
+        return out
+
+    return read
+
+
+def _within(part: Box, box: Box) -> tuple[slice, ...]:
+    return tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(part, box, strict=True))
