@@ -6,6 +6,7 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
+from .append import append
 from .codecs import codec_from_name, get_available_codecs
 from .concatenate import concatenate
 from .config import config
@@ -93,6 +94,7 @@ from .v04.zarr_metadata import (
     WellImage,
 )
 from .validate import Finding, Severity, ValidationReport, validate
+from .write_region import finish_edits, write_region
 
 __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "ArrayNotFoundError",
@@ -146,12 +148,14 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "Well",
     "WellImage",
     "WriteError",
+    "append",
     "build_masking_roi_table",
     "codec_from_name",
     "concatenate",
     "config",
     "convert_file",
     "convert_folder",
+    "finish_edits",
     "from_hcs_zarr",
     "from_ngff_zarr",
     "get_available_codecs",
@@ -188,6 +192,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "validate_well",
     "write_hcs_well_image",
     "write_labels",
+    "write_region",
     "write_roi",
     "write_store_to_zip",
     "write_table",

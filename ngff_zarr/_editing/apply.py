@@ -18,6 +18,7 @@ import numpy as np
 
 from .._engine.geometry import Box, slices
 from .._engine.passes import plan_passes
+from .._engine.pyramid import needed_boxes
 from .._engine.rebuild import affected_boxes, overlay, unit_indices
 from .._engine.run import run_passes
 from .._io.locks import unit_locks
@@ -60,8 +61,19 @@ def rewrite(
     def read_stored(part: Box) -> np.ndarray:
         return stored.read(slices(part))
 
-    read = read_stored if values is None else overlay(box, values, read_stored, plan.source.dtype)
+    # the stored pixels around the box that the passes reading level 0 need, decoded once
+    reach = max(p.last for p in passes if p.first == 0)
+    first_levels = {k: b for k, b in affected.items() if k <= reach}
+    band = needed_boxes(plan, 0, first_levels).get(0) if first_levels else None
+    read = overlay(box, values, read_stored, plan.source.dtype, band)
     with unit_locks(image.store, wanted):
         run_passes(
-            plan, passes, arrays, units=units, workers=workers, read_source=read, within=affected
+            plan,
+            passes,
+            arrays,
+            units=units,
+            workers=workers,
+            read_source=read,
+            within=affected,
+            chunks=image.chunks()[level:],
         )

@@ -76,6 +76,10 @@ class StoredImage:
             out.append(tuple(int(n) for n in (shards if shards is not None else a.chunks)))
         return tuple(out)
 
+    def chunks(self) -> tuple[tuple[int, ...], ...]:
+        """The chunk shape of each level (inside its shards when sharded)."""
+        return tuple(tuple(int(n) for n in a.chunks) for a in self.arrays)
+
     def level_arrays(self, first: int = 0) -> dict[int, LevelArray]:
         """The levels from ``first`` on, numbered from 0 (as a plan from ``first`` numbers them)."""
         return {k - first: wrap_zarr(a) for k, a in enumerate(self.arrays) if k >= first}

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .geometry import Box, clip, intersect, outside, volume
+from .geometry import Box, clip, contains, intersect, outside, volume
 from .pyramid import PyramidPlan
 
 __all__ = ["affected_boxes", "overlay", "unit_indices"]
@@ -67,27 +68,59 @@ def unit_indices(box: Box, unit: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
 
 def overlay(
     changed: Box,
-    values: Callable[[Box], np.ndarray],
+    values: Callable[[Box], np.ndarray] | None,
     stored: Callable[[Box], np.ndarray],
     dtype: np.dtype,
+    band: Box | None = None,
 ) -> Callable[[Box], np.ndarray]:
     """A reader of level 0 as it is after the edit: ``values`` inside ``changed``, else stored.
 
     ``values(box)`` gives the new values of a box inside ``changed`` (in level coordinates);
     the stored part is read only outside ``changed``, never the pixels about to be replaced.
+    With ``band`` (the box around ``changed`` that the rebuild reads), the stored pixels of
+    ``band`` outside ``changed`` are read once, when first needed, and kept: regions that
+    share a halo decode its chunks once. With ``values`` None, ``changed`` is read as stored.
     """
+    cache = _Band(band, changed, stored) if band is not None else None
+
+    def read_stored(box: Box) -> np.ndarray:
+        if cache is not None and contains(band, box):  # type: ignore[arg-type]
+            return cache.read(box, dtype)
+        return stored(box)
 
     def read(box: Box) -> np.ndarray:
         inner = intersect(box, changed)
         if inner is None:
-            return stored(box)
+            return read_stored(box)
         out = np.empty(tuple(hi - lo for lo, hi in box), dtype=dtype)
-        out[_within(inner, box)] = values(inner)
+        out[_within(inner, box)] = values(inner) if values is not None else stored(inner)
         for piece in outside(box, inner):
-            out[_within(piece, box)] = stored(piece)
+            out[_within(piece, box)] = read_stored(piece)
         return out
 
     return read
+
+
+class _Band:
+    """The stored pixels of a box minus the edited one, read piece by piece when first used."""
+
+    def __init__(self, band: Box, changed: Box, stored: Callable[[Box], np.ndarray]) -> None:
+        self._pieces = outside(band, changed)
+        self._stored = stored
+        self._data: dict[int, np.ndarray] = {}
+        self._locks = [threading.Lock() for _ in self._pieces]
+
+    def read(self, box: Box, dtype: np.dtype) -> np.ndarray:
+        out = np.empty(tuple(hi - lo for lo, hi in box), dtype=dtype)
+        for i, piece in enumerate(self._pieces):
+            part = intersect(box, piece)
+            if part is None:
+                continue
+            with self._locks[i]:
+                if i not in self._data:
+                    self._data[i] = self._stored(piece)
+            out[_within(part, box)] = self._data[i][_within(part, piece)]
+        return out
 
 
 def _within(part: Box, box: Box) -> tuple[slice, ...]:

@@ -35,6 +35,7 @@ def run_passes(
     read_source: Callable[[Box], np.ndarray] | None = None,
     client: Any = None,
     within: Mapping[int, Box] | None = None,
+    chunks: Sequence[tuple[int, ...]] | None = None,
 ) -> None:
     """Compute and write every level of ``plan`` following ``passes``.
 
@@ -43,7 +44,8 @@ def run_passes(
 
     With ``within`` (level -> box), only those boxes are computed and written, and only the
     levels it names (an edit's partial rebuild): the regions that own none of them are not
-    visited, and a write unit they cover in part keeps its stored values elsewhere.
+    visited, and a write unit they cover in part keeps its stored values elsewhere (only its
+    chunks that meet the box, ``chunks[k]`` of level ``k``, are rewritten).
     """
     if within is not None:
         if client is not None:
@@ -52,8 +54,9 @@ def run_passes(
     sinks = {}
     for level, array in arrays.items():
         covered = None if within is None else within[level]
+        chunk = None if chunks is None else chunks[level]
         sinks[level] = LevelSink(
-            array, plan.shapes[level], units[level], plan.source.dtype, covered=covered
+            array, plan.shapes[level], units[level], plan.source.dtype, covered=covered, chunk=chunk
         )
     cancel = threading.Event()
     bar = Progress(progress, plan, passes, sorted(arrays))
