@@ -73,6 +73,7 @@ from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
+from .update_metadata import update_metadata
 from .update_root_attributes import update_root_attributes
 from .upgrade_ome_zarr import upgrade_ome_zarr
 from .v04.zarr_metadata import (
@@ -184,6 +185,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "to_ngff_image",
     "to_ngff_zarr",
     "to_ome_tiff",
+    "update_metadata",
     "update_root_attributes",
     "upgrade_ome_zarr",
     "validate",

@@ -18,8 +18,7 @@ from ._io.locks import image_lock
 from ._io.store import StoreLike
 from .errors import NgffValueError
 from .methods import Methods
-from .multiscales import DEFAULT_COLORS
-from .v04.omero import OmeroChannel, OmeroWindow
+from .multiscales import default_channel
 
 __all__ = ["append"]
 
@@ -202,17 +201,11 @@ def _with_channels(
 ) -> Any:
     omero = image.metadata.omero
     assert omero is not None
-    channels = list(omero.channels[:start])
-    dtype = np.dtype(image.arrays[0].dtype)
-    lo, hi = (float(np.iinfo(dtype).min), float(np.iinfo(dtype).max)) if dtype.kind in "ui" else (
-        0.0, 1.0)  # fmt: skip
-    for i in range(count):
-        index = start + i
-        channels.append(
-            OmeroChannel(
-                color=colors[i] if colors else DEFAULT_COLORS[index % len(DEFAULT_COLORS)],
-                window=OmeroWindow(min=lo, max=hi, start=lo, end=hi),
-                label=names[i] if names else f"Channel {index}",
-            )
+    dtype = image.arrays[0].dtype
+    channels = list(omero.channels[:start]) + [
+        default_channel(
+            start + i, dtype, name=names[i] if names else None, color=colors[i] if colors else None
         )
+        for i in range(count)
+    ]
     return dataclasses.replace(image.metadata, omero=dataclasses.replace(omero, channels=channels))

@@ -24,10 +24,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
-import zarr
-
 from .._engine.geometry import Box
-from .._io.documents import group_attributes
+from .._io.edit import edit_attributes
 from .._io.locks import well_lock
 from .stored import StoredImage
 
@@ -109,11 +107,7 @@ def _abandoned(entry: Mapping[str, Any], force: bool = False) -> bool:
 def _rewrite(image: StoredImage, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     """Read the image group's attributes afresh, change them, write them back, under its lock."""
     with well_lock(image.store, image.path):
-        _, attrs = group_attributes(image.store, image.path)
-        group = zarr.open_group(
-            image.store, path=image.path, mode="r+", zarr_format=image.zarr_format
-        )
-        group.attrs.put(change(dict(attrs)))
+        edit_attributes(image.store, image.path, change)
 
 
 def _with_records(attrs: dict[str, Any], records: list[Entry]) -> dict[str, Any]:
