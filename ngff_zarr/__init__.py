@@ -11,6 +11,7 @@ from .codecs import codec_from_name, get_available_codecs
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
+from .derive import derive_image
 from .errors import (
     ArrayNotFoundError,
     DependencyError,
@@ -44,6 +45,7 @@ from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
+from .region_iterator import Region, RegionIterator
 from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
 from .rois import (
     ROI,
@@ -134,6 +136,8 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "PlateWell",
     "ROI",
     "ReadError",
+    "Region",
+    "RegionIterator",
     "RunReport",
     "Scale",
     "Severity",
@@ -156,6 +160,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "config",
     "convert_file",
     "convert_folder",
+    "derive_image",
     "finish_edits",
     "from_hcs_zarr",
     "from_ngff_zarr",

@@ -66,6 +66,8 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.write_region": 4,
     "ngff_zarr.append": 4,
     "ngff_zarr.update_metadata": 4,
+    "ngff_zarr.derive": 4,
+    "ngff_zarr.region_iterator": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
     "ngff_zarr.convert": 5,

@@ -191,9 +191,12 @@ def _scale(transforms: Any) -> list[float]:
 
 
 def open_image(
-    store: StoreLike, *, storage_options: Mapping[str, Any] | None = None
+    store: StoreLike,
+    *,
+    writable: bool = True,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> StoredImage:
-    """Open the image at ``store`` (path, URL, zarr store or group) for writing.
+    """Open the image at ``store`` (path, URL, zarr store or group), for writing by default.
 
     Raises
     ------
@@ -201,12 +204,14 @@ def open_image(
         No image there (a path that does not exist is never created).
     ArrayNotFoundError
         A dataset path names no array.
+    NgffValueError
+        A zipped store (``.ozx``) to write: it is written in one piece, never edited.
     """
     if isinstance(store, str | os.PathLike):
         text = os.fspath(store)
-        if "://" not in text and not os.path.isdir(text):
-            raise MetadataNotFoundError(f"{text}: no such image (no directory)")
-    zstore = as_store(store, read_only=False, storage_options=storage_options)
+        if "://" not in text and not os.path.exists(text.removeprefix("file://")):
+            raise MetadataNotFoundError(f"{text}: no such image (no such directory)")
+    zstore = as_store(store, read_only=not writable, storage_options=storage_options)
     base = store.path if isinstance(store, zarr.Group) else ""
     zarr_format, attrs = group_attributes(zstore, base)
     if "bioformats2raw.layout" in attrs and "multiscales" not in attrs:
@@ -220,7 +225,8 @@ def open_image(
     for index, ds in enumerate(first_ds):
         key = join(base, str(ds.get("path", "")) if isinstance(ds, dict) else "")
         try:
-            arrays.append(zarr.open_array(zstore, path=key, mode="r+", zarr_format=fmt))
+            mode = "r+" if writable else "r"
+            arrays.append(zarr.open_array(zstore, path=key, mode=mode, zarr_format=fmt))
         except (FileNotFoundError, KeyError, ValueError, TypeError) as exc:
             raise ArrayNotFoundError(
                 f"{where}: multiscales[0].datasets[{index}].path names no array at "
