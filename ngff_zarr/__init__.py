@@ -11,7 +11,7 @@ from .codecs import codec_from_name, get_available_codecs
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
-from .derive import derive_image
+from .derive import derive_image, derive_label
 from .errors import (
     ArrayNotFoundError,
     DependencyError,
@@ -161,6 +161,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "convert_file",
     "convert_folder",
     "derive_image",
+    "derive_label",
     "finish_edits",
     "from_hcs_zarr",
     "from_ngff_zarr",

@@ -12,9 +12,12 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import dask.array as da
 import numpy as np
+import zarr
 
 from ._editing.stored import StoredImage, open_image
+from ._io.locate import locate_image
 from ._io.staging import Target
 from ._io.store import StoreLike
 from ._versions import LAYOUTS, layout
@@ -22,10 +25,11 @@ from ._writers import ArraySpec, get_backend
 from .errors import NgffValueError
 from .methods import DEFAULT_METHOD, Methods, get_method
 from .multiscales import default_channel
+from .v04.labels import LabelValue
 from .v04.multiscales import Metadata, MethodMetadata
 from .v04.omero import Omero
 
-__all__ = ["derive_image"]
+__all__ = ["derive_image", "derive_label"]
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +112,95 @@ def derive_image(
     except BaseException:
         target.abort()
         raise
+
+
+def derive_label(
+    source: StoreLike,
+    name: str,
+    *,
+    dtype: Any = "uint32",
+    method: Methods | str | None = None,
+    colors: Mapping[LabelValue, Sequence[int]] | None = None,
+    properties: Mapping[LabelValue, Mapping[str, Any]] | None = None,
+    overwrite: bool = False,
+    storage_options: Mapping[str, Any] | None = None,
+) -> zarr.Group:
+    """Create an empty label image ``labels/<name>`` on the grid of the image at ``source``.
+
+    The label image has the image's dims without ``c``, one level per image level, the
+    image's scales, translations, chunks and shards, and a label-safe method for its lower
+    levels (default ``nearest``). Every pixel reads as 0 (background) until written.
+
+    Parameters
+    ----------
+    source
+        The image (a directory path, a zarr store or a zarr group).
+    name
+        The label image's name.
+    dtype
+        An integer data type; default ``uint32``.
+    method
+        A label-safe method (``nearest``, ``mode``, ``itkwasm_label_image``).
+    colors, properties
+        The ``image-label`` colours and properties by label value (see
+        :func:`~ngff_zarr.write_labels`); default none.
+    overwrite
+        Replace a label image of that name.
+    storage_options
+        Passed to fsspec for URLs.
+
+    Returns
+    -------
+    zarr.Group
+        The label image's group, to give as the output of a :class:`~ngff_zarr.RegionIterator`.
+
+    Raises
+    ------
+    NgffValueError
+        A non-integer dtype, a bad name or a method that is not label-safe.
+    StoreExistsError
+        A label image of that name exists and ``overwrite`` is false.
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> import ngff_zarr as nz
+    >>> path = os.path.join(tempfile.mkdtemp(), "cells.ome.zarr")
+    >>> image = nz.to_ngff_image(np.zeros((2, 64, 64), "uint16"), dims=("c", "y", "x"))
+    >>> nz.to_ngff_zarr(path, nz.to_multiscales(image, scale_factors=[2]), version="0.5")
+    >>> cells = nz.derive_label(path, "cells")
+    >>> [level.shape for level in nz.read_labels(path)["cells"].images]
+    [(64, 64), (32, 32)]
+    """
+    from .labels import write_labels
+
+    kind = np.dtype(dtype)
+    if kind.kind not in "ui":
+        raise NgffValueError(f"dtype: a label image holds integers, got {kind}")
+    src = open_image(source, writable=False, storage_options=storage_options)
+    keep = [i for i, d in enumerate(src.dims) if d != "c"]
+    shape = tuple(src.shapes[0][i] for i in keep)
+    chunks = tuple(src.chunks()[0][i] for i in keep)
+    per_shard = None
+    if src.zarr_format == 3 and getattr(src.arrays[0], "shards", None) is not None:
+        per_shard = {
+            src.dims[i]: src.units()[0][i] // src.chunks()[0][i] for i in keep
+        }  # the image's chunks per shard along every dim
+    empty = da.zeros(shape, dtype=kind, chunks=chunks)
+    write_labels(
+        source,
+        name,
+        empty,
+        colors=colors if colors is not None else {},
+        properties=properties,
+        method=method,
+        chunks={src.dims[i]: c for i, c in zip(keep, chunks, strict=True)},
+        chunks_per_shard=per_shard,
+        overwrite=overwrite,
+        storage_options=storage_options,
+    )
+    located = locate_image(source, writable=True, storage_options=storage_options)
+    return located.open_group("labels", name, mode="r+")
 
 
 def _channel_count(src: StoredImage, names: Sequence[str] | None) -> int | None:

@@ -10,7 +10,6 @@ an output image of the same geometry (from :func:`~ngff_zarr.derive_image` or
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
@@ -35,6 +34,7 @@ from ._io.locks import image_lock
 from ._io.store import StoreLike
 from .config import config
 from .errors import NgffValueError
+from .from_ngff_zarr import from_ngff_zarr
 
 __all__ = ["Region", "RegionIterator"]
 
@@ -106,6 +106,42 @@ class RegionIterator:
         src, out = self._source(), self._output(writable=False)
         return self._with(chunk_boxes(out, src.dims, src.shapes[0]), halo)
 
+    def by_rois(self, rois: Any, *, halo: Mapping[str, int] | None = None) -> RegionIterator:
+        """The ROIs of a table: its name (a table of the source), a frame, or ROIs themselves.
+
+        ``rois`` is the name of an ROI or masking ROI table of the source image, an ROI table
+        as a :class:`pandas.DataFrame`, or a sequence of :class:`~ngff_zarr.ROI` (micrometers)
+        and :class:`~ngff_zarr.PixelROI` (full-resolution pixels). Dims an ROI leaves free are
+        taken whole. ROIs may overlap: where they do, the one processed last is kept.
+        """
+        from .rois import PixelROI, rois_from_table
+        from .tables import read_table
+
+        if isinstance(rois, str):
+            items: list[Any] = rois_from_table(
+                read_table(self.source, rois, storage_options=self.storage_options)
+            )
+        elif hasattr(rois, "columns"):
+            items = rois_from_table(rois)
+        else:
+            items = list(rois)
+        src = self._source()
+        multiscales = None
+        boxes, names = [], []
+        for roi in items:
+            if not isinstance(roi, PixelROI):
+                if multiscales is None:
+                    multiscales = from_ngff_zarr(self.source, storage_options=self.storage_options)
+                roi = roi.to_pixels(multiscales, 0)
+            boxes.append(
+                tuple(
+                    (roi.start[d], roi.stop[d]) if d in roi.start else (0, n)
+                    for d, n in zip(src.dims, src.shapes[0], strict=True)
+                )
+            )
+            names.append((roi.name, roi.label))
+        return self._with(boxes, halo, tuple(names))
+
     def _with(
         self, boxes: list[Box], halo: Mapping[str, int] | None, names: Any = None
     ) -> RegionIterator:
@@ -168,7 +204,7 @@ class RegionIterator:
         with _session(run, regions) as finish:
             client = active_client() if _local(run) else None
             if client is not None:
-                written = _on_cluster(client, self, func, regions)
+                written = _on_cluster(client, run, func, regions)
             else:
                 written = _on_threads(run, func, regions, workers or config.max_workers)
             finish(written)
@@ -256,12 +292,16 @@ def _cluster_task(source: str, output: str, func: Function, region: Region) -> B
     return run.write(region, func(run.read(region)))
 
 
-def _on_cluster(
-    client: Any, iterator: RegionIterator, func: Function, regions: list[Region]
-) -> list[Box]:
+def _location(image: StoredImage) -> Any:
+    root = image.local_root
+    assert root is not None
+    return root.joinpath(*image.path.split("/")) if image.path else root
+
+
+def _on_cluster(client: Any, run: Run, func: Function, regions: list[Region]) -> list[Box]:
     from distributed import wait as cluster_wait
 
-    source, output = (os.fspath(iterator.source), os.fspath(iterator.output))  # type: ignore[arg-type]
+    source, output = (str(_location(run.source)), str(_location(run.output)))
     shared = client.scatter(func, broadcast=True, hash=False)
     limit = 2 * cluster_threads(client)
     pending: set[Any] = set()

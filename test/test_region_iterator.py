@@ -172,3 +172,52 @@ def test_bad_regions_and_outputs(tmp_path: Path, raw: tuple[Path, np.ndarray]) -
     write(other, np.zeros((20, 70, 91), np.uint16), DIMS, method="gaussian")
     with pytest.raises(nz.NgffValueError, match=r"along \['x'\] the output has \[91\]"):
         nz.RegionIterator(path, other).map(lambda b: b)
+
+
+def test_segmentation_into_a_derived_label_image(tmp_path: Path) -> None:
+    """An image with channels into a label image (no c): c is taken whole by every region."""
+    data = RNG.integers(0, 1000, (2, 8, 48, 40), dtype=np.uint16)
+    path = tmp_path / "cells.ome.zarr"
+    write(path, data, ("c", "z", "y", "x"), method="gaussian", chunks=8, chunks_per_shard=2)
+    cells = nz.derive_label(path, "cells", dtype="uint8")
+    assert cells.path.endswith("labels/cells")
+    nz.RegionIterator(path, cells).by_tiles({"y": 20}).map(
+        lambda block: (block.max(axis=0) > 700).astype(np.uint8)
+    )
+    expected = (data.max(axis=0) > 700).astype(np.uint8)
+    labels = nz.read_labels(path)["cells"]
+    assert np.array_equal(labels.images[0].data.compute(), expected)
+    # the label pyramid equals writing the whole label image (nearest, on the image's grid)
+    nz.write_labels(path, "whole", expected)
+    whole = nz.read_labels(path)["whole"]
+    for a, b in zip(labels.images, whole.images, strict=True):
+        assert np.array_equal(a.data.compute(), b.data.compute())
+    assert labels.metadata.type == whole.metadata.type == "nearest"
+
+
+def test_rois_of_a_table(tmp_path: Path, raw: tuple[Path, np.ndarray]) -> None:
+    """Only the ROIs are processed; a table named in the source, its rows by pixel box."""
+    pytest.importorskip("pandas")
+    path, data = raw
+    rois = [
+        nz.ROI(
+            start={"z": 0.0, "y": 4.0, "x": 10.0}, size={"z": 20.0, "y": 20.0, "x": 8.0}, name="a"
+        ),
+        nz.ROI(
+            start={"z": 5.0, "y": 50.0, "x": 60.0}, size={"z": 1.0, "y": 10.0, "x": 25.0}, name="b"
+        ),
+    ]
+    nz.write_table(path, "fov", nz.table_from_rois(rois), type="roi_table", backend="csv")
+    out = tmp_path / "out.ome.zarr"
+    nz.derive_image(path, out)
+    by_table = nz.RegionIterator(path, out).by_rois("fov", halo={"y": 2})
+    assert [r.name for r in by_table.regions] == ["a", "b"]
+    assert [r.box["y"] for r in by_table.regions] == [(4, 24), (50, 60)]
+    assert by_table.regions[0].read_box["y"] == (2, 26)
+    by_table.map(lambda block: block + 1)
+    expected = np.zeros_like(data)
+    expected[:, 4:24, 10:18] = data[:, 4:24, 10:18] + 1
+    expected[5, 50:60, 60:85] = data[5, 50:60, 60:85] + 1
+    assert np.array_equal(levels(out)[0], expected)
+    pixels = nz.PixelROI(start={"z": 0, "y": 0, "x": 0}, stop={"z": 1, "y": 1, "x": 1})
+    assert len(nz.RegionIterator(path, out).by_rois([pixels])) == 1
