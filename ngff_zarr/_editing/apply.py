@@ -17,9 +17,8 @@ from collections.abc import Callable
 import numpy as np
 
 from .._engine.geometry import Box, slices
-from .._engine.passes import plan_passes
 from .._engine.pyramid import needed_boxes
-from .._engine.rebuild import affected_boxes, overlay, unit_indices
+from .._engine.rebuild import affected_boxes, overlay, plan_rebuild, unit_indices
 from .._engine.run import run_passes
 from .._io.locks import unit_locks
 from ..config import config
@@ -55,7 +54,7 @@ def rewrite(
     wanted = [(keys[k], index) for k, b in affected.items() for index in unit_indices(b, units[k])]
     workers = config.max_workers
     budget = memory_target if memory_target is not None else config.memory_target
-    passes = plan_passes(plan, units, memory_target=budget, workers=workers)
+    passes = plan_rebuild(plan, affected, units, memory_target=budget, workers=workers)
     stored = arrays[0]
 
     def read_stored(part: Box) -> np.ndarray:

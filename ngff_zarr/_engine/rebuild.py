@@ -20,14 +20,16 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .geometry import Box, clip, contains, intersect, outside, volume
-from .pyramid import PyramidPlan
+from ..config import config
+from .geometry import Box, clip, contains, hull, intersect, outside, volume
+from .passes import Pass, level_box, level_reach, plan_passes
+from .pyramid import PyramidPlan, needed_boxes
 
-__all__ = ["affected_boxes", "overlay", "unit_indices"]
+__all__ = ["affected_boxes", "overlay", "plan_rebuild", "reach", "unit_indices"]
 
 
 def affected_boxes(plan: PyramidPlan, changed: Box) -> dict[int, Box]:
@@ -58,6 +60,79 @@ def affected_boxes(plan: PyramidPlan, changed: Box) -> dict[int, Box]:
             break
         out[level] = current
     return out
+
+
+def reach(plan: PyramidPlan, affected: Mapping[int, Box]) -> Box:
+    """The box of level 0 whose regions own some affected box."""
+    out: Box | None = None
+    for level, box in affected.items():
+        out = hull(out, level_reach(plan, 0, level, box))
+    assert out is not None
+    return out
+
+
+def plan_rebuild(
+    plan: PyramidPlan,
+    affected: Mapping[int, Box],
+    units: Sequence[tuple[int, ...]],
+    *,
+    memory_target: int,
+    workers: int,
+) -> list[Pass]:
+    """The passes of an edit: one over every affected level when it fits, else the engine's.
+
+    A write's passes are sized for regions anywhere in the image; an edit's regions compute
+    only the affected boxes, so one pass from level 0 usually holds them all: each level is
+    then computed from the one above in memory, never read back. The pass's regions are cut
+    (on every level's factor, so each owns an exact box of every level) until there are
+    enough to keep ``workers`` busy (unless one is small enough that threads would not pay),
+    and their estimated peaks, as many as run at once, fit in ``memory_target``; when no cut
+    fits, the engine's own passes are used.
+    """
+    last = max(affected)
+    shape = plan.shapes[0]
+    align = [
+        math.lcm(*(plan.factor(0, level)[d] for level in range(last + 1)))
+        for d in range(len(shape))
+    ]
+    bounds = reach(plan, affected)
+    region = [-(-hi // a) * a for (_, hi), a in zip(bounds, align, strict=True)]
+    while True:
+        candidate = Pass(
+            first=0,
+            last=last,
+            write_first=0 in affected,
+            region_shape=tuple(region),
+            shape=shape,
+        )
+        peaks = sorted((_peak(plan, r, affected) for r in candidate.regions(bounds)), reverse=True)
+        fits = sum(peaks[: workers + 1]) <= memory_target
+        small = not peaks or peaks[0] <= config.small_region_bytes  # threads would not pay
+        if fits and (small or len(peaks) >= 2 * workers):
+            return [candidate]
+        # cut the longest region dim in two, on the alignment
+        d = max(range(len(region)), key=lambda i: region[i] // align[i])
+        half = -(-(region[d] // 2) // align[d]) * align[d]
+        if half >= region[d]:
+            if fits:
+                return [candidate]
+            return plan_passes(plan, units, memory_target=memory_target, workers=workers)
+        region[d] = half
+
+
+def _peak(plan: PyramidPlan, region: Box, affected: Mapping[int, Box]) -> int:
+    """An estimate of the bytes one region of an edit holds: its boxes of every level and the
+    float working copies of a step."""
+    interiors = {}
+    for level, box in affected.items():
+        part = intersect(level_box(plan, 0, level, region), box)
+        if part is not None:
+            interiors[level] = part
+    if not interiors:
+        return 0
+    need = needed_boxes(plan, 0, interiors)
+    itemsize = int(plan.source.dtype.itemsize)
+    return 2 * itemsize * sum(volume(b) for b in need.values()) + 8 * volume(need[0])
 
 
 def unit_indices(box: Box, unit: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
