@@ -89,7 +89,20 @@ class RegionIterator:
     def by_tiles(
         self, shape: Mapping[str, int], *, halo: Mapping[str, int] | None = None
     ) -> RegionIterator:
-        """Tiles of ``shape`` (per dim; dims left out are whole), each read with ``halo``."""
+        """Tiles of ``shape``, each read with ``halo``.
+
+        Parameters
+        ----------
+        shape
+            The tile's length per dim (``{"y": 512, "x": 512}``); dims left out are whole.
+        halo
+            The pixels read on each side of a tile per dim, beyond what it writes.
+
+        Raises
+        ------
+        NgffValueError
+            A dim the image lacks, or a length below 1 (a halo below 0).
+        """
         src = self._source()
         boxes = tile_boxes(src.shapes[0], src.dims, shape)
         return self._with(boxes, halo)
@@ -199,6 +212,20 @@ class RegionIterator:
         Regions run on a thread pool (``workers``, default ``ngff_zarr.config.max_workers``),
         at most ``workers + 1`` in memory at once, or as tasks of the active dask distributed
         ``Client`` when both images are local directories (the workers must see them).
+
+        Parameters
+        ----------
+        func
+            ``block -> result``: the region's pixels with their halo (NumPy, the source's
+            dims) to its result, with or without the halo, of the output's dims.
+        workers
+            Threads (without a cluster).
+
+        Raises
+        ------
+        NgffValueError
+            A result of another shape, or of a dtype that does not convert to the output's
+            without loss; regions that split a dim the output lacks or resizes.
         """
         run, regions = self._run()
         with _session(run, regions) as finish:

@@ -25,7 +25,15 @@ class Region:
 
     ``box`` is what the region's result is written to; ``read_box`` is what is read for it:
     ``box`` grown by the halo, cut at the image's edges (where a function then sees the true
-    edge, as on the whole image).
+    edge, as on the whole image). Both map a dim to a half-open index range.
+
+    Examples
+    --------
+    >>> region = Region(box={"y": (32, 64), "x": (0, 32)}, read_box={"y": (24, 72), "x": (0, 40)})
+    >>> region.slices(("c", "y", "x"))
+    (slice(None, None, None), slice(32, 64, None), slice(0, 32, None))
+    >>> region.read_slices(("y", "x"))
+    (slice(24, 72, None), slice(0, 40, None))
     """
 
     box: Mapping[str, tuple[int, int]]
