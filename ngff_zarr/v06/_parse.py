@@ -31,7 +31,7 @@ def found(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Reader:
     """A JSON object being parsed, with its dotted ``field`` and the ``path`` of its file."""
 
@@ -46,7 +46,7 @@ class Reader:
             raise InvalidMetadataError(
                 f"expected an object, found {found(value)}", path=path, field=field
             )
-        return cls(value, field, path)
+        return cls(doc=value, field=field, path=path)
 
     def at(self, key: str | int) -> str:
         """The dotted field of member ``key``."""

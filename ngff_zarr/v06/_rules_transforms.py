@@ -54,7 +54,7 @@ class Report:
         self.findings.append(RuleFinding(code=code, message=message, field=fld, severity="warning"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class _At:
     """Where the transformation being checked is, and what surrounds it."""
 
@@ -72,7 +72,7 @@ def check_transformation(
     t: Transformation, ndim_in: int | None, ndim_out: int | None, report: Report, fld: str
 ) -> None:
     """Check ``t`` (and its members) against input/output dimensionalities, into ``report``."""
-    _check(t, ndim_in, ndim_out, _At(report, fld))
+    _check(t, ndim_in, ndim_out, _At(report=report, field=fld))
 
 
 def _check(t: Transformation, n_in: int | None, n_out: int | None, at: _At) -> None:
@@ -202,14 +202,15 @@ def _sequence(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
     last = len(t.transformations) - 1
     for k, member in enumerate(t.transformations):
         out = n_out if k == last else member.output_ndim(current)
-        _check(member, current, out, _At(at.report, f"{at.field}.transformations[{k}]", True))
+        where = _At(report=at.report, field=f"{at.field}.transformations[{k}]", in_sequence=True)
+        _check(member, current, out, where)
         current = out
 
 
 def _bijection(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
     _same_dims(t, n_in, n_out, at)
-    _check(t.forward, n_in, n_out, _At(at.report, f"{at.field}.forward"))
-    _check(t.inverse, n_out, n_in, _At(at.report, f"{at.field}.inverse"))
+    _check(t.forward, n_in, n_out, _At(report=at.report, field=f"{at.field}.forward"))
+    _check(t.inverse, n_out, n_in, _At(report=at.report, field=f"{at.field}.inverse"))
 
 
 def _by_dimension(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
@@ -225,7 +226,7 @@ def _by_dimension(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
                     f"{fld}.{key}",
                 )
         produced.update(item.outputAxes)
-        sub = _At(at.report, f"{fld}.transformation")
+        sub = _At(report=at.report, field=f"{fld}.transformation")
         _check(item.transformation, len(item.inputAxes), len(item.outputAxes), sub)
     twice = sorted(a for a, count in produced.items() if count > 1)
     if twice:

@@ -152,8 +152,14 @@ class Multiscale:
     metadata: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    _KEYS = ("coordinateSystems", "datasets", "coordinateTransformations", "name", "type",
-             "metadata")  # fmt: skip
+    _KEYS = (
+        "coordinateSystems",
+        "datasets",
+        "coordinateTransformations",
+        "name",
+        "type",
+        "metadata",
+    )
 
     @classmethod
     def from_dict(
