@@ -14,3 +14,5 @@ One module per concept of the specification:
 Plates, wells and label images keep their 0.5 objects (under an ``ome`` of version 0.6).
 :mod:`~ngff_zarr.v06.zarr_metadata` re-exports the public classes.
 """
+
+from . import transformations  # noqa: F401 - registers every transformation type for from_dict

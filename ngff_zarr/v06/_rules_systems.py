@@ -81,6 +81,7 @@ class Scope:
 
 
 def multiscale(ms: dict[str, Any], report: Report, groups: GroupSystems | None, fld: str) -> None:
+    """Check one multiscale: SHOULD fields, coordinate systems, datasets, transformations, graph."""
     for key, code in (("name", "NGFF110"), ("type", "NGFF111"), ("metadata", "NGFF112")):
         if key not in ms:
             report.warn(code, f"expected a {key!r} field (SHOULD), found none", fld)
@@ -262,21 +263,25 @@ def _axes(axes: list[Any], report: Report, fld: str, image: bool) -> None:
 
 
 def ome_of(attrs: Any) -> dict[str, Any]:
+    """The ``ome`` object of ``attrs`` (empty when there is none)."""
     ome = attrs.get("ome") if isinstance(attrs, dict) else None
     return ome if isinstance(ome, dict) else {}
 
 
 def dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(index, item)`` of the objects in a list (nothing when ``value`` is not a list)."""
     if isinstance(value, list):
         yield from ((i, v) for i, v in enumerate(value) if isinstance(v, dict))
 
 
 def items(value: Any) -> Iterator[tuple[int, Any]]:
+    """``(index, item)`` of a list (nothing when ``value`` is not a list)."""
     if isinstance(value, list):
         yield from enumerate(value)
 
 
 def duplicates(values: Iterable[Any]) -> list[Any]:
+    """The strings and numbers that occur more than once."""
     counts = Counter(v for v in values if isinstance(v, str | int | float))
     return [v for v, n in counts.items() if n > 1]
 

@@ -34,6 +34,11 @@ class BoundingBox:
     ------
     NgffValueError
         When ``lower`` and ``upper`` differ in length or ``lower`` exceeds ``upper``.
+
+    Examples
+    --------
+    >>> BoundingBox(lower=(0.0, 0.0), upper=(4.0, 2.0)).ndim
+    2
     """
 
     lower: tuple[float, ...]

@@ -38,6 +38,12 @@ class TransformSequence(Transformation):
 
     Invertible when every member is. A sequence MUST NOT contain another sequence (a rule of
     :mod:`ngff_zarr.v06.rules`); :meth:`flattened` splices nested ones.
+
+    Examples
+    --------
+    >>> from ngff_zarr.v06.elementary import MapAxis, Scale
+    >>> TransformSequence([Scale([2.0, 3.0]), MapAxis([1, 0])]).apply([1.0, 1.0]).tolist()
+    [3.0, 2.0]
     """
 
     transformations: list[Transformation]

@@ -65,6 +65,12 @@ class Field:
     NgffValueError
         When ``values`` has fewer than 2 dimensions or ``scale``/``translation`` have the wrong
         length.
+
+    Examples
+    --------
+    >>> field = Field(values=[[0.0, 0.0], [2.0, 4.0]], translation=(10.0,))
+    >>> field.ndim_in, field.ndim_out, field.sample([10.5]).tolist()
+    (1, 2, [[1.0, 2.0]])
     """
 
     values: npt.ArrayLike

@@ -26,6 +26,8 @@ from .composite import TransformSequence
 from .coordinate_systems import CoordinateSystemIdentifier
 from .elementary import Identity
 
+Ref = CoordinateSystemIdentifier
+
 __all__ = ["find_chain"]
 
 _Key = tuple[str | None, str | None]
@@ -72,6 +74,15 @@ def find_chain(
         When a transformation lacks ``input``/``output``, a system is in no transformation, or
         no chain joins the two (the message lists what ``source`` reaches and which
         transformations could not be inverted).
+
+    Examples
+    --------
+    >>> from ngff_zarr.v06.fields import Displacements
+    >>> warp = Displacements("d", input=Ref(name="a"), output=Ref(name="b"))
+    >>> find_chain([warp], "b", "a")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ngff_zarr.errors.NgffValueError: no chain of transformations from 'b' to 'a': from 'b' ...
     """
     edges: dict[_Key, list[tuple[_Key, Transformation]]] = {}
     one_way: list[str] = []

@@ -142,6 +142,16 @@ class Multiscale:
     """One entry of ``multiscales``: coordinate systems, datasets, extra transformations.
 
     ``type`` names the downscaling method and ``metadata`` describes it (kept as given).
+
+    Examples
+    --------
+    >>> from ngff_zarr.v06.coordinate_systems import Axis, CoordinateSystem
+    >>> from ngff_zarr.v06.elementary import Identity
+    >>> level = Identity(input=Ref(path="s0"), output=Ref(name="physical"))
+    >>> ms = Multiscale([CoordinateSystem("physical", [Axis("y"), Axis("x")])],
+    ...                 [Dataset("s0", [level])])
+    >>> ms.intrinsic.name, ms.to_dict()["datasets"][0]["coordinateTransformations"][0]["type"]
+    ('physical', 'identity')
     """
 
     coordinateSystems: list[CoordinateSystem]  # spec field name

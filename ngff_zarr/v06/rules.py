@@ -123,6 +123,14 @@ def check_v06_image(
     -------
     list[RuleFinding]
         Errors (MUST) and warnings (SHOULD), in document order.
+
+    Examples
+    --------
+    >>> ms = {"name": "i", "type": "t", "metadata": {}, "datasets": [],
+    ...       "coordinateSystems": [{"name": "a", "axes": [{"name": "x", "type": "space"},
+    ...                                                    {"name": "x", "type": "space"}]}]}
+    >>> [f.code for f in check_v06_image({"ome": {"version": "0.6", "multiscales": [ms]}})]
+    ['NGFF102']
     """
     report = Report(shapes)
     ome = ome_of(attrs)
@@ -134,7 +142,12 @@ def check_v06_image(
 def check_v06_label(
     attrs: Any, *, shapes: Shapes | None = None, group_systems: GroupSystems | None = None
 ) -> list[RuleFinding]:
-    """The rule findings of a label image group: its multiscales and its ``image-label``."""
+    """The rule findings of a label image group: its multiscales and its ``image-label``.
+
+    >>> label = {"ome": {"version": "0.6", "image-label": {"properties": [{"label-value": 1}]}}}
+    >>> [(f.code, f.severity) for f in check_v06_label(label)]
+    [('NGFF405', 'warning')]
+    """
     findings = check_v06_image(attrs, shapes=shapes, group_systems=group_systems)
     report = Report()
     label = ome_of(attrs).get("image-label")
@@ -154,7 +167,15 @@ def check_v06_label(
 
 
 def check_v06_scene(attrs: Any, *, group_systems: GroupSystems | None = None) -> list[RuleFinding]:
-    """The rule findings of a scene group's attributes (``ome.scene``)."""
+    """The rule findings of a scene group's attributes (``ome.scene``).
+
+    ``group_systems`` gives the coordinate systems of the groups (images) the scene refers to.
+
+    >>> scene = {"coordinateTransformations": [{"type": "translation", "translation": [1, 2],
+    ...     "input": {"path": "tile", "name": "physical"}, "output": {"name": "world"}}]}
+    >>> [f.message for f in check_v06_scene({"ome": {"version": "0.6", "scene": scene}})]
+    ["expected a coordinate system of this document, one of [], found 'world'"]
+    """
     report = Report()
     scene = ome_of(attrs).get("scene")
     if not isinstance(scene, dict):
@@ -168,7 +189,13 @@ def check_v06_scene(attrs: Any, *, group_systems: GroupSystems | None = None) ->
 
 
 def check_v06_plate(attrs: Any) -> list[RuleFinding]:
-    """The rule findings of a plate group (the 0.5 plate rules: the object is unchanged)."""
+    """The rule findings of a plate group (the 0.5 plate rules: the object is unchanged).
+
+    >>> plate = {"name": "p", "rows": [{"name": "A"}], "columns": [{"name": "1"}],
+    ...          "wells": [{"path": "1/A", "rowIndex": 0, "columnIndex": 0}]}
+    >>> [f.message for f in check_v06_plate({"ome": {"version": "0.6", "plate": plate}})]
+    ["expected 'A/1' (row 0 then column 0), found '1/A'"]
+    """
     report = Report()
     plate = ome_of(attrs).get("plate")
     if not isinstance(plate, dict):
@@ -206,7 +233,11 @@ def check_v06_plate(attrs: Any) -> list[RuleFinding]:
 
 
 def check_v06_well(attrs: Any) -> list[RuleFinding]:
-    """The rule findings of a well group (unique field paths)."""
+    """The rule findings of a well group (unique field paths).
+
+    >>> check_v06_well({"ome": {"version": "0.6", "well": {"images": [{"path": "0"}]}}})
+    []
+    """
     report = Report()
     well = ome_of(attrs).get("well")
     if isinstance(well, dict):
