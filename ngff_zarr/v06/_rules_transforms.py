@@ -133,17 +133,23 @@ def _project_axis(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
         )
 
 
-def _matrix(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
-    key = t.type
-    rows_expected, cols_expected = n_out, None if n_in is None else n_in + 1
-    if key == "rotation":
-        _same_dims(t, n_in, n_out, at)
-        rows_expected = n_in if n_in is not None else n_out
-        cols_expected = rows_expected
+def _affine(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
+    _matrix_shape(t, "affine", n_out, None if n_in is None else n_in + 1, at)
+
+
+def _rotation(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
+    _same_dims(t, n_in, n_out, at)
+    n = n_in if n_in is not None else n_out
+    if _matrix_shape(t, "rotation", n, n, at) and t.rotation is not None:
+        _orthonormal(t.rotation, at)
+
+
+def _matrix_shape(t: Any, key: str, rows: int | None, cols: int | None, at: _At) -> bool:
+    """Check the matrix (inline, or stored when the caller knows its shape); True if it fits."""
     inline = getattr(t, key)
     if inline is None:
-        _stored(at, key, t.path, (rows_expected, cols_expected), "the matrix")
-        return
+        _stored(at, key, t.path, (rows, cols), "the matrix")
+        return True
     lengths = sorted({len(row) for row in inline})
     if len(lengths) != 1:
         at.report.error(
@@ -151,13 +157,14 @@ def _matrix(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
             f"expected rows of equal length, found lengths {lengths}",
             f"{at.field}.{key}",
         )
-        return
-    if rows_expected is not None and len(inline) != rows_expected:
-        at.mismatch(key, "rows (one per output axis)", rows_expected, len(inline))
-    elif cols_expected is not None and lengths[0] != cols_expected:
-        at.mismatch(key, "columns", cols_expected, lengths[0])
-    elif key == "rotation":
-        _orthonormal(inline, at)
+        return False
+    if rows is not None and len(inline) != rows:
+        at.mismatch(key, "rows (one per output axis)", rows, len(inline))
+        return False
+    if cols is not None and lengths[0] != cols:
+        at.mismatch(key, "columns", cols, lengths[0])
+        return False
+    return True
 
 
 def _orthonormal(rows: list[list[float]], at: _At) -> None:
@@ -165,13 +172,15 @@ def _orthonormal(rows: list[list[float]], at: _At) -> None:
     if m.shape[0] != m.shape[1]:
         at.mismatch("rotation", "columns (a square matrix)", m.shape[0], m.shape[1])
         return
-    if not np.allclose(m @ m.T, np.eye(m.shape[0]), atol=_ROTATION_TOLERANCE) or not np.isclose(
-        np.linalg.det(m), 1.0, atol=_ROTATION_TOLERANCE
+    eye = np.eye(m.shape[0])
+    det = float(np.linalg.det(m))
+    if (
+        not np.allclose(m @ m.T, eye, atol=_ROTATION_TOLERANCE)
+        or abs(det - 1) > _ROTATION_TOLERANCE
     ):
         at.report.error(
             "NGFF711",
-            f"expected an orthonormal matrix of determinant 1, found determinant "
-            f"{np.linalg.det(m):.6g}",
+            f"expected an orthonormal matrix of determinant 1, found determinant {det:.6g}",
             f"{at.field}.rotation",
         )
 
@@ -264,8 +273,8 @@ _CHECKERS: Final[dict[type, Callable[[Any, int | None, int | None, _At], None]]]
     ProjectAxis: _project_axis,
     Translation: _vector,
     Scale: _vector,
-    Affine: _matrix,
-    Rotation: _matrix,
+    Affine: _affine,
+    Rotation: _rotation,
     TransformSequence: _sequence,
     Bijection: _bijection,
     ByDimension: _by_dimension,

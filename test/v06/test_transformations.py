@@ -315,6 +315,15 @@ def test_inverse_undoes_apply(data: st.DataObject, ndim: int) -> None:
     assert np.allclose(points @ matrix[:-1, :-1].T + matrix[:-1, -1], mapped, atol=1e-6)
 
 
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), ndim=st.integers(1, 5))
+def test_json_round_trip_of_generated_transformations(data: st.DataObject, ndim: int) -> None:
+    t = data.draw(invertibles(ndim))
+    back = Transformation.from_dict(t.to_dict())
+    assert back == t and back.to_dict() == t.to_dict()
+    assert Transformation.from_dict(t.invert().to_dict()) == t.invert()
+
+
 @settings(max_examples=50, deadline=None)
 @given(data=st.data(), ndim=st.integers(1, 4))
 def test_sequence_is_composition(data: st.DataObject, ndim: int) -> None:
