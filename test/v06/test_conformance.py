@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ngff_zarr._validate_schema import schema_violations
+from ngff_zarr._validation.schema import schema_violations
 from ngff_zarr.errors import InvalidMetadataError
 from ngff_zarr.v06 import rules
 from ngff_zarr.v06.multiscales import Image, Multiscale

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from ngff_zarr._validate_schema import available_schemas, schema_violations
+from ngff_zarr._validation.schema import available_schemas, schema_violations
 from ngff_zarr.v06.coordinate_systems import Axis, CoordinateSystem
 from ngff_zarr.v06.coordinate_systems import CoordinateSystemIdentifier as Ref
 from ngff_zarr.v06.multiscales import Dataset, Image, Multiscale
