@@ -57,7 +57,7 @@ class Scope:
             return None
         if ref.path not in self.groups:
             report.error(
-                "NGFF702",
+                "NGFF802",
                 f"expected a group with coordinate systems at {ref.path!r}, found none",
                 f"{fld}.path",
             )
@@ -72,7 +72,7 @@ class Scope:
         if name in systems:
             return systems[name]
         report.error(
-            "NGFF702",
+            "NGFF802",
             f"expected a coordinate system of {where}, one of {sorted(map(str, systems))}, "
             f"found {name!r}",
             f"{fld}.name",
@@ -117,7 +117,7 @@ def _datasets(
             continue
         if isinstance(path, str) and t.input.path != path:
             report.error(
-                "NGFF703",
+                "NGFF803",
                 f"expected {path!r} (the dataset path), found {t.input.path!r}",
                 f"{tfld}.input.path",
             )
@@ -134,7 +134,7 @@ def _datasets(
         report.error("NGFF305", f"expected unique paths, found {path!r} twice", f"{fld}.datasets")
     if len(outputs) > 1:
         report.error(
-            "NGFF704",
+            "NGFF804",
             f"expected every dataset to transform into one (intrinsic) coordinate system, found "
             f"{sorted(outputs)}",
             f"{fld}.datasets",
@@ -196,7 +196,7 @@ def _connected(
     apart = [name for name in names if name not in seen]
     if apart:
         report.error(
-            "NGFF706",
+            "NGFF806",
             f"expected every coordinate system to be joined to the intrinsic system {start!r} by "
             f"transformations, found none for {apart}",
             fld,
@@ -219,7 +219,7 @@ def check_systems(raw: Any, report: Report, fld: str, image: bool) -> dict[str, 
         if isinstance(name, str):
             out.setdefault(name, _ndim(cs))
     for name in duplicates(names):
-        report.error("NGFF701", f"expected unique names, found {name!r} more than once", fld)
+        report.error("NGFF801", f"expected unique names, found {name!r} more than once", fld)
     return out
 
 
@@ -296,5 +296,5 @@ def _parse(raw: Any, report: Report, fld: str) -> Transformation | None:
         return Transformation.from_dict(raw, field=fld)
     except InvalidMetadataError as exc:
         message = str(exc).removeprefix(f"{exc.field}: ")
-        report.error("NGFF716", f"cannot read the transformation: {message}", exc.field)
+        report.error("NGFF816", f"cannot read the transformation: {message}", exc.field)
         return None

@@ -64,7 +64,7 @@ class _At:
 
     def mismatch(self, key: str, what: str, expected: int, got: int) -> None:
         self.report.error(
-            "NGFF705", f"expected {expected} {what}, found {got}", f"{self.field}.{key}"
+            "NGFF805", f"expected {expected} {what}, found {got}", f"{self.field}.{key}"
         )
 
 
@@ -86,7 +86,7 @@ def _check(t: Transformation, n_in: int | None, n_out: int | None, at: _At) -> N
 def _same_dims(t: Transformation, n_in: int | None, n_out: int | None, at: _At) -> None:
     if n_in is not None and n_out is not None and n_in != n_out:
         at.report.error(
-            "NGFF715",
+            "NGFF815",
             f"expected input and output systems of equal dimensionality for the {t.label}, "
             f"found {n_in} and {n_out} axes",
             at.field,
@@ -108,7 +108,7 @@ def _map_axis(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
     wrong = [i for i in t.mapAxis if i >= n]
     if wrong or len(set(t.mapAxis)) != len(t.mapAxis):
         at.report.error(
-            "NGFF709",
+            "NGFF809",
             f"expected each input axis index 0..{n - 1} exactly once, found {t.mapAxis}",
             f"{at.field}.mapAxis",
         )
@@ -119,14 +119,14 @@ def _project_axis(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
         values = getattr(t, key) or []
         if n is not None and any(i >= n for i in values):
             at.report.error(
-                "NGFF709",
+                "NGFF809",
                 f"expected indices of the {n} {side} axes (0..{n - 1}), found {values}",
                 f"{at.field}.{key}",
             )
     implied = t.output_ndim(n_in)
     if implied is not None and n_out is not None and implied != n_out:
         at.report.error(
-            "NGFF705",
+            "NGFF805",
             f"expected {n_out} output axes, found {implied} ({n_in} inputs - "
             f"{len(t.droppedInputs or [])} dropped + {len(t.createdOutputs or [])} created)",
             at.field,
@@ -153,7 +153,7 @@ def _matrix_shape(t: Any, key: str, rows: int | None, cols: int | None, at: _At)
     lengths = sorted({len(row) for row in inline})
     if len(lengths) != 1:
         at.report.error(
-            "NGFF712",
+            "NGFF812",
             f"expected rows of equal length, found lengths {lengths}",
             f"{at.field}.{key}",
         )
@@ -179,7 +179,7 @@ def _orthonormal(rows: list[list[float]], at: _At) -> None:
         or abs(det - 1) > _ROTATION_TOLERANCE
     ):
         at.report.error(
-            "NGFF711",
+            "NGFF811",
             f"expected an orthonormal matrix of determinant 1, found determinant {det:.6g}",
             f"{at.field}.rotation",
         )
@@ -196,7 +196,7 @@ def _stored(at: _At, key: str, path: str, shape: tuple[int | None, ...], what: s
     ):
         expected = "x".join("N" if e is None else str(e) for e in shape)
         at.report.error(
-            "NGFF717",
+            "NGFF817",
             f"expected {what} at {path!r} of shape {expected}, found {'x'.join(map(str, found))}",
             f"{at.field}.path",
         )
@@ -205,7 +205,7 @@ def _stored(at: _At, key: str, path: str, shape: tuple[int | None, ...], what: s
 def _sequence(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
     if at.in_sequence:
         at.report.error(
-            "NGFF707", "expected no sequence inside a sequence, found one", f"{at.field}.type"
+            "NGFF807", "expected no sequence inside a sequence, found one", f"{at.field}.type"
         )
     current = n_in
     last = len(t.transformations) - 1
@@ -230,7 +230,7 @@ def _by_dimension(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
             axes = getattr(item, key)
             if n is not None and any(a >= n for a in axes):
                 at.report.error(
-                    "NGFF709",
+                    "NGFF809",
                     f"expected indices of the {n} {side} axes (0..{n - 1}), found {axes}",
                     f"{fld}.{key}",
                 )
@@ -240,7 +240,7 @@ def _by_dimension(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
     twice = sorted(a for a, count in produced.items() if count > 1)
     if twice:
         at.report.error(
-            "NGFF709",
+            "NGFF809",
             f"expected each output axis from exactly one member, found axes {twice} from several",
             f"{at.field}.transformations",
         )
@@ -248,7 +248,7 @@ def _by_dimension(t: Any, n_in: int | None, n_out: int | None, at: _At) -> None:
         missing = [a for a in range(n_out) if a not in produced]
         if missing:
             at.report.warn(
-                "NGFF710",
+                "NGFF810",
                 f"expected every output axis from a member, found none for axes {missing} "
                 "(read as passed through from the input)",
                 f"{at.field}.transformations",

@@ -4,7 +4,7 @@ Each ``check_v06_*`` takes the ``attributes`` of one group's ``zarr.json`` (``{"
 parsed JSON and returns :class:`RuleFinding` s: a stable ``code`` (:data:`CODES`), a message naming
 what was expected and what was found, the dotted ``field`` and a severity. MUST violations are
 errors, SHOULD deviations warnings. The checks are defensive: a member of the wrong JSON type is
-skipped (the schema reports it), and a transformation that cannot be read is one NGFF716 error.
+skipped (the schema reports it), and a transformation that cannot be read is one NGFF816 error.
 
 What the caller may add, when it has walked the store:
 
@@ -19,7 +19,7 @@ What the caller may add, when it has walked the store:
     reported); without it they are not checked.
 
 Codes shared with 0.4/0.5 keep their meaning (NGFF1xx axes, NGFF3xx datasets, NGFF4xx labels,
-NGFF5xx plates); NGFF7xx are the coordinate-system and transformation rules of 0.6.
+NGFF5xx plates); NGFF8xx are the coordinate-system and transformation rules of 0.6.
 
 Examples
 --------
@@ -32,9 +32,9 @@ Examples
 ...         "scale": [1, 1, 1], "input": {"path": "s1"}, "output": {"name": "physical"}}]}]}]}}
 >>> for finding in check_v06_image(attrs):
 ...     print(finding)
-error NGFF703 ome.multiscales[0].datasets[0].coordinateTransformations[0].input.path: expected \
+error NGFF803 ome.multiscales[0].datasets[0].coordinateTransformations[0].input.path: expected \
 's0' (the dataset path), found 's1'
-error NGFF705 ome.multiscales[0].datasets[0].coordinateTransformations[0].scale: expected 2 \
+error NGFF805 ome.multiscales[0].datasets[0].coordinateTransformations[0].scale: expected 2 \
 values (one per input axis), found 3
 """
 
@@ -90,20 +90,20 @@ CODES: Final[dict[str, str]] = {
     "NGFF506": "plate without a name (SHOULD have one)",
     "NGFF507": "acquisition without name or maximumfieldcount (SHOULD have them)",
     "NGFF509": "duplicate acquisition ids",
-    "NGFF701": "duplicate coordinate system names",
-    "NGFF702": "transformation input/output names a coordinate system that does not exist",
-    "NGFF703": "dataset transformation input.path differs from the dataset path",
-    "NGFF704": "datasets transform into different coordinate systems (one intrinsic system)",
-    "NGFF705": "transformation parameters do not fit the dimensionality of input/output",
-    "NGFF706": "coordinate system not joined to the intrinsic system by transformations",
-    "NGFF707": "sequence inside a sequence",
-    "NGFF709": "axis index out of range or repeated (mapAxis, projectAxis, byDimension)",
-    "NGFF710": "byDimension output axis that no member produces (SHOULD not happen)",
-    "NGFF711": "rotation matrix not orthonormal with determinant 1",
-    "NGFF712": "matrix rows of unequal length",
-    "NGFF715": "input and output of unequal dimensionality (identity, rotation, bijection, ...)",
-    "NGFF716": "transformation that cannot be read",
-    "NGFF717": "stored parameter or field array of the wrong shape",
+    "NGFF801": "duplicate coordinate system names",
+    "NGFF802": "transformation input/output names a coordinate system that does not exist",
+    "NGFF803": "dataset transformation input.path differs from the dataset path",
+    "NGFF804": "datasets transform into different coordinate systems (one intrinsic system)",
+    "NGFF805": "transformation parameters do not fit the dimensionality of input/output",
+    "NGFF806": "coordinate system not joined to the intrinsic system by transformations",
+    "NGFF807": "sequence inside a sequence",
+    "NGFF809": "axis index out of range or repeated (mapAxis, projectAxis, byDimension)",
+    "NGFF810": "byDimension output axis that no member produces (SHOULD not happen)",
+    "NGFF811": "rotation matrix not orthonormal with determinant 1",
+    "NGFF812": "matrix rows of unequal length",
+    "NGFF815": "input and output of unequal dimensionality (identity, rotation, bijection, ...)",
+    "NGFF816": "transformation that cannot be read",
+    "NGFF817": "stored parameter or field array of the wrong shape",
 }
 
 

@@ -52,17 +52,17 @@ _PLATE = (
 CASE_OVERRIDES: dict[str, tuple[bool, str, str]] = {
     "spec/valid/image/mismatch_axes_units.json": (
         False,
-        "NGFF705",
+        "NGFF805",
         f"the scale has 2 values for 3 axes; its length MUST equal the number of axes ({_README})",
     ),
     "strict/valid/image/multiscales_example.json": (
         False,
-        "NGFF703",
+        "NGFF803",
         f"dataset path '1' with input.path 's1'; input.path MUST equal the path ({_README})",
     ),
     "strict/valid/image/image_omero.json": (
         False,
-        "NGFF702",
+        "NGFF802",
         f"a multiscale transformation's input 'intrinsic' is not a coordinate system ({_README})",
     ),
     **dict.fromkeys(
@@ -97,7 +97,7 @@ EXAMPLE_OVERRIDES: dict[str, tuple[str, str]] = {
         f"'ome' is the string '0.6rc0' instead of the namespace object ({_README})",
     ),
     "transformations/displacements/displacement_field.json": (
-        "NGFF705",
+        "NGFF805",
         "the dataset scale has 2 values for the 3 axes (c, y, x) of 'physical'; its length MUST "
         "equal the number of axes. The README checked it against a schema only",
     ),
@@ -110,18 +110,18 @@ EXAMPLE_OVERRIDES: dict[str, tuple[str, str]] = {
         f"byDimension members without their 'transformation' (a draft form); {_UNCHECKED}",
     ),
     "transformations/sequenceSubspace1.json": (
-        "NGFF705",
+        "NGFF805",
         "sequence members on subsets of the axes (a draft form, byDimension does this in "
         f"0.6rc0): the 1D scale does not fit the 2D sequence; {_UNCHECKED}",
     ),
     "transformations/bijection_verbose.json": (
-        "NGFF702",
+        "NGFF802",
         "a lone transformation whose systems 'src' and 'tgt' are those of bijection.json "
         "(test_bijection_verbose_with_its_systems checks it with them)",
     ),
     # the specification shows these two as invalid byDimension transformations
-    "transformations/byDimensionInvalid1.json": ("NGFF709", "invalid by the specification's text"),
-    "transformations/byDimensionInvalid2.json": ("NGFF709", "invalid by the specification's text"),
+    "transformations/byDimensionInvalid1.json": ("NGFF809", "invalid by the specification's text"),
+    "transformations/byDimensionInvalid2.json": ("NGFF809", "invalid by the specification's text"),
 }
 
 # the kind whose strict schema an example folder's .config.json names

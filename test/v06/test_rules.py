@@ -121,7 +121,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
     [
         (
             lambda d: _ms(d)["coordinateSystems"][1].update(name="world"),
-            "NGFF701",
+            "NGFF801",
             f"{MS}.coordinateSystems",
             "expected unique names, found 'world' more than once",
         ),
@@ -156,7 +156,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
             lambda d: _ms(d)["datasets"][1]["coordinateTransformations"][0]["input"].update(
                 path="s2"
             ),
-            "NGFF703",
+            "NGFF803",
             f"{DS1}.input.path",
             "expected 's1' (the dataset path)",
         ),
@@ -164,7 +164,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
             lambda d: _ms(d)["datasets"][1]["coordinateTransformations"][0]["output"].update(
                 name="elsewhere"
             ),
-            "NGFF702",
+            "NGFF802",
             f"{DS1}.output.name",
             "a coordinate system of this document, one of ['physical', 'rotated', 'world']",
         ),
@@ -172,7 +172,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
             lambda d: _ms(d)["datasets"][1]["coordinateTransformations"][0]["output"].update(
                 name="world"
             ),
-            "NGFF704",
+            "NGFF804",
             f"{MS}.datasets",
             "found ['physical', 'world']",
         ),
@@ -180,13 +180,13 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
             lambda d: _ms(d)["datasets"][1]["coordinateTransformations"][0]["transformations"][
                 1
             ].update(translation=[0.25, 0.25]),
-            "NGFF705",
+            "NGFF805",
             f"{DS1}.transformations[1].translation",
             "expected 4 values (one per input axis), found 2",
         ),
         (
             lambda d: _ms(d)["coordinateTransformations"].pop(),
-            "NGFF706",
+            "NGFF806",
             f"{MS}.coordinateSystems",
             "joined to the intrinsic system 'physical' by transformations, found none for "
             "['rotated']",
@@ -203,7 +203,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "rotated"},
                 },
             ),
-            "NGFF707",
+            "NGFF807",
             f"{EXTRA}.transformations[0].type",
             "expected no sequence inside a sequence",
         ),
@@ -217,7 +217,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "rotated"},
                 },
             ),
-            "NGFF709",
+            "NGFF809",
             f"{EXTRA}.mapAxis",
             "expected each input axis index 0..2 exactly once, found [0, 1, 3]",
         ),
@@ -231,7 +231,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "physical"},
                 },
             ),
-            "NGFF709",
+            "NGFF809",
             f"{EXTRA}.createdOutputs",
             "indices of the 4 output axes (0..3), found [4]",
         ),
@@ -245,7 +245,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "physical"},
                 },
             ),
-            "NGFF705",
+            "NGFF805",
             EXTRA,
             "expected 4 output axes, found 5 (3 inputs - 0 dropped + 2 created)",
         ),
@@ -270,7 +270,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     ],
                 },
             ),
-            "NGFF709",
+            "NGFF809",
             f"{EXTRA}.transformations",
             "found axes [1] from several",
         ),
@@ -290,7 +290,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     ],
                 },
             ),
-            "NGFF710",
+            "NGFF810",
             f"{EXTRA}.transformations",
             "found none for axes [2]",
         ),
@@ -298,7 +298,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
             lambda d: _ms(d)["coordinateTransformations"][1].update(
                 rotation=[[1, 0, 0], [0, 1, 0], [0, 0, -1]]
             ),
-            "NGFF711",
+            "NGFF811",
             f"{MS}.coordinateTransformations[1].rotation",
             "determinant -1",
         ),
@@ -306,7 +306,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
             lambda d: _ms(d)["coordinateTransformations"][1].update(
                 rotation=[[1, 0, 0], [0, 1], [0, 0, 1]]
             ),
-            "NGFF712",
+            "NGFF812",
             f"{MS}.coordinateTransformations[1].rotation",
             "found lengths [2, 3]",
         ),
@@ -320,7 +320,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "rotated"},
                 },
             ),
-            "NGFF705",
+            "NGFF805",
             f"{EXTRA}.affine",
             "expected 3 rows (one per output axis), found 2",
         ),
@@ -334,7 +334,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "rotated"},
                 },
             ),
-            "NGFF705",
+            "NGFF805",
             f"{EXTRA}.affine",
             "expected 4 columns, found 3",
         ),
@@ -349,7 +349,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "physical"},
                 },
             ),
-            "NGFF715",
+            "NGFF815",
             EXTRA,
             "equal dimensionality for the bijection transformation",
         ),
@@ -363,7 +363,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "physical"},
                 },
             ),
-            "NGFF715",
+            "NGFF815",
             EXTRA,
             "found 3 and 4 axes",
         ),
@@ -377,7 +377,7 @@ EXTRA = f"{MS}.coordinateTransformations[2]"
                     "output": {"name": "rotated"},
                 },
             ),
-            "NGFF716",
+            "NGFF816",
             f"{EXTRA}.scale",
             "cannot read the transformation: expected a list of numbers",
         ),
@@ -459,11 +459,11 @@ def test_stored_parameter_shapes_from_the_store() -> None:
     shapes.update(m=(3, 3), c=(8, 8, 3))
     found = {(f.code, f.field): f.message for f in check_v06_image(doc, shapes=shapes)}
     assert (
-        found[("NGFF717", f"{EXTRA}.path")] == "expected the matrix at 'm' of shape 3x4, found 3x3"
+        found[("NGFF817", f"{EXTRA}.path")] == "expected the matrix at 'm' of shape 3x4, found 3x3"
     )
     assert (
         "expected the field at 'c' of shape NxNxNxN"
-        in found[("NGFF717", f"{MS}.coordinateTransformations[3].path")]
+        in found[("NGFF817", f"{MS}.coordinateTransformations[3].path")]
     )
 
 
@@ -481,10 +481,10 @@ def test_references_into_other_groups() -> None:
     labels = {"labels/cells": [{"name": "physical", "axes": [{"name": "a"}] * 4}]}
     assert check_v06_image(doc, group_systems=labels) == []
     (finding,) = check_v06_image(doc, group_systems={"labels/cells": [{"name": "other"}]})
-    assert (finding.code, finding.field) == ("NGFF702", f"{EXTRA}.input.name")
+    assert (finding.code, finding.field) == ("NGFF802", f"{EXTRA}.input.name")
     assert "a coordinate system of the group 'labels/cells', one of ['other']" in finding.message
     (finding,) = check_v06_image(doc, group_systems={})
-    assert (finding.code, finding.field) == ("NGFF702", f"{EXTRA}.input.path")
+    assert (finding.code, finding.field) == ("NGFF802", f"{EXTRA}.input.path")
 
 
 def test_findings_are_frozen_and_print_as_one_line() -> None:
@@ -548,14 +548,14 @@ def test_scene_rules() -> None:
     assert check_v06_scene(_scene(), group_systems=tiles) == []
     three = {"tile_1": [{"name": "physical", "axes": [_axis("z"), _axis("y"), _axis("x")]}]}
     (finding,) = check_v06_scene(_scene(), group_systems=three)
-    assert finding.code == "NGFF705" and "expected 3 values (one per input axis)" in finding.message
+    assert finding.code == "NGFF805" and "expected 3 values (one per input axis)" in finding.message
     doc = _scene()
     doc["ome"]["scene"]["coordinateTransformations"][0]["output"] = {"name": "word"}
     (finding,) = check_v06_scene(doc)
-    assert finding.code == "NGFF702" and "one of ['world'], found 'word'" in finding.message
+    assert finding.code == "NGFF802" and "one of ['world'], found 'word'" in finding.message
     assert finding.field == "ome.scene.coordinateTransformations[0].output.name"
     doc["ome"]["scene"]["coordinateSystems"].append({"name": "world", "axes": [_axis("u")]})
-    assert "NGFF701" in _codes(check_v06_scene(doc))
+    assert "NGFF801" in _codes(check_v06_scene(doc))
 
 
 def test_scene_axes_need_no_image_order() -> None:
