@@ -246,9 +246,8 @@ def _metadata(
         )
     provenance = MethodMetadata(
         description=chosen.description,
-        method=f"ngff_zarr.methods.{chosen.method.name}",
+        method=chosen.provenance,
         version=chosen.package_version(),
-        kwargs={"package": chosen.package},
     )
     return dataclasses.replace(
         src.metadata,

@@ -92,8 +92,10 @@ def _run_pass(
     read_source: Callable[[Box], np.ndarray] | None,
     within: Mapping[int, Box] | None = None,
 ) -> None:
-    if p.first == 0 and p.write_first:  # the one pass that reads the source
-        source = read_source or (lambda box: read_box(plan.source, box))
+    if p.first == 0 and read_source is not None:  # an edit: level 0 as it is being changed
+        source = read_source
+    elif p.first == 0 and p.write_first:  # the one pass that reads the source
+        source = lambda box: read_box(plan.source, box)  # noqa: E731
     else:  # later passes read the level written before them, never the source again
         level_array = arrays[p.first]
         source = lambda box: level_array.read(slices(box))  # noqa: E731
