@@ -6,15 +6,20 @@ import math
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import dask.array as da
 import zarr
 from dask.base import tokenize
 
 from ._io.documents import group_attributes, read_json
+from ._io.snapshot import StoredArray, location_of, register_source, tree_identity
 from ._io.store import StoreLike, as_store, describe, join
 from ._io.tensorstore_read import open_local
+from ._validation.arrays import array_problems
+from ._validation.document import too_many_values
+from ._validation.report import Severity
+from ._validation.rules import Sink, check_image
 from ._versions import find_image
 from .config import config
 from .errors import (
@@ -23,6 +28,7 @@ from .errors import (
     NgffValidationError,
     NgffValueError,
     NgffWarning,
+    ReadError,
     UnsupportedVersionError,
 )
 from .methods import Methods
@@ -30,7 +36,7 @@ from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .v04.multiscales import Metadata
 from .v04.transformations import Scale, Translation
-from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit
+from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit, zarr_format_of
 
 __all__ = ["from_ngff_zarr"]
 
@@ -74,16 +80,55 @@ def from_ngff_zarr(
         ``validate=True`` and the store is not valid.
     """
     zstore = as_store(store, read_only=True, storage_options=storage_options)
-    base = store.path if isinstance(store, zarr.Group) else ""
+    given = store.path if isinstance(store, zarr.Group) else ""
+    root = getattr(zstore, "root", None)
+    for _ in range(_OPEN_ATTEMPTS):
+        # A local image is opened as one version of its directory (see _io/snapshot.py): a
+        # rewrite renamed into place meanwhile makes the open start again.
+        directory, pinned, base, zarr_format, attrs = _pin(zstore, given, root)
+        multiscales = _open(
+            zstore, base, zarr_format, attrs, directory, pinned, validate=validate, version=version
+        )
+        if directory is None or tree_identity(directory) == pinned:
+            return multiscales
+    raise ReadError(f"{root}: replaced by other writes {_OPEN_ATTEMPTS} times while being opened")
+
+
+_OPEN_ATTEMPTS = 5
+# Beyond these, metadata describes arrays no reader could handle: refused before any loop.
+_MAX_LEVELS = 256
+_MAX_READ_TASKS = 2**24
+
+
+def _pin(zstore: Any, base: str, root: Any) -> tuple[Any, Any, str, int, dict[str, Any]]:
+    """The image's directory and its identity (local stores), then its group's attributes."""
+    directory = (root / base if base else root) if isinstance(root, Path) else None
+    pinned = tree_identity(directory) if directory is not None else None
     zarr_format, attrs = group_attributes(zstore, base)
-    where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
     if "bioformats2raw.layout" in attrs and "multiscales" not in attrs:
         base = join(base, "0")  # bioformats2raw: the first series is image "0"
+        directory = directory / "0" if directory is not None else None
+        pinned = tree_identity(directory) if directory is not None else None
         zarr_format, attrs = group_attributes(zstore, base)
-        where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
+    return directory, pinned, base, zarr_format, attrs
+
+
+def _open(
+    zstore: Any,
+    base: str,
+    zarr_format: int,
+    attrs: dict[str, Any],
+    directory: Path | None,
+    pinned: tuple[int, int, int] | None,
+    *,
+    validate: bool,
+    version: str | None,
+) -> Multiscales:
+    where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
     found, container = find_image(attrs, zarr_format, where)
     if version is not None and version != found:
         raise UnsupportedVersionError(f"{where}: expected OME-NGFF {version}, found {found}")
+    _check_format(found, zarr_format, where)
     if validate:
         from .validate import validate as run_validation  # the same layer; only when asked
 
@@ -95,6 +140,20 @@ def from_ngff_zarr(
                 f"{describe(zstore, base)} is not valid OME-NGFF:\n{report}", report=report
             )
     datasets = container["multiscales"][0].get("datasets") or []
+    if not isinstance(datasets, list) or len(datasets) > _MAX_LEVELS:
+        raise InvalidMetadataError(
+            f"expected a list of at most {_MAX_LEVELS} levels, found "
+            f"{len(datasets) if isinstance(datasets, list) else repr(datasets)[:80]}",
+            path=where,
+            field="multiscales[0].datasets",
+        )
+    if too_many_values([container.get("multiscales"), container.get("omero")]):
+        raise InvalidMetadataError(
+            f"more than {config.metadata_max_values} values of image metadata "
+            "(config.metadata_max_values)",
+            path=where,
+        )
+    _check_image(container, found, where)
     arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]
     metadata = Metadata.from_dict(
         container["multiscales"][0],
@@ -114,10 +173,14 @@ def from_ngff_zarr(
     root = getattr(zstore, "root", None)
     if isinstance(root, Path):  # local: decode with tensorstore when it is installed
         arrays = [open_local(a, root, zarr_format) or a for a in arrays]
-    images = [_image(array, metadata, i, where) for i, array in enumerate(arrays)]
+    stored = [
+        StoredArray(a, location_of(zstore, a.path), directory=directory, identity=pinned)
+        for a in arrays
+    ]
+    images = [_image(array, metadata, i, where, pinned) for i, array in enumerate(stored)]
     shapes = [im.shape for im in images]
     scale_factors = [
-        {d: max(1, round(shapes[0][j] / s[j])) for j, d in enumerate(metadata.dims)}
+        {d: max(1, round(shapes[0][j] / max(1, s[j]))) for j, d in enumerate(metadata.dims)}
         for s in shapes[1:]
     ]
     method = None
@@ -136,6 +199,35 @@ def from_ngff_zarr(
     )
 
 
+# Rules of the validator that a read relies on: axes that name and order the dims, and
+# transformations that place them (a read past them returns wrong scales or levels).
+_READ_RULES: Final = frozenset(
+    {"NGFF101", "NGFF102", "NGFF103", "NGFF104", "NGFF105", "NGFF202", "NGFF203", "NGFF204"}
+)
+
+
+def _check_format(version: str, zarr_format: int, where: str) -> None:
+    """OME-NGFF 0.5 lives in Zarr v3 under ``ome``; 0.1 to 0.4 in Zarr v2."""
+    expected = zarr_format_of(version)
+    if zarr_format != expected:
+        found = "zarr.json" if zarr_format == 3 else ".zattrs"
+        raise InvalidMetadataError(
+            f"OME-NGFF {version} is stored in Zarr v{expected}, but this image is Zarr "
+            f"v{zarr_format} ({found}); its metadata states a version its format cannot have",
+            path=where,
+            field="ome.version" if version == "0.5" else "multiscales[0].version",
+        )
+
+
+def _check_image(container: Mapping[str, Any], version: str, where: str) -> None:
+    """Raise on the first broken MUST that the read relies on (the validator's own rules)."""
+    sink = Sink(where)
+    check_image(dict(container), version, sink)
+    for finding in sink.findings:
+        if finding.severity is Severity.ERROR and finding.code in _READ_RULES:
+            raise InvalidMetadataError(finding.message, path=where, field=finding.field)
+
+
 def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, index: int) -> Any:
     if not isinstance(ds, dict) or not isinstance(ds.get("path"), str):
         raise InvalidMetadataError(
@@ -145,11 +237,16 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
         )
     key = join(base, ds["path"])
     meta_key = join(key, "zarr.json" if zarr_format == 3 else ".zarray")
-    if read_json(store, meta_key) is None:
+    doc = read_json(store, meta_key)
+    if doc is None:
         raise ArrayNotFoundError(
             f"{where}: multiscales[0].datasets[{index}].path {ds['path']!r} names no array "
             f"({describe(store, meta_key)} does not exist)"
         )
+    problems = array_problems(doc, zarr_format)
+    if problems:
+        fld, message = problems[0]
+        raise InvalidMetadataError(message, path=describe(store, meta_key), field=fld)
     try:
         fmt: Literal[2, 3] = 2 if zarr_format == 2 else 3
         return zarr.open_array(store, path=key, mode="r", zarr_format=fmt)
@@ -163,30 +260,40 @@ def _read_chunks(array: Any) -> tuple[int, ...]:
     """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
 
     Each task then decodes many chunks at once through the concurrent codec pipeline; dims are
-    grouped innermost first.
+    grouped innermost first. Sizes are computed, not counted up, so huge shapes cost nothing;
+    an array that would still need more than ``_MAX_READ_TASKS`` tasks is refused.
     """
     shards = getattr(array, "shards", None)
-    unit = list(shards if shards is not None else array.chunks)
-    shape = list(array.shape)
-    itemsize = array.dtype.itemsize
-    target = config.read_chunk_bytes
-    out = [min(u, s) for u, s in zip(unit, shape, strict=True)]
+    unit = [max(1, int(u)) for u in (shards if shards is not None else array.chunks)]
+    shape = [int(s) for s in array.shape]
+    budget = max(1, config.read_chunk_bytes // (2 * max(1, array.dtype.itemsize)))  # elements
+    out = [max(1, min(u, s)) for u, s in zip(unit, shape, strict=True)]
     for d in reversed(range(len(out))):
-        while out[d] < shape[d] and math.prod(out) * itemsize * 2 <= target:
-            out[d] = min(shape[d], out[d] + unit[d])
+        rest = math.prod(out[:d]) * math.prod(out[d + 1 :])
+        units = max(1, budget // max(1, rest * unit[d]))
+        out[d] = max(out[d], min(shape[d], units * unit[d]))
         if out[d] < shape[d]:
             break
-    return tuple(max(1, c) for c in out)
+    tasks = math.prod(-(-s // c) for s, c in zip(shape, out, strict=True))
+    if tasks > _MAX_READ_TASKS:
+        raise ReadError(
+            f"{array.path}: shape {tuple(shape)} would be read as {tasks} tasks of at most "
+            f"{config.read_chunk_bytes} bytes, more than {_MAX_READ_TASKS}; raise "
+            "config.read_chunk_bytes to read it"
+        )
+    return tuple(out)
 
 
-def _image(array: Any, metadata: Metadata, level: int, where: str) -> NgffImage:
+def _image(
+    array: StoredArray, metadata: Metadata, level: int, where: str, pinned: Any
+) -> NgffImage:
     dims = metadata.dims
-    name = (
-        f"ngff-zarr-{array.path or 'array'}-{tokenize(str(array.store), array.path, array.shape)}"
-    )
+    token = tokenize(str(array.store), array.path, array.shape, pinned)
+    name = f"ngff-zarr-{array.path or 'array'}-{token}"
     data = da.from_array(
         array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False, name=name
     )
+    register_source(name, array)
     scale = [1.0] * len(dims)
     translation = [0.0] * len(dims)
     transforms = list(metadata.datasets[level].coordinateTransformations)

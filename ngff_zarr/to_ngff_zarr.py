@@ -9,7 +9,8 @@ from ._engine.cluster import active_client, cluster_threads
 from ._engine.passes import plan_passes
 from ._engine.pyramid import PyramidPlan, level_name, make_plan, truncated
 from ._engine.run import run_passes
-from ._io.staging import Target
+from ._io.snapshot import sources_of
+from ._io.staging import Target, is_write_failure
 from ._io.store import StoreLike
 from ._versions import layout
 from ._writers import ArraySpec, LevelArray, get_backend
@@ -61,7 +62,9 @@ def to_ngff_zarr(
         Write the arrays with tensorstore instead of zarr-python (local directories only).
     overwrite
         Replace an existing, non-empty target. Without it, such a target raises
-        :class:`StoreExistsError` and nothing is written.
+        :class:`StoreExistsError` and nothing is written. What the replaced image did not
+        own (``labels/``, ``tables/``, other groups, custom attributes) is kept; a directory
+        that is not a Zarr hierarchy is never replaced.
     progress
         Show a progress bar per level.
     memory_target
@@ -74,9 +77,13 @@ def to_ngff_zarr(
     UnsupportedVersionError
         A version other than 0.4 or 0.5, or sharding requested with 0.4.
     StoreExistsError
-        The target holds data and ``overwrite`` is false.
+        The target holds data and ``overwrite`` is false, is not a Zarr hierarchy, or holds
+        groups beside its image that the rewrite could not keep.
+    NgffValueError
+        The image is read from the target and the target cannot be staged (not local).
     WriteError
-        The target cannot be written.
+        The target cannot be written (disk full, permissions, ...); the message says what
+        was kept.
 
     Examples
     --------
@@ -106,11 +113,15 @@ def to_ngff_zarr(
     ]
     units = [s if s is not None else c for s, c in zip(level_shards, level_chunks, strict=True)]
     streamed = _streamed_plan(multiscales)
+    datasets = multiscales.metadata.datasets
+    paths = [datasets[k].path if k < len(datasets) else str(k) for k in range(len(levels))]
     target = Target.open(
         store,
         overwrite=overwrite,
         storage_options=storage_options,
         zarr_format=target_layout.zarr_format,
+        paths=paths,
+        sources=sources_of(im.data for im in levels),
     )
     try:
         backend = get_backend(
@@ -121,10 +132,9 @@ def to_ngff_zarr(
         )
         arrays: dict[int, LevelArray] = {}
         for level, im in enumerate(levels):
-            datasets = multiscales.metadata.datasets
             arrays[level] = backend.create(
                 ArraySpec(
-                    path=datasets[level].path if level < len(datasets) else str(level),
+                    path=paths[level],
                     shape=im.shape,
                     dtype=im.data.dtype,
                     chunks=level_chunks[level],
@@ -163,10 +173,11 @@ def to_ngff_zarr(
         copy = get_method(Methods.NEAREST)
         for level in range(streamed.levels, len(levels)):
             stream(make_plan(levels[level].data, [], copy, _spatial(dims)), level)
-        target.group.attrs.update(target_layout.image_attributes(multiscales.metadata))
-        target.commit()
-    except BaseException:
+        target.finish(target_layout.image_attributes(multiscales.metadata))
+    except BaseException as exc:
         target.abort()
+        if is_write_failure(exc):  # disk full, permissions, I/O: say what was kept
+            raise target.failure(exc) from exc
         raise
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ._io.documents import check_structure
 from ._io.store import StoreLike
 from ._validation.document import check_version_argument, validate_document
 from ._validation.report import Finding, Severity, ValidationReport, make_report
 from ._validation.walk import validate_store
+from .errors import InvalidMetadataError
 from .vocab import NgffVersion
 
 __all__ = ["Finding", "NgffVersion", "Severity", "ValidationReport", "validate"]
@@ -70,6 +72,12 @@ def validate(
     check_version_argument(version)
     if isinstance(store_or_metadata, Mapping):
         target = "<attributes>"
+        try:
+            check_structure(store_or_metadata, target)
+        except InvalidMetadataError as exc:
+            message = str(exc).removeprefix(f"{target}: ")
+            finding = Finding(code="NGFF001", path=target, message=message, severity=Severity.ERROR)
+            return make_report(target, version, [finding], strict=strict)
         result = validate_document(dict(store_or_metadata), version=version, path=target)
         found_version, findings = result.version, result.findings
     else:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from zarr.abc.store import Store
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
@@ -22,9 +24,12 @@ from .store import describe, join
 
 __all__ = [
     "attributes_of",
+    "check_structure",
     "dump_json",
     "group_attributes",
     "group_documents",
+    "json_depth",
+    "parse_document",
     "parse_json",
     "read_bytes",
     "read_documents",
@@ -49,15 +54,93 @@ def read_json(store: Store, key: str) -> dict[str, Any] | None:
 
 def parse_json(store: Store, key: str, raw: bytes) -> dict[str, Any]:
     """Parse ``raw``, read from ``key``: a JSON object, or an error naming the file."""
+    return parse_document(raw, describe(store, key))
+
+
+def parse_document(raw: bytes, where: str) -> dict[str, Any]:
+    """A JSON object from ``raw`` within the size and nesting limits, or an error naming ``where``.
+
+    The limits (``config.metadata_max_bytes``, ``config.metadata_max_depth``) are checked
+    before parsing, at C speed, so that no document costs unbounded time or memory and no
+    code that walks a document (the JSON parser, JSON Schema validation) recurses deeper
+    than the limit.
+
+    >>> parse_document(b'{"a": [1, 2]}', "zarr.json")
+    {'a': [1, 2]}
+    >>> parse_document(b"[" * 100 + b"]" * 100, "zarr.json")
+    Traceback (most recent call last):
+    ngff_zarr.errors.InvalidMetadataError: zarr.json: nested 100 levels deep, more than the 64 ...
+    """
+    limit = config.metadata_max_bytes
+    if len(raw) > limit:
+        raise InvalidMetadataError(
+            f"the document has {len(raw)} bytes, more than the {limit} a metadata document may "
+            "have (config.metadata_max_bytes)",
+            path=where,
+        )
+    depth = json_depth(raw)
+    if depth > config.metadata_max_depth:
+        raise InvalidMetadataError(
+            f"nested {depth} levels deep, more than the {config.metadata_max_depth} a metadata "
+            "document may have (config.metadata_max_depth)",
+            path=where,
+        )
     try:
         doc = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidMetadataError(f"malformed JSON ({exc})", path=describe(store, key)) from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: JSONDecodeError, and integers too long to convert
+        raise InvalidMetadataError(f"malformed JSON ({exc})", path=where) from exc
     if not isinstance(doc, dict):
         raise InvalidMetadataError(
-            f"expected a JSON object, found {type(doc).__name__}", path=describe(store, key)
+            f"expected a JSON object, found {type(doc).__name__}", path=where
         )
     return doc
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_OPEN = np.zeros(256, dtype=np.int8)
+_OPEN[[ord("["), ord("{")]] = 1
+_OPEN[[ord("]"), ord("}")]] = -1
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply the JSON text ``raw`` nests arrays and objects (brackets outside strings)."""
+    if b"[" not in raw and b"{" not in raw:
+        return 0
+    text = _STRING.sub(b"", raw) if b'"' in raw else raw
+    steps = _OPEN[np.frombuffer(text, dtype=np.uint8)]
+    steps = steps[steps != 0]
+    return int(np.cumsum(steps, dtype=np.int64).max(initial=0))
+
+
+def check_structure(document: Any, where: str) -> None:
+    """Bound a document given as Python objects (no recursion: an explicit stack).
+
+    Depth beyond ``config.metadata_max_depth`` or more values than a document of
+    ``config.metadata_max_bytes`` could hold (which also stops on a cycle) is an error.
+    """
+    max_depth = config.metadata_max_depth
+    max_nodes = config.metadata_max_bytes // 2
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if nodes > max_nodes:
+            raise InvalidMetadataError(
+                f"holds more than {max_nodes} values (config.metadata_max_bytes)", path=where
+            )
+        if isinstance(value, Mapping):
+            children: Any = value.values()
+        elif isinstance(value, list | tuple):
+            children = value
+        else:
+            continue
+        if depth > max_depth:
+            raise InvalidMetadataError(
+                f"nested more than {max_depth} levels deep (config.metadata_max_depth)", path=where
+            )
+        stack.extend((child, depth + 1) for child in children)
 
 
 def dump_json(doc: Mapping[str, Any]) -> bytes:

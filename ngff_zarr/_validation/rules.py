@@ -6,6 +6,7 @@ are defensive: they skip values of the wrong type, which the schema reports alre
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ CODES: Final[dict[str, str]] = {
     "NGFF005": "versions disagree within a document, a hierarchy, or with the requested version",
     "NGFF006": "Zarr format does not match the OME-NGFF version (0.5: Zarr v3; 0.1-0.4: v2)",
     "NGFF007": "Zarr v2 group without .zgroup",
+    "NGFF009": "more OME-NGFF metadata in one group than validation checks (a limit)",
     "NGFF010": "JSON Schema violation",
     "NGFF101": "number of axes outside 2-5",
     "NGFF102": "duplicate axis names",
@@ -39,17 +41,20 @@ CODES: Final[dict[str, str]] = {
     "NGFF201": "coordinate transformations without exactly one scale",
     "NGFF202": "transformation length differs from the number of axes",
     "NGFF203": "transformation of another type than scale/translation, or out of order",
+    "NGFF204": "scale not finite and positive, or translation not finite",
     "NGFF301": "dataset path is not an array in the store",
     "NGFF302": "array dimensionality differs from the number of axes",
     "NGFF303": "resolution levels not ordered from largest to smallest",
-    "NGFF304": "level shape inconsistent with the ratio of the scales (SHOULD)",
+    "NGFF304": "level shape inconsistent with the ratio of the scales",
     "NGFF305": "duplicate dataset paths",
     "NGFF306": "0.5 array dimension_names missing or different from the axis names",
+    "NGFF307": "broken Zarr array metadata (shape, chunk or shard sizes, data type, fill value)",
     "NGFF401": "label image array is not of an integer data type",
     "NGFF402": "label listed in 'labels' does not exist",
     "NGFF403": "duplicate label-value in colors or properties",
     "NGFF404": "image-label group without multiscales",
     "NGFF405": "image-label without colors (SHOULD have them)",
+    "NGFF406": "label image with another number of resolution levels than its image",
     "NGFF501": "well path is not '<row name>/<column name>'",
     "NGFF502": "well rowIndex/columnIndex outside the rows/columns lists",
     "NGFF503": "well listed in the plate does not exist",
@@ -241,6 +246,8 @@ def _check_transforms(transforms: Any, names: list[str] | None, sink: Sink, fld:
             f"expected a scale optionally followed by one translation, found {kinds}",
             fld,
         )
+    for j, transform in _dicts(transforms):
+        _check_values(transform, sink, f"{fld}[{j}]")
     if names is None:
         return
     for j, transform in _dicts(transforms):
@@ -252,6 +259,23 @@ def _check_transforms(transforms: Any, names: list[str] | None, sink: Sink, fld:
                     f"expected {len(names)} values (one per axis {names}), found {len(values)}",
                     f"{fld}[{j}].{key}",
                 )
+
+
+def _check_values(transform: dict[str, Any], sink: Sink, fld: str) -> None:
+    """Scales finite and positive, translations finite (the schema only asks for numbers)."""
+    kind = transform.get("type")
+    values = transform.get(kind) if kind in ("scale", "translation") else None
+    if not isinstance(values, list):
+        return
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if kind == "scale":
+        bad = [v for v in numbers if not (math.isfinite(v) and v > 0)]
+        expected = "finite numbers > 0"
+    else:
+        bad = [v for v in numbers if not math.isfinite(v)]
+        expected = "finite numbers"
+    if bad:
+        sink.error("NGFF204", f"expected {expected}, found {bad[:5]}", f"{fld}.{kind}")
 
 
 # --- labels -------------------------------------------------------------------------------

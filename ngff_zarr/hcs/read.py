@@ -177,7 +177,9 @@ class HCSPlate:
         todo = [w for w in self if w._metadata is None]
         if todo:
             keys = [join(self._path, w.path, self._fmt.attributes_key) for w in todo]
-            for well, doc in zip(todo, read_documents(self._store, keys), strict=True):
+            docs = read_documents(self._store, keys)
+            _check_wells_exist(self, [w for w, d in zip(todo, docs, strict=True) if d is None])
+            for well, doc in zip(todo, docs, strict=True):
                 well._set_metadata(doc)
         return list(self)
 
@@ -218,7 +220,15 @@ class HCSPlate:
             return cached
         from ..from_ngff_zarr import from_ngff_zarr
 
-        group = zarr.open_group(self._store, path=key, mode="r", zarr_format=self._fmt.zarr_format)
+        try:
+            group = zarr.open_group(
+                self._store, path=key, mode="r", zarr_format=self._fmt.zarr_format
+            )
+        except (zarr.errors.GroupNotFoundError, FileNotFoundError) as exc:
+            raise MetadataNotFoundError(
+                f"{describe(self._store, key)}: the well lists this field, but there is no "
+                "image group here"
+            ) from exc
         multiscales: Multiscales = from_ngff_zarr(group, validate=self._validate)
         if use_cache:
             self._cache.put(key, multiscales)
@@ -265,7 +275,10 @@ class HCSWell:
         if self._metadata is None:
             store, fmt = self.plate._store, self.plate._fmt
             key = join(self.plate._path, self.path, fmt.attributes_key)
-            self._set_metadata(read_documents(store, [key])[0])
+            document = read_documents(store, [key])[0]
+            if document is None:
+                _check_wells_exist(self.plate, [self])
+            self._set_metadata(document)
         assert self._metadata is not None
         return self._metadata
 
@@ -335,3 +348,18 @@ class HCSWell:
         with plate._lock:
             if self._metadata is None:
                 self._metadata = well
+
+
+def _check_wells_exist(plate: HCSPlate, wells: list[HCSWell]) -> None:
+    """Raise when a well the plate lists has no group (a Zarr v2 well may have no .zattrs)."""
+    if not wells:
+        return
+    keys = (
+        [join(plate._path, w.path, ".zgroup") for w in wells] if plate._fmt.zarr_format == 2 else []
+    )
+    groups = read_documents(plate._store, keys) if keys else [None] * len(wells)
+    for well, group in zip(wells, groups, strict=True):
+        if group is None:
+            raise MetadataNotFoundError(
+                f"{well._where()}: the plate lists well {well.path}, but there is no well group"
+            )

@@ -93,7 +93,8 @@ def to_hcs_zarr(
     for row in plate.rows:
         _add_group(documents, fmt, join(root, row.name), None)
     for well in plate.wells:
-        _add_group(documents, fmt, join(root, well.path), None)
+        # an empty attribute document, so that readers tell an empty well from a missing one
+        _add_group(documents, fmt, join(root, well.path), {})
     write_documents(target, documents)
     # The plate document last: a plate that lists its wells has every well group.
     plate_docs: dict[str, bytes] = {}
@@ -205,6 +206,11 @@ def _holds_data(store: Store, root: str, fmt: Layout) -> bool:
     An empty group of the other Zarr format is refused: the plate could not be written into it.
     """
     entries = set(list_dir(store, root))
+    if entries and not entries & _GROUP_KEYS:
+        raise StoreExistsError(
+            f"{describe(store, root)} is not a Zarr hierarchy (no zarr.json, .zgroup or .zattrs "
+            f"at its top; holds {sorted(entries)[:5]}); refusing to replace it"
+        )
     if entries - _GROUP_KEYS:
         return True
     if not entries:
