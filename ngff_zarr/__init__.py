@@ -6,6 +6,7 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
+from ._io.stale import remove_stale_staging
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
@@ -107,6 +108,7 @@ __all__ = [
     "read_image",
     "read_images",
     "read_multiscales",
+    "remove_stale_staging",
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",

@@ -42,10 +42,17 @@ from ..errors import (
 )
 from .documents import group_attributes, group_documents, read_json, write_documents
 from .snapshot import Location, location_of
-from .stale import StagingNames, WriterLock, clean_beside, is_zarr_node, remove_tree
+from .stale import (
+    StagingNames,
+    WriterLock,
+    clean_beside,
+    is_zarr_node,
+    remove_tree,
+    settle_pending_writes,
+)
 from .store import StoreLike, as_store, describe, join, list_dir
 
-__all__ = ["Target"]
+__all__ = ["Target", "is_write_failure", "write_failure"]
 
 _LOG = logging.getLogger(__name__)
 # Documents of a group replaced by the new image's (consolidated metadata goes stale with it).
@@ -136,12 +143,22 @@ class Target:
         clean_beside(final)  # what writers that died here left behind
         names = StagingNames.new(final)
         lock = WriterLock.acquire(names.lock)
-        try:
+        try:  # from here on every exit (Ctrl-C included) removes the staging or returns it
             names.staging.mkdir()
             group = zarr.open_group(
                 zarr.storage.LocalStore(names.staging),
                 mode="w",
                 zarr_format=zarr_format,  # type: ignore[arg-type]
+            )
+            return cls(
+                group,
+                where=str(final),
+                plan=plan,
+                zarr_format=zarr_format,
+                final=final,
+                names=names,
+                lock=lock,
+                local_root=names.staging,
             )
         except BaseException as exc:
             remove_tree(names.staging)
@@ -149,16 +166,6 @@ class Target:
             if isinstance(exc, OSError):
                 raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
             raise
-        return cls(
-            group,
-            where=str(final),
-            plan=plan,
-            zarr_format=zarr_format,
-            final=final,
-            names=names,
-            lock=lock,
-            local_root=names.staging,
-        )
 
     @classmethod
     def _open_in_place(
@@ -217,17 +224,20 @@ class Target:
         staging, final = self.staging, self.final
         for name in self.plan.keep:
             _link_tree(final / name, staging / name)
-        old = _swap(staging, final, self.names.backup)
+        # Done once swapped: the path left is the replaced tree, which abort() also removes
+        # (a Ctrl-C while it is removed).
+        self.staging = _swap(staging, final, self.names.backup)
+        if self.staging is not None and not remove_tree(self.staging):
+            _LOG.warning("%s: could not remove the replaced tree %s", final, self.staging)
         self.staging = None
-        if old is not None and not remove_tree(old):
-            _LOG.warning("%s: could not remove the replaced tree %s completely", final, old)
         self._release()
 
     def abort(self) -> bool:
         """Remove the partial write; True when nothing of it is left."""
         removed = True
         if self.staging is not None:
-            removed = remove_tree(self.staging)
+            settle_pending_writes()
+            removed = remove_tree(self.staging, quiet=0.2)
             self.staging = None
         self._release()
         return removed
@@ -239,21 +249,28 @@ class Target:
 
     def failure(self, exc: BaseException) -> WriteError:
         """The error for a write that failed with ``exc`` (after :meth:`abort`): what was kept."""
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        if isinstance(exc, OSError) and exc.errno is not None:
-            reason = f"{reason} [{errno.errorcode.get(exc.errno, exc.errno)}]"
         if self.final is not None:
             kept = (
                 f"the existing store at {self.final} was kept unchanged"
                 if self.plan.existed
                 else f"nothing was written at {self.final}"
             )
-            return WriteError(f"writing {self.final} failed: {reason}; {kept}")
+            return write_failure(str(self.final), exc, kept)
         kept = f"kept {list(self.plan.keep)}; " if self.plan.keep else ""
-        return WriteError(
-            f"writing {self.where} failed: {reason}; {kept}the image written in place there is "
-            "incomplete (this store cannot stage and rename a tree)"
+        return write_failure(
+            self.where,
+            exc,
+            f"{kept}the image written in place there is incomplete (this store cannot stage "
+            "and rename a tree)",
         )
+
+
+def write_failure(where: str, exc: BaseException, kept: str) -> WriteError:
+    """``WriteError("writing <where> failed: <reason> [ERRNO]; <kept>")``."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        reason = f"{reason} [{errno.errorcode.get(exc.errno, exc.errno)}]"
+    return WriteError(f"writing {where} failed: {reason}; {kept}")
 
 
 def _check_group(group: zarr.Group, zarr_format: int, overwrite: bool) -> None:

@@ -12,6 +12,7 @@ one arrived, and removed otherwise.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -23,11 +24,21 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
+
+from zarr.core.sync import sync
 
 from ..errors import PathNotFoundError, WriteError
 
-__all__ = ["StagingNames", "WriterLock", "clean_beside", "remove_stale_staging", "remove_tree"]
+__all__ = [
+    "StagingNames",
+    "WriterLock",
+    "clean_beside",
+    "is_zarr_node",
+    "remove_stale_staging",
+    "remove_tree",
+    "settle_pending_writes",
+]
 
 _LOG = logging.getLogger(__name__)
 MARK: Final = ".ngff-zarr-"
@@ -77,22 +88,20 @@ class WriterLock:
     @classmethod
     def acquire(cls, path: Path) -> WriterLock:
         """Create and lock ``path``; without flock (not POSIX) the lock is a plain file."""
+        lock = cls(path, None)  # first: a Ctrl-C from here on finds the lock to release
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
-        except OSError as exc:
-            raise WriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from exc
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: stale staging is never removed
-            return cls(path, fd)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+            lock._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                import fcntl
+            except ImportError:  # pragma: no cover - not POSIX: stale staging is never removed
+                return lock
+            fcntl.flock(lock._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BaseException as exc:
+            lock.release()
+            if isinstance(exc, OSError):
+                raise WriteError(f"cannot write to {path.parent}: {exc.strerror or exc}") from exc
             raise
-        return cls(path, fd)
+        return lock
 
     def release(self) -> None:
         """Remove the lock file, then drop the lock (a cleaner never sees it unlocked first)."""
@@ -134,18 +143,56 @@ def _dead_writer(lock_path: Path) -> Iterator[bool]:
         os.close(fd)
 
 
-def remove_tree(path: Path, *, attempts: int = 20) -> bool:
+def settle_pending_writes(timeout: float = 10.0) -> None:
+    """Wait for zarr's writes still in flight (a failed batch leaves its other writes running).
+
+    zarr-python writes a batch of chunks as concurrent tasks on its event loop; when one fails
+    the others go on, and would recreate files in a staging directory removed meanwhile.
+    """
+
+    async def drain() -> None:
+        current = asyncio.current_task()
+        pending = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current and _ZARR_CODE in _code_file(task)
+        ]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+
+    sync(drain())
+
+
+_ZARR_CODE: Final = f"{os.sep}zarr{os.sep}"
+
+
+def _code_file(task: asyncio.Task[Any]) -> str:
+    code = getattr(task.get_coro(), "cr_code", None)
+    return str(getattr(code, "co_filename", ""))
+
+
+def remove_tree(path: Path, *, quiet: float = 0.0, limit: float = 5.0) -> bool:
     """Remove the directory ``path``; True when it is gone.
 
-    Writes still in flight when a write fails (zarr's event loop finishes the chunk writes of a
-    failed batch) may recreate files while the tree is removed, so removal is retried briefly.
+    With ``quiet``, the path must stay gone that long: writes still in flight when a write
+    failed (tensorstore's, zarr's; see :func:`settle_pending_writes`) may recreate files in a
+    tree being removed, so it is removed again until it stays gone, for at most ``limit``
+    seconds.
     """
-    for attempt in range(attempts):
+    deadline = time.monotonic() + limit
+    gone_since: float | None = None
+    while True:
         shutil.rmtree(path, ignore_errors=True)
-        if not os.path.lexists(path):
+        now = time.monotonic()
+        if os.path.lexists(path):
+            gone_since = None
+        elif gone_since is None:
+            gone_since = now
+        if gone_since is not None and now - gone_since >= quiet:
             return True
-        time.sleep(0.01 * (attempt + 1))
-    return not os.path.lexists(path)
+        if now > deadline:
+            return not os.path.lexists(path)
+        time.sleep(0.02)
 
 
 def clean_beside(final: Path, *, dry_run: bool = False) -> list[Path]:

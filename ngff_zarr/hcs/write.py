@@ -17,6 +17,7 @@ from .._io.documents import (
     write_documents,
 )
 from .._io.locks import well_lock
+from .._io.staging import is_write_failure, write_failure
 from .._io.store import StoreLike, describe, join, list_dir
 from .._versions import Layout, layout, layout_for_zarr_format
 from ..errors import (
@@ -95,11 +96,18 @@ def to_hcs_zarr(
     for well in plate.wells:
         # an empty attribute document, so that readers tell an empty well from a missing one
         _add_group(documents, fmt, join(root, well.path), {})
-    write_documents(target, documents)
     # The plate document last: a plate that lists its wells has every well group.
     plate_docs: dict[str, bytes] = {}
     _add_group(plate_docs, fmt, root, attributes)
-    write_documents(target, plate_docs)
+    try:
+        write_documents(target, documents)
+        write_documents(target, plate_docs)
+    except Exception as exc:
+        if is_write_failure(exc):
+            raise write_failure(
+                describe(target, root), exc, "the plate metadata was not written"
+            ) from exc
+        raise
 
 
 def write_hcs_well_image(
@@ -189,7 +197,17 @@ def write_hcs_well_image(
         new_attrs = {**attrs, **fmt.well_to_attributes(well)}
         well_docs: dict[str, bytes] = {}
         _add_group(well_docs, fmt, well_key, new_attrs)
-        write_documents(target, well_docs)
+        try:
+            write_documents(target, well_docs)
+        except Exception as exc:
+            if is_write_failure(exc):
+                listed = [i.path for i in images]
+                raise write_failure(
+                    describe(target, well_key),
+                    exc,
+                    f"the field {image.path} was written, but the well still lists {listed}",
+                ) from exc
+            raise
 
 
 def _write_field(
