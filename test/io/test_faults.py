@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ INTERRUPTS = 2  # SIGINT trials per kind and version
 
 
 @pytest.fixture(scope="module")
-def processes() -> Iterator[Any]:
+def processes() -> Any:
     """A multiprocessing context whose server has ngff_zarr and the workers imported."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ngff_zarr", "_fault_worker"])
@@ -52,7 +51,7 @@ def processes() -> Iterator[Any]:
             del os.environ["PYTHONPATH"]
         else:
             os.environ["PYTHONPATH"] = saved
-    yield context
+    return context
 
 
 def _staging(directory: Path) -> list[str]:
@@ -89,8 +88,16 @@ def _durations(log: Path) -> list[float]:
     return out
 
 
-def _run_and_stop(processes: Any, path: Path, kind: str, version: str, first: int,
-                  how: signal.Signals, after: int, delay: float) -> tuple[int | None, Path]:  # fmt: skip
+def _run_and_stop(
+    processes: Any,
+    path: Path,
+    kind: str,
+    version: str,
+    first: int,
+    how: signal.Signals,
+    after: int,
+    delay: float,
+) -> tuple[int | None, Path]:
     """Start a writer; ``delay`` seconds into its write number ``after`` + 1, send ``how``."""
     log = path.parent / f"log-{first}.txt"
     child = processes.Process(target=rewrite_loop, args=(str(path), kind, version, str(log), first))

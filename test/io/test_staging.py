@@ -1,4 +1,4 @@
-"""Stage-then-replace: rewrites that read their own target, what a rewrite keeps, what it refuses."""
+"""Stage-then-replace: rewrites that read their own target, what they keep, what they refuse."""
 
 from __future__ import annotations
 
