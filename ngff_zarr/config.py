@@ -186,7 +186,7 @@ class NgffZarrConfig:
         env="NGFF_ZARR_METADATA_MAX_DEPTH",
         default=lambda: 64,
         parse=int,
-        minimum=8,
+        minimum=16,  # a 0.5 image's zarr.json nests 10 deep, with consolidated metadata 13
         doc="nesting depth of one metadata document",
     )
     metadata_max_values = _Setting(

@@ -14,7 +14,7 @@ from dask.base import tokenize
 
 from ._io.documents import group_attributes, read_json
 from ._io.snapshot import StoredArray, location_of, register_source, tree_identity
-from ._io.store import StoreLike, as_store, describe, join
+from ._io.store import StoreLike, as_store, describe, is_relative_key, join
 from ._io.tensorstore_read import open_local
 from ._validation.arrays import array_problems
 from ._validation.document import too_many_values
@@ -234,6 +234,12 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
             "expected an object with a string 'path'",
             path=where,
             field=f"multiscales[0].datasets[{index}]",
+        )
+    if not is_relative_key(ds["path"]):
+        raise InvalidMetadataError(
+            f"expected a relative path inside the image group, found {ds['path'][:80]!r}",
+            path=where,
+            field=f"multiscales[0].datasets[{index}].path",
         )
     key = join(base, ds["path"])
     meta_key = join(key, "zarr.json" if zarr_format == 3 else ".zarray")

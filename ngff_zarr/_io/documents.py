@@ -8,10 +8,11 @@ opening a 1536-well plate to one round trip per well even over HTTP.
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from zarr.abc.store import Store
@@ -19,13 +20,14 @@ from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
 from ..config import config
-from ..errors import InvalidMetadataError, MetadataNotFoundError
-from .store import describe, join
+from ..errors import InvalidMetadataError, MetadataNotFoundError, ReadError
+from .store import describe, is_relative_key, join
 
 __all__ = [
     "attributes_of",
     "check_structure",
     "dump_json",
+    "fetch",
     "group_attributes",
     "group_documents",
     "json_depth",
@@ -40,8 +42,24 @@ __all__ = [
 
 def read_bytes(store: Store, key: str) -> bytes | None:
     """The bytes stored under ``key``, or None when the key does not exist."""
-    buf = sync(store.get(key, prototype=default_buffer_prototype()))
+    buf = sync(fetch(store, key, default_buffer_prototype()))
     return None if buf is None else buf.to_bytes()
+
+
+# errors of a key that cannot name a file (too long, ...): the key does not exist
+_NO_SUCH_KEY: Final = frozenset({errno.ENAMETOOLONG, errno.ENOTDIR, errno.EINVAL, errno.ELOOP})
+
+
+async def fetch(store: Store, key: str, prototype: Any) -> Any:
+    """``store.get(key)``; a key no file can have is missing, other I/O errors are ReadError."""
+    if not is_relative_key(key):
+        return None
+    try:
+        return await store.get(key, prototype=prototype)
+    except OSError as exc:
+        if exc.errno in _NO_SUCH_KEY:
+            return None
+        raise ReadError(f"{describe(store, key)}: {exc.strerror or exc}") from exc
 
 
 def read_json(store: Store, key: str) -> dict[str, Any] | None:
@@ -116,11 +134,12 @@ def json_depth(raw: bytes) -> int:
 def check_structure(document: Any, where: str) -> None:
     """Bound a document given as Python objects (no recursion: an explicit stack).
 
-    Depth beyond ``config.metadata_max_depth`` or more values than a document of
-    ``config.metadata_max_bytes`` could hold (which also stops on a cycle) is an error.
+    Depth beyond ``config.metadata_max_depth`` or more than ten times
+    ``config.metadata_max_values`` values (which also stops on a cycle, and on lists shared
+    many times over) is an error.
     """
     max_depth = config.metadata_max_depth
-    max_nodes = config.metadata_max_bytes // 2
+    max_nodes = 10 * config.metadata_max_values
     stack: list[tuple[Any, int]] = [(document, 1)]
     nodes = 0
     while stack:
@@ -128,7 +147,8 @@ def check_structure(document: Any, where: str) -> None:
         nodes += 1
         if nodes > max_nodes:
             raise InvalidMetadataError(
-                f"holds more than {max_nodes} values (config.metadata_max_bytes)", path=where
+                f"holds more than {max_nodes} values (10 x config.metadata_max_values)",
+                path=where,
             )
         if isinstance(value, Mapping):
             children: Any = value.values()
@@ -158,7 +178,7 @@ def read_documents(store: Store, keys: Sequence[str]) -> list[dict[str, Any] | N
 
         async def one(key: str) -> Any:
             async with limit:
-                return await store.get(key, prototype=prototype)
+                return await fetch(store, key, prototype)
 
         return await asyncio.gather(*(one(k) for k in keys))
 

@@ -26,7 +26,7 @@ from typing import Any, Final
 import numpy as np
 from zarr.abc.store import Store
 
-from ..errors import ReadError
+from ..errors import NgffZarrError, ReadError
 
 __all__ = [
     "Location",
@@ -169,9 +169,21 @@ class StoredArray:
         self.path = array.path
 
     def __getitem__(self, key: Any) -> np.ndarray:
-        data = np.asarray(self._array[key])
+        try:
+            data = np.asarray(self._array[key])
+        except NgffZarrError:
+            raise
+        except Exception as exc:  # the decoders' own errors (zarr, numcodecs, tensorstore)
+            self.check()  # a tree replaced under the read explains it best
+            raise ReadError(
+                f"{self._where()}: reading {_describe_key(key)} failed: {type(exc).__name__}: {exc}"
+            ) from exc
         self.check()
         return data
+
+    def _where(self) -> str:
+        root = self.location.store[1]
+        return f"{root.rstrip('/')}/{self.location.key}" if self.location.key else root
 
     def check(self) -> None:
         """Raise :class:`ReadError` when the image's directory is no longer the one opened."""
@@ -180,6 +192,12 @@ class StoredArray:
                 f"{self._directory} was replaced by another write while it was being read; "
                 "open it again to read the new version"
             )
+
+
+def _describe_key(key: Any) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    shown = [f"{p.start or 0}:{p.stop}" if isinstance(p, slice) else repr(p) for p in parts]
+    return f"[{', '.join(shown)}]"
 
 
 _SOURCES: weakref.WeakValueDictionary[str, StoredArray] = weakref.WeakValueDictionary()

@@ -175,7 +175,7 @@ def _check_axes(axes: list[Any], sink: Sink, fld: str) -> None:
             sink.warn(
                 "NGFF107", "axis has no 'type' (expected space, time or channel)", f"{fld}[{j}]"
             )
-        elif kind not in _KNOWN_TYPES:
+        elif not isinstance(kind, str) or kind not in _KNOWN_TYPES:
             sink.warn(
                 "NGFF106", f"expected type space, time or channel, found {kind!r}", f"{fld}[{j}]"
             )
@@ -380,7 +380,8 @@ def check_well(content: dict[str, Any], version: str, sink: Sink) -> None:
 
 def check_well_acquisitions(content: dict[str, Any], ids: tuple[int, ...], sink: Sink) -> None:
     """The acquisitions of a well's images against the ids its plate defines."""
-    for j, image in _dicts((content.get("well") or {}).get("images")):
+    well = content.get("well")
+    for j, image in _dicts(well.get("images") if isinstance(well, dict) else None):
         acq = image.get("acquisition")
         if isinstance(acq, int) and ids and acq not in ids:
             sink.error(

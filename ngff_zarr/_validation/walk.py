@@ -8,6 +8,7 @@ stores and straight from the file system for local ones, so a 1536-well plate va
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -18,8 +19,10 @@ from zarr.abc.store import Store
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 
-from .._io.store import StoreLike, as_store, describe, join
+from .._io.documents import fetch
+from .._io.store import StoreLike, as_store, describe, is_relative_key, join
 from ..config import config
+from ..errors import ReadError
 from .document import DocumentResult, validate_document
 from .levels import check_levels, parse_or_report
 from .report import Finding
@@ -73,11 +76,17 @@ class _Reader:
         return sync(self._read_remote(keys))
 
     def _read_file(self, key: str) -> bytes | None:
+        if not is_relative_key(key):
+            return None  # a path in the metadata that climbs out of the store: never read
         try:
             with open(f"{self.local}{key}", "rb") as handle:
                 return handle.read(config.metadata_max_bytes + 1)  # beyond: refused unread
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
+        except OSError as exc:
+            if exc.errno in (errno.ENAMETOOLONG, errno.EINVAL, errno.ELOOP):
+                return None  # no file can have this name
+            raise ReadError(f"{self.local}{key}: {exc.strerror or exc}") from exc
 
     async def _read_remote(self, keys: list[str]) -> dict[str, bytes | None]:
         limit = asyncio.Semaphore(_CONCURRENCY)
@@ -85,7 +94,7 @@ class _Reader:
 
         async def one(key: str) -> bytes | None:
             async with limit:
-                buf = await self.store.get(key, prototype=prototype)
+                buf = await fetch(self.store, key, prototype)
             return None if buf is None else buf.to_bytes()
 
         values = await asyncio.gather(*(one(k) for k in keys))
@@ -249,7 +258,8 @@ class _Walker:
                 for name in _strings(content.get("labels"))
             ]  # fmt: skip
         if "plate" in result.kinds:
-            plate = content.get("plate") or {}
+            plate = content.get("plate")
+            plate = plate if isinstance(plate, dict) else {}
             acquisitions = _dicts(plate.get("acquisitions"))
             ids = tuple(a["id"] for _, a in acquisitions if isinstance(a.get("id"), int))
             wells = dict.fromkeys(_strings([w.get("path") for _, w in _dicts(plate.get("wells"))]))
@@ -258,7 +268,8 @@ class _Walker:
                 for w in wells
             ]
         if "well" in result.kinds:
-            listed = _dicts((content.get("well") or {}).get("images"))
+            well = content.get("well")
+            listed = _dicts(well.get("images") if isinstance(well, dict) else None)
             images = dict.fromkeys(_strings([i.get("path") for _, i in listed]))
             out += [_Node(path=join(path, i), role="field", parent_version=version) for i in images]
         if "bf2raw" in result.kinds and "plate" not in result.kinds:

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import zarr
 from zarr.abc.store import Store
 
-from .._io.documents import attributes_of, read_documents
+from .._io.documents import attributes_of, group_attributes, read_documents
 from .._io.store import describe, join
 from .._versions import Layout
-from ..errors import MetadataNotFoundError, NgffValidationError
+from ..errors import InvalidMetadataError, MetadataNotFoundError, NgffValidationError
 from ..multiscales import Multiscales
 from ..v04.plate import Plate, PlateWell
 from ..v04.well import Well, WellImage
@@ -221,13 +221,19 @@ class HCSPlate:
         from ..from_ngff_zarr import from_ngff_zarr
 
         try:
-            group = zarr.open_group(
-                self._store, path=key, mode="r", zarr_format=self._fmt.zarr_format
-            )
-        except (zarr.errors.GroupNotFoundError, FileNotFoundError) as exc:
+            group_attributes(self._store, key)  # the one JSON reader: typed, bounded errors
+        except MetadataNotFoundError as exc:
             raise MetadataNotFoundError(
                 f"{describe(self._store, key)}: the well lists this field, but there is no "
                 "image group here"
+            ) from exc
+        try:
+            group = zarr.open_group(
+                self._store, path=key, mode="r", zarr_format=self._fmt.zarr_format
+            )
+        except Exception as exc:  # zarr's own reading of a group it finds malformed
+            raise InvalidMetadataError(
+                f"cannot open the field's group: {exc}", path=describe(self._store, key)
             ) from exc
         multiscales: Multiscales = from_ngff_zarr(group, validate=self._validate)
         if use_cache:
