@@ -7,6 +7,7 @@ The pipeline::
 """
 
 from ._io.stale import remove_stale_staging
+from .codecs import codec_from_name, get_available_codecs
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
@@ -28,15 +29,52 @@ from .errors import (
     WriteError,
 )
 from .from_ngff_zarr import from_ngff_zarr
-from .hcs import HCSPlate, HCSWell, from_hcs_zarr, to_hcs_zarr, write_hcs_well_image
+from .hcs import (
+    HCSPlate,
+    HCSPlateWriter,
+    HCSWell,
+    from_hcs_zarr,
+    to_hcs_zarr,
+    write_hcs_well_image,
+)
+from .labels import LabelMultiscales, list_labels, read_labels, write_labels
+from .memory_usage import memory_usage
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
+from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
+from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
+from .rois import (
+    ROI,
+    MaskedRegion,
+    PixelROI,
+    build_masking_roi_table,
+    iter_masked,
+    read_masked,
+    read_roi,
+    rois_from_table,
+    table_from_rois,
+    write_roi,
+)
+from .structural_validation import (
+    SpecRule,
+    ValidateOptions,
+    ValidationError,
+    ValidationLevel,
+    validate_plate,
+    validate_structural,
+    validate_well,
+)
+from .tables import TableMetadata, list_tables, read_table, read_table_metadata, write_table
+from .task_count import task_count
+from .tiff_to_ngff_image import tiff_file_to_ngff_images
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
+from .update_root_attributes import update_root_attributes
+from .upgrade_ome_zarr import upgrade_ome_zarr
 from .v04.zarr_metadata import (
     Axis,
     Dataset,
@@ -57,7 +95,7 @@ from .v04.zarr_metadata import (
 )
 from .validate import Finding, Severity, ValidationReport, validate
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "ArrayNotFoundError",
     "Axis",
     "ConversionOptions",
@@ -65,10 +103,13 @@ __all__ = [
     "DependencyError",
     "Finding",
     "HCSPlate",
+    "HCSPlateWriter",
     "HCSWell",
     "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
+    "LabelMultiscales",
+    "MaskedRegion",
     "Metadata",
     "MetadataNotFoundError",
     "MethodMetadata",
@@ -83,37 +124,73 @@ __all__ = [
     "OmeroChannel",
     "OmeroWindow",
     "PathNotFoundError",
+    "PixelROI",
     "Plate",
     "PlateAcquisition",
     "PlateColumn",
     "PlateRow",
     "PlateWell",
+    "ROI",
     "ReadError",
     "RunReport",
     "Scale",
     "Severity",
+    "SpecRule",
     "StoreExistsError",
+    "TableMetadata",
     "Translation",
     "UnsupportedVersionError",
+    "ValidateOptions",
+    "ValidationError",
+    "ValidationLevel",
     "ValidationReport",
     "Well",
     "WellImage",
     "WriteError",
+    "build_masking_roi_table",
+    "codec_from_name",
     "concatenate",
     "config",
     "convert_file",
     "convert_folder",
     "from_hcs_zarr",
     "from_ngff_zarr",
+    "get_available_codecs",
+    "is_ozx_path",
+    "iter_masked",
+    "list_labels",
+    "list_tables",
+    "memory_usage",
+    "open_array",
     "read_image",
     "read_images",
+    "read_labels",
+    "read_masked",
     "read_multiscales",
+    "read_ozx_json_first",
+    "read_ozx_version",
+    "read_roi",
+    "read_table",
+    "read_table_metadata",
     "remove_stale_staging",
+    "rois_from_table",
+    "table_from_rois",
+    "task_count",
+    "tiff_file_to_ngff_images",
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",
     "to_ngff_zarr",
     "to_ome_tiff",
+    "update_root_attributes",
+    "upgrade_ome_zarr",
     "validate",
+    "validate_plate",
+    "validate_structural",
+    "validate_well",
     "write_hcs_well_image",
+    "write_labels",
+    "write_roi",
+    "write_store_to_zip",
+    "write_table",
 ]

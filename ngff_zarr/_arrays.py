@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import dask.array as da
@@ -10,7 +12,7 @@ import numpy as np
 
 from .errors import NgffValueError
 
-__all__ = ["as_dask"]
+__all__ = ["as_dask", "grouped_chunks"]
 
 
 def as_dask(data: Any) -> da.Array:
@@ -19,7 +21,35 @@ def as_dask(data: Any) -> da.Array:
     return out
 
 
+def grouped_chunks(
+    shape: Sequence[int], unit: Sequence[int], itemsize: int, target: int
+) -> tuple[int, ...]:
+    """Dask chunks of whole storage units, grouped (innermost dim first) up to ``target`` bytes.
+
+    ``unit`` is what the source reads at once (a zarr chunk or shard, a TIFF strip or tile, a
+    row); a chunk holds whole units, so a task never reads a unit twice, and it grows along the
+    last dim first, then the one before it once the last is whole, so its bytes stay
+    contiguous where the source lays them out C-ordered. A chunk is at most ``target`` bytes,
+    but never less than one unit.
+
+    >>> grouped_chunks((1000, 4096), (1, 4096), 2, 2**19)  # one row per strip, 2 bytes a pixel
+    (64, 4096)
+    """
+    sizes = [max(0, int(s)) for s in shape]
+    out = [max(1, min(int(u), s)) for u, s in zip(unit, sizes, strict=True)]
+    for d in reversed(range(len(out))):
+        # computed, not counted up: a huge shape over a tiny unit costs nothing (issue 16)
+        rest = math.prod(out[:d]) * math.prod(out[d + 1 :])
+        units = target // max(1, rest * out[d] * itemsize)
+        out[d] = max(out[d], min(sizes[d], units * out[d]))
+        if out[d] < sizes[d]:
+            break
+    return tuple(out)
+
+
 def _wrap(data: Any) -> Any:
+    if isinstance(data, da.Array | np.ndarray) and data.dtype == object:
+        raise NgffValueError("data: expected a numeric array, got an array of Python objects")
     if isinstance(data, da.Array):
         return data
     if isinstance(data, np.ndarray):

@@ -1,31 +1,48 @@
 """What differs between OME-NGFF versions on disk, in one registry.
 
 For each written version: the Zarr format, the group's attribute document, and the functions
-that place image, plate and well metadata in a group's attributes (0.4: top level with a
+that place image, plate, well and label metadata in a group's attributes (0.4: top level with a
 ``version`` each; 0.5: under ``ome`` with one ``ome.version``). For every version read: how a
 group's attributes state their version and where the OME content sits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .errors import InvalidMetadataError, MetadataNotFoundError, UnsupportedVersionError
+from .errors import (
+    InvalidMetadataError,
+    MetadataNotFoundError,
+    NgffWarning,
+    UnsupportedVersionError,
+)
+from .v04 import labels as v04_labels
 from .v04 import multiscales as v04_multiscales
 from .v04 import plate as v04_plate
 from .v04 import well as v04_well
+from .v04.labels import ImageLabel
 from .v04.multiscales import Metadata
 from .v04.plate import Plate
 from .v04.well import Well
+from .v05 import labels as v05_labels
 from .v05 import multiscales as v05_multiscales
 from .v05 import plate as v05_plate
 from .v05 import well as v05_well
-from .vocab import READ_VERSIONS, WRITE_VERSIONS, WriteVersion, ZarrFormat, check_version
+from .vocab import (
+    READ_VERSIONS,
+    WRITE_VERSIONS,
+    WriteVersion,
+    ZarrFormat,
+    check_version,
+    nearest_version,
+)
 
 __all__ = [
     "LAYOUTS",
+    "OME_ATTRIBUTE_KEYS",
     "Layout",
     "find_image",
     "layout",
@@ -33,6 +50,12 @@ __all__ = [
     "ome_content",
     "stated_versions",
 ]
+
+# the keys of a group's attributes that hold OME metadata, in any version (0.5: "ome")
+OME_ATTRIBUTE_KEYS: Final[frozenset[str]] = frozenset(
+    {"ome", "multiscales", "omero", "plate", "well", "labels", "image-label",
+     "bioformats2raw.layout"}
+)  # fmt: skip
 
 # where a 0.1-0.4 document states its version, besides each multiscale
 _VERSION_HOLDERS: Final[tuple[str, ...]] = ("plate", "well", "image-label")
@@ -50,6 +73,10 @@ class Layout:
     plate_from_attributes: Callable[..., Plate]
     well_to_attributes: Callable[[Well], dict[str, Any]]
     well_from_attributes: Callable[..., Well]
+    label_to_attributes: Callable[[Metadata, ImageLabel], dict[str, Any]]
+    label_from_attributes: Callable[..., ImageLabel]
+    labels_to_attributes: Callable[[Sequence[str]], dict[str, Any]]
+    labels_from_attributes: Callable[..., list[str]]
 
     def content(self, attrs: Mapping[str, Any]) -> Mapping[str, Any]:
         """The OME content of a group's attributes (the ``ome`` object from 0.5 on)."""
@@ -73,6 +100,10 @@ LAYOUTS: Final[dict[str, Layout]] = {
         plate_from_attributes=v04_plate.plate_from_attributes,
         well_to_attributes=v04_well.well_to_attributes,
         well_from_attributes=v04_well.well_from_attributes,
+        label_to_attributes=v04_labels.label_attributes,
+        label_from_attributes=v04_labels.image_label_from_attributes,
+        labels_to_attributes=v04_labels.labels_to_attributes,
+        labels_from_attributes=v04_labels.labels_from_attributes,
     ),
     "0.5": Layout(
         version="0.5",
@@ -83,6 +114,10 @@ LAYOUTS: Final[dict[str, Layout]] = {
         plate_from_attributes=v05_plate.plate_from_attributes,
         well_to_attributes=v05_well.well_to_attributes,
         well_from_attributes=v05_well.well_from_attributes,
+        label_to_attributes=v05_labels.label_attributes,
+        label_from_attributes=v05_labels.image_label_from_attributes,
+        labels_to_attributes=v05_labels.labels_to_attributes,
+        labels_from_attributes=v05_labels.labels_from_attributes,
     ),
 }
 assert tuple(LAYOUTS) == WRITE_VERSIONS
@@ -138,18 +173,21 @@ def find_image(
     MetadataNotFoundError
         The attributes hold no image metadata.
     UnsupportedVersionError
-        The stated version is not one this package reads.
+        The stated version is not one this package reads. A development or patch spelling
+        of a known version (``"0.5-dev-..."``) is read as that version, with an
+        :class:`~ngff_zarr.NgffWarning`.
     InvalidMetadataError
         ``multiscales`` is not a non-empty list of objects.
     """
     ome = attrs.get("ome")
     if isinstance(ome, Mapping):
         version = ome.get("version")
-        if version != "0.5":
+        if nearest_version(version) != "0.5":
             raise UnsupportedVersionError(
                 f"{where}: ome.version: expected '0.5', got {version!r}; this package reads "
                 f"OME-NGFF {', '.join(READ_VERSIONS)}"
             )
+        _warn_nearest(version, "0.5", where, "ome.version")
         if "multiscales" not in ome:
             raise MetadataNotFoundError(f"{where}: no 'multiscales' under 'ome'")
         content: Mapping[str, Any] = ome
@@ -173,9 +211,20 @@ def find_image(
     if content is ome:
         return "0.5", content
     version = multiscales[0].get("version", "0.4" if zarr_format == 2 else "0.5")
-    if version not in READ_VERSIONS:
+    known = nearest_version(version)
+    if known is None:
         raise UnsupportedVersionError(
             f"{where}: multiscales[0].version: expected one of {list(READ_VERSIONS)}, "
             f"got {version!r}"
         )
-    return str(version), content
+    _warn_nearest(version, known, where, "multiscales[0].version")
+    return known, content
+
+
+def _warn_nearest(stated: Any, known: str, where: str, field: str) -> None:
+    if stated != known:
+        warnings.warn(
+            f"{where}: {field}: {stated!r} is not an OME-NGFF release; read as {known}",
+            NgffWarning,
+            stacklevel=4,
+        )

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,9 @@ def _default_memory_target() -> int:
         available = int(psutil.virtual_memory().available)
     except ImportError:  # pragma: no cover - psutil is a dependency; stay usable without it
         available = 4096 * _MIB
+        logging.getLogger(__name__).warning(
+            "psutil is not installed: memory_target assumes 4 GiB available"
+        )
     return max(128 * _MIB, min(512 * _MIB, available // 8))
 
 
@@ -107,7 +111,9 @@ class NgffZarrConfig:
     metadata_concurrency
         Metadata documents read or written at once (threads locally, connections remotely).
     hcs_image_cache_size
-        Field images an opened plate keeps loaded (least recently used go first).
+        Field images a well of an opened plate keeps loaded (least recently used go first).
+    hcs_well_cache_size
+        Wells of an opened plate whose metadata stays loaded (least recently used go first).
     codec_level
         Zstandard level of the default codec.
     small_region_bytes
@@ -162,7 +168,14 @@ class NgffZarrConfig:
         default=lambda: 32,
         parse=int,
         minimum=0,
-        doc="field images kept by a plate",
+        doc="field images kept by a well",
+    )
+    hcs_well_cache_size = _Setting(
+        env="NGFF_ZARR_HCS_WELL_CACHE_SIZE",
+        default=lambda: 500,
+        parse=int,
+        minimum=0,
+        doc="wells whose metadata a plate keeps",
     )
     codec_level = _Setting(
         env="NGFF_ZARR_CODEC_LEVEL", default=lambda: 3, parse=int, minimum=-7, doc="zstd level"

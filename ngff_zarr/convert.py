@@ -18,11 +18,13 @@ from typing import Any
 
 from .concatenate import MergeAxis, MergePolicy, concatenate
 from .errors import NgffZarrError, PathNotFoundError
-from .formats import READERS
+from .formats import READERS, primary_files
 from .from_ngff_zarr import from_ngff_zarr
+from .labels import read_labels, write_labels
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
-from .read_image import read_images, read_multiscales
+from .read_image import read_image, read_images, read_multiscales
+from .tables import list_tables, read_table, read_table_metadata, write_table
 from .to_multiscales import to_multiscales
 from .to_ngff_zarr import to_ngff_zarr
 
@@ -87,8 +89,11 @@ def convert_file(
     """
     options = options or ConversionOptions()
     read = _read_options(options)
-    images = read_images(path, **read)
-    indices = range(len(images)) if series is None else [series]
+    if series is None:
+        images = dict(enumerate(read_images(path, **read)))
+    else:  # the reader options (dims, scale...) describe the chosen series only
+        images = {series: read_image(path, series=series, **read)}
+    indices = list(images)
     outputs = []
     for index in indices:
         target = Path(output) if len(indices) == 1 else _series_path(Path(output), index)
@@ -101,10 +106,59 @@ def convert_file(
 def convert_store(
     source: str | Path, output: str | Path, *, options: ConversionOptions | None = None
 ) -> list[Path]:
-    """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``."""
+    """Rewrite the OME-Zarr image at ``source`` with the writer options of ``options``.
+
+    The pyramid is planned again from level 0 (with the source's level factors, method and
+    chunks unless ``options`` asks for others), so the output holds what the writer always
+    writes, whatever tool wrote the source: units in the specification's names
+    (``"seconds"`` becomes ``"second"``), the downsampling ``type`` and ``metadata``, and it
+    passes ``validate(strict=True)``.
+
+    Its label images and tables come along: each label is rewritten beside the new image in
+    the new version (its stored levels as they are), each table with its type metadata and
+    backend.
+    """
     options = options or ConversionOptions()
-    _write(from_ngff_zarr(source), Path(output), options)
+    stored = from_ngff_zarr(source)
+    kwargs: dict[str, Any] = {
+        "scale_factors": options.scale_factors
+        if options.scale_factors is not None
+        else [_spatial(f) for f in stored.scale_factors or []],
+        "method": options.method or stored.method,
+        "chunks": options.chunks if options.chunks is not None else stored.chunks,
+    }
+    _write(to_multiscales(stored.images[0], **kwargs), Path(output), options)
+    for name, label in read_labels(source).items():
+        write_labels(
+            output,
+            name,
+            label,
+            chunks_per_shard=options.chunks_per_shard,
+            overwrite=True,
+            progress=options.progress,
+        )
+    for name in list_tables(source):
+        meta = read_table_metadata(source, name)
+        write_table(
+            output,
+            name,
+            read_table(source, name),
+            type=meta.type,
+            backend=meta.backend,
+            region=meta.region,
+            index_key=meta.index_key,
+            index_type=meta.index_type,
+            metadata=meta.extra,
+            overwrite=True,
+        )
     return [Path(output)]
+
+
+def _spatial(factors: Any) -> Any:
+    """A stored level's factors without the dims it does not shrink (t and c stay whole)."""
+    if not isinstance(factors, Mapping):
+        return factors
+    return {d: f for d, f in factors.items() if d in ("z", "y", "x")}
 
 
 def convert_merged(
@@ -121,8 +175,10 @@ def convert_merged(
     read = _read_options(options)
     images = []
     for path in paths:
-        found = read_images(path, **read)
-        images += found if series is None else [found[series]]
+        if series is None:
+            images += read_images(path, **read)
+        else:
+            images.append(read_image(path, series=series, **read))
     merged = concatenate(images, axis=axis, policy=policy)
     _write(_planned(merged, options), Path(output), options)
     return [Path(output)]
@@ -254,7 +310,7 @@ def _run_one(run: RunReport, inputs: list[Path], target: Path, skip: bool, job: 
 def _pyramid(
     path: str | Path,
     index: int,
-    images: list[NgffImage],
+    images: Mapping[int, NgffImage],
     options: ConversionOptions,
     read: dict[str, Any],
 ) -> Multiscales:
@@ -298,16 +354,18 @@ def _folders(
 
 def _images_in(folder: Path, pattern: str, out_root: Path) -> list[Path]:
     extensions = tuple(ext for entry in READERS.values() for ext in entry.extensions)
-    return sorted(
-        p
-        for p in folder.glob(pattern)
-        if p.is_file() and p.name.lower().endswith(extensions) and out_root not in p.parents
+    return primary_files(
+        [
+            p
+            for p in folder.glob(pattern)
+            if p.is_file() and p.name.lower().endswith(extensions) and out_root not in p.parents
+        ]
     )
 
 
 def _stem(path: Path) -> str:
     name = path.name
-    for suffix in (".ome.tiff", ".ome.tif"):
+    for suffix in (".companion.ome", ".ome.tiff", ".ome.tif"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return path.stem

@@ -12,6 +12,7 @@ import dask.array as da
 import zarr
 from dask.base import tokenize
 
+from ._arrays import grouped_chunks
 from ._io.documents import group_attributes, read_json
 from ._io.snapshot import StoredArray, location_of, register_source, tree_identity
 from ._io.store import StoreLike, as_store, describe, is_relative_key, join
@@ -34,7 +35,7 @@ from .errors import (
 from .methods import Methods
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
-from .v04.multiscales import Metadata
+from .v04.multiscales import Metadata, dataset_path
 from .v04.transformations import Scale, Translation
 from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit, zarr_format_of
 
@@ -202,7 +203,7 @@ def _open(
 # Rules of the validator that a read relies on: axes that name and order the dims, and
 # transformations that place them (a read past them returns wrong scales or levels).
 _READ_RULES: Final = frozenset(
-    {"NGFF101", "NGFF102", "NGFF103", "NGFF104", "NGFF105", "NGFF202", "NGFF203", "NGFF204"}
+    {"NGFF101", "NGFF102", "NGFF103", "NGFF104", "NGFF105", "NGFF202", "NGFF203", "NGFF205"}
 )
 
 
@@ -229,24 +230,19 @@ def _check_image(container: Mapping[str, Any], version: str, where: str) -> None
 
 
 def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, index: int) -> Any:
-    if not isinstance(ds, dict) or not isinstance(ds.get("path"), str):
+    ds_path = dataset_path(ds, path=where, field=f"multiscales[0].datasets[{index}]")
+    if not is_relative_key(ds_path):
         raise InvalidMetadataError(
-            "expected an object with a string 'path'",
-            path=where,
-            field=f"multiscales[0].datasets[{index}]",
-        )
-    if not is_relative_key(ds["path"]):
-        raise InvalidMetadataError(
-            f"expected a relative path inside the image group, found {ds['path'][:80]!r}",
+            f"expected a relative path inside the image group, found {ds_path[:80]!r}",
             path=where,
             field=f"multiscales[0].datasets[{index}].path",
         )
-    key = join(base, ds["path"])
+    key = join(base, ds_path)
     meta_key = join(key, "zarr.json" if zarr_format == 3 else ".zarray")
     doc = read_json(store, meta_key)
     if doc is None:
         raise ArrayNotFoundError(
-            f"{where}: multiscales[0].datasets[{index}].path {ds['path']!r} names no array "
+            f"{where}: multiscales[0].datasets[{index}].path {ds_path!r} names no array "
             f"({describe(store, meta_key)} does not exist)"
         )
     problems = array_problems(doc, zarr_format)
@@ -265,29 +261,21 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
 def _read_chunks(array: Any) -> tuple[int, ...]:
     """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
 
-    Each task then decodes many chunks at once through the concurrent codec pipeline; dims are
-    grouped innermost first. Sizes are computed, not counted up, so huge shapes cost nothing;
-    an array that would still need more than ``_MAX_READ_TASKS`` tasks is refused.
+    Each task then decodes many chunks at once through the concurrent codec pipeline. Sizes
+    are computed, not counted up, so huge shapes cost nothing; an array that would still need
+    more than ``_MAX_READ_TASKS`` tasks is refused.
     """
     shards = getattr(array, "shards", None)
-    unit = [max(1, int(u)) for u in (shards if shards is not None else array.chunks)]
-    shape = [int(s) for s in array.shape]
-    budget = max(1, config.read_chunk_bytes // (2 * max(1, array.dtype.itemsize)))  # elements
-    out = [max(1, min(u, s)) for u, s in zip(unit, shape, strict=True)]
-    for d in reversed(range(len(out))):
-        rest = math.prod(out[:d]) * math.prod(out[d + 1 :])
-        units = max(1, budget // max(1, rest * unit[d]))
-        out[d] = max(out[d], min(shape[d], units * unit[d]))
-        if out[d] < shape[d]:
-            break
-    tasks = math.prod(-(-s // c) for s, c in zip(shape, out, strict=True))
+    unit = shards if shards is not None else array.chunks
+    out = grouped_chunks(array.shape, unit, array.dtype.itemsize, config.read_chunk_bytes)
+    tasks = math.prod(-(-int(s) // c) for s, c in zip(array.shape, out, strict=True))
     if tasks > _MAX_READ_TASKS:
         raise ReadError(
-            f"{array.path}: shape {tuple(shape)} would be read as {tasks} tasks of at most "
+            f"{array.path}: shape {tuple(array.shape)} would be read as {tasks} tasks of at most "
             f"{config.read_chunk_bytes} bytes, more than {_MAX_READ_TASKS}; raise "
             "config.read_chunk_bytes to read it"
         )
-    return tuple(out)
+    return out
 
 
 def _image(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -19,10 +19,7 @@ from .v04.axes import Axis
 from .v04.multiscales import Dataset, Metadata, MethodMetadata
 from .v04.omero import Omero, OmeroChannel, OmeroWindow
 from .v04.transformations import Scale, Translation
-from .vocab import SPATIAL_DIMS
-
-if TYPE_CHECKING:
-    from .methods import Methods
+from .vocab import SPATIAL_DIMS, Methods
 
 __all__ = [
     "Chunks",

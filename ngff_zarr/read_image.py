@@ -7,7 +7,8 @@ file's pages, planes or tiles on demand, so converting a file larger than memory
 
 How a file's native axes become NGFF dims:
 
-* ``T C Z Y X`` map to ``t c z y x``; tifffile's samples axis ``S`` maps to ``c``.
+* ``T C Z Y X`` map to ``t c z y x``; tifffile's samples axis ``S`` and the wavelength sweeps
+  of spectral scans, ``λ`` (emission) and ``Λ`` (excitation), map to ``c``.
 * Any other axis (tifffile's ``Q`` unknown, ``I`` image sequence, ...) of length 1 is dropped.
   A longer one needs ``dims`` from the caller; without them the *documented default* applies:
   it becomes the first unused of ``t``, ``z``, ``c``, with an :class:`~ngff_zarr.NgffWarning`.
@@ -35,7 +36,7 @@ from .vocab import DIM_TYPES, DIMS
 
 __all__ = ["read_image", "read_images", "read_multiscales"]
 
-_NATIVE_TO_DIM = {"T": "t", "C": "c", "S": "c", "Z": "z", "Y": "y", "X": "x"}
+_NATIVE_TO_DIM = {"T": "t", "C": "c", "S": "c", "λ": "c", "Λ": "c", "Z": "z", "Y": "y", "X": "x"}
 _DEFAULT_FOR_UNKNOWN = ("t", "z", "c")
 
 
@@ -243,13 +244,15 @@ def _native_dims(source: SourceImage, dims: Sequence[str] | None, path: Path) ->
     out: list[str | None] = []
     for code, size in zip(source.axes, shape, strict=True):
         dim = _NATIVE_TO_DIM.get(code)
+        if dim is not None and dim in out and size > 1 and shape[out.index(dim)] == 1:
+            out[out.index(dim)] = None  # an earlier singleton gives way (C of 1, then S of 3)
+        if dim is not None and dim in out and size > 1:
+            raise InvalidDimsError(
+                f"dims: native axes {source.axes!r} of {path.name} map {code!r} to {dim!r}, "
+                f"a dim already used; pass dims=... naming each native axis"
+            )
         out.append(None if size == 1 and (dim is None or dim in out) else dim)
     for index, (code, size) in enumerate(zip(source.axes, shape, strict=True)):
-        if out[index] is None and size > 1 and code in _NATIVE_TO_DIM:
-            raise InvalidDimsError(
-                f"dims: native axes {source.axes!r} of {path.name} map {code!r} to a dim "
-                f"already used; pass dims=... naming each native axis"
-            )
         if code in _NATIVE_TO_DIM or size == 1:
             continue
         free = [d for d in _DEFAULT_FOR_UNKNOWN if d not in out]

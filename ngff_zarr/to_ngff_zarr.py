@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,13 +16,18 @@ from ._io.staging import Target, is_write_failure
 from ._io.store import StoreLike
 from ._versions import layout
 from ._writers import ArraySpec, LevelArray, get_backend
+from .codecs import resolve_compressors
 from .config import config
 from .errors import NgffValueError, NgffZarrError, UnsupportedVersionError
 from .methods import Methods, get_method
 from .multiscales import Multiscales
+from .rfc9_zip import is_ozx_path
+from .update_root_attributes import update_root_attributes  # ngff-zarr keeps it here too
 from .vocab import SPATIAL_DIMS, WriteVersion
 
-__all__ = ["to_ngff_zarr"]
+__all__ = ["to_ngff_zarr", "update_root_attributes"]
+
+_LOG = logging.getLogger(__name__)
 
 Version = WriteVersion
 ChunksPerShard = int | Sequence[int] | Mapping[str, int]
@@ -37,6 +44,7 @@ def to_ngff_zarr(
     progress: bool = False,
     memory_target: int | None = None,
     storage_options: Mapping[str, Any] | None = None,
+    compressors: Any = None,
 ) -> None:
     """Write ``multiscales`` to ``store`` as OME-Zarr, streaming, in bounded memory.
 
@@ -50,7 +58,9 @@ def to_ngff_zarr(
     ----------
     store
         A directory path, an fsspec URL, a zarr store, or a :class:`zarr.Group` (the image is
-        written into that group, e.g. a plate's field).
+        written into that group, e.g. a plate's field). A path ending in ``.ozx`` writes a
+        zipped OME-Zarr (RFC-9, 0.5 or later; arrays sharded, 2 chunks per shard, by
+        default).
     multiscales
         The pyramid, from :func:`to_multiscales` or :func:`from_ngff_zarr`.
     version
@@ -71,6 +81,9 @@ def to_ngff_zarr(
         Bytes the write may hold in memory; default :func:`ngff_zarr.config.memory_target`.
     storage_options
         Passed to fsspec for URLs.
+    compressors
+        The arrays' compression: a codec name (:func:`~ngff_zarr.codecs.get_available_codecs`),
+        a numcodecs or zarr codec, a list of them, or ``"none"``; default Zstandard.
 
     Raises
     ------
@@ -96,6 +109,9 @@ def to_ngff_zarr(
     [(64, 64), (32, 32)]
     """
     target_layout = layout(version)
+    zipped = isinstance(store, str | os.PathLike) and is_ozx_path(store)
+    if zipped and chunks_per_shard is None and target_layout.zarr_format == 3:
+        chunks_per_shard = 2  # RFC-9: shard the arrays of a zipped store
     if chunks_per_shard is not None and target_layout.zarr_format != 3:
         raise UnsupportedVersionError(
             f"chunks_per_shard: sharding needs Zarr v3 (OME-Zarr 0.5); got version={version!r}"
@@ -112,6 +128,7 @@ def to_ngff_zarr(
         for c, im in zip(level_chunks, levels, strict=True)
     ]
     units = [s if s is not None else c for s, c in zip(level_shards, level_chunks, strict=True)]
+    codecs = resolve_compressors(compressors)
     streamed = _streamed_plan(multiscales)
     datasets = multiscales.metadata.datasets
     paths = [datasets[k].path if k < len(datasets) else str(k) for k in range(len(levels))]
@@ -141,13 +158,20 @@ def to_ngff_zarr(
                     shards=level_shards[level],
                     dims=dims,
                     zarr_format=target_layout.zarr_format,
+                    compressors=codecs,
                 )
             )
         workers = config.max_workers
         budget = memory_target if memory_target is not None else config.memory_target
         # a distributed Client runs the regions on its cluster when its workers can reach the
         # target (a directory); in-memory targets stay on this process's threads
-        client = active_client() if target.local_root is not None else None
+        client = active_client()
+        if client is not None and target.local_root is None:
+            _LOG.info(
+                "a distributed Client is active, but the target is not a local directory "
+                "its workers can reach: regions run on this process's threads"
+            )
+            client = None
         if client is not None:
             workers = cluster_threads(client)
 
@@ -200,12 +224,14 @@ def _streamed_plan(multiscales: Multiscales) -> PyramidPlan:
     try:
         factors = [tuple(int(f.get(d, 1)) for d in dims) for f in multiscales.scale_factors]
         plan = make_plan(images[0].data, factors, get_method(multiscales.method), _spatial(dims))
-    except NgffZarrError:
+    except NgffZarrError as exc:
+        _LOG.info("levels below the first are written from their own data: %s", exc)
         return copy
     count = 1
     for level in range(1, min(plan.levels, len(images))):
         image = images[level]
         if image.shape != plan.shapes[level] or image.data.name != level_name(plan, level):
+            _LOG.debug("level %d is not the planned computation: written as given", level)
             break
         count += 1
     return truncated(plan, count)

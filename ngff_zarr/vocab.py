@@ -12,6 +12,7 @@ a unit is called takes it from here.
 
 from __future__ import annotations
 
+import enum
 from typing import Final, Literal, get_args
 
 from .errors import NgffValueError, unknown_choice
@@ -27,6 +28,7 @@ __all__ = [
     "WRITE_VERSIONS",
     "AxisName",
     "AxisType",
+    "Methods",
     "NgffVersion",
     "SpaceUnit",
     "TimeUnit",
@@ -34,6 +36,7 @@ __all__ = [
     "WriteVersion",
     "ZarrFormat",
     "check_version",
+    "nearest_version",
     "normalize_unit",
     "unit_factor",
     "unit_kind",
@@ -57,6 +60,21 @@ DIM_TYPES: Final[dict[str, str]] = {
 }
 AXIS_TYPES: Final[tuple[str, ...]] = get_args(AxisType)
 
+# --- downsampling methods -----------------------------------------------------------------
+
+
+class Methods(enum.Enum):
+    """The downsampling methods, by the name recorded in the metadata's ``type``."""
+
+    ITKWASM_GAUSSIAN = "itkwasm_gaussian"
+    ITKWASM_BIN_SHRINK = "itkwasm_bin_shrink"
+    ITKWASM_LABEL_IMAGE = "itkwasm_label_image"
+    GAUSSIAN = "gaussian"
+    LOCAL_MEAN = "local_mean"
+    MODE = "mode"
+    NEAREST = "nearest"
+
+
 # --- versions ---------------------------------------------------------------------------
 
 NgffVersion = Literal["0.1", "0.2", "0.3", "0.4", "0.5"]
@@ -79,6 +97,28 @@ def zarr_format_of(version: str) -> int:
     return _ZARR_FORMAT[version]
 
 
+def nearest_version(version: object) -> str | None:
+    """The version read for a stated ``version``: itself when known, else its known release.
+
+    A development or patch spelling of a known version (``"0.5-dev-abc"``, ``"0.4.1"``) is that
+    version; anything else (``"0.6"``, ``"latest"``, a number) is None.
+
+    >>> nearest_version("0.5-dev-spatialdata"), nearest_version("0.4.0"), nearest_version("0.7")
+    ('0.5', '0.4', None)
+    """
+    if not isinstance(version, str):
+        return None
+    if version in READ_VERSIONS:
+        return version
+    for known in READ_VERSIONS:
+        rest = version[len(known) :]
+        if version.startswith(known) and rest[:1] in ("-", ".", "+", "r", "a", "b", "d"):
+            if rest[:1] == "." and not rest[1:2].isdigit():
+                continue
+            return known
+    return None
+
+
 def check_version(version: str, *, writing: bool = False, field: str = "version") -> str:
     """``version`` when this package reads (or, with ``writing``, writes) it.
 
@@ -91,11 +131,8 @@ def check_version(version: str, *, writing: bool = False, field: str = "version"
 
     known = WRITE_VERSIONS if writing else READ_VERSIONS
     if version not in known:
-        verb = "writes" if writing else "reads"
-        raise UnsupportedVersionError(
-            f"{field}: expected one of {list(known)}, got {version!r} (this package {verb} "
-            f"OME-NGFF {', '.join(known)})"
-        )
+        hint = f"the OME-NGFF versions this package {'writes' if writing else 'reads'}"
+        raise unknown_choice(field, version, known, hint=hint, error=UnsupportedVersionError)
     return version
 
 

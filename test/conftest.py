@@ -12,6 +12,16 @@ from pathlib import Path
 
 import pytest
 
+# Warnings from our own code are errors. The filter is added per test (not in pyproject's
+# filterwarnings, which pytest resolves before coverage starts, importing ngff_zarr unmeasured).
+_OWN_WARNINGS = "error::ngff_zarr.errors.NgffWarning"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.filterwarnings(_OWN_WARNINGS))
+
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NGFF_ZARR_SHARED", ROOT.parent / "shared"))
 TESTDATA = SHARED / "testdata"

@@ -11,6 +11,7 @@ from ngff_zarr import (
     ArrayNotFoundError,
     InvalidMetadataError,
     MetadataNotFoundError,
+    NgffWarning,
     UnsupportedVersionError,
     from_ngff_zarr,
     to_multiscales,
@@ -174,13 +175,16 @@ def test_wrong_version_string(tmp_path: Path) -> None:
 
 
 def test_wrong_05_version_string(tmp_path: Path) -> None:
+    """A development spelling of 0.5 reads as 0.5 (with a warning); another version is refused."""
     path = _good(tmp_path, "0.5")
     doc = json.loads((path / "zarr.json").read_text())
     doc["attributes"]["ome"]["version"] = "0.5-dev"
     (path / "zarr.json").write_text(json.dumps(doc))
-    with pytest.raises(
-        UnsupportedVersionError, match=r"ome.version: expected '0.5', got '0.5-dev'"
-    ):
+    with pytest.warns(NgffWarning, match=r"ome\.version: '0\.5-dev' is not an OME-NGFF release"):
+        from_ngff_zarr(path)
+    doc["attributes"]["ome"]["version"] = "0.4"
+    (path / "zarr.json").write_text(json.dumps(doc))
+    with pytest.raises(UnsupportedVersionError, match=r"ome.version: expected '0.5', got '0.4'"):
         from_ngff_zarr(path)
 
 
@@ -252,3 +256,26 @@ def test_reads_are_lazy_and_chunked_for_concurrency(tmp_path: Path) -> None:
         c % 64 == 0 or c == s for cs, s in zip(level.chunks, level.shape, strict=True) for c in cs
     )
     assert level.numblocks[1] * level.numblocks[2] <= 4
+
+
+def test_errors_name_each_field_once(tmp_path: Path) -> None:
+    path = _good(tmp_path)
+    _edit_attrs(path, lambda ms: ms.update(coordinateTransformations={"type": "scale"}))
+    with pytest.raises(InvalidMetadataError) as caught:
+        from_ngff_zarr(path)
+    message = str(caught.value)
+    assert "multiscales[0].coordinateTransformations: expected a list" in message
+    assert "coordinateTransformations.coordinateTransformations" not in message
+    _edit_attrs(
+        path,
+        lambda ms: (
+            ms.pop("coordinateTransformations"),
+            ms["datasets"][1].update(coordinateTransformations="scale"),
+        ),
+    )
+    with pytest.raises(
+        InvalidMetadataError,
+        match=r"good\.zarr/\.zattrs: multiscales\[0\]\.datasets\[1\]\.coordinateTransformations: "
+        r"expected a list",
+    ):
+        from_ngff_zarr(path)

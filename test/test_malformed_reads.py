@@ -159,7 +159,7 @@ def test_scale_zero_negative_or_infinite_is_an_error(
     _edit(_image_doc(path, version), broken)
     with pytest.raises(InvalidMetadataError, match="finite"):
         from_ngff_zarr(path)
-    assert "NGFF204" in {f.code for f in validate(path).errors}
+    assert "NGFF205" in {f.code for f in validate(path).errors}
 
 
 def test_zarr_v2_store_stating_version_0_5_is_an_error(tmp_path: Path) -> None:

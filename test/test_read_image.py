@@ -14,7 +14,7 @@ import dask.array as da
 import numpy as np
 import pytest
 
-from ngff_zarr import NgffImage, NgffWarning
+from ngff_zarr import NgffImage, NgffWarning, config
 from ngff_zarr.errors import DependencyError, InvalidDimsError, InvalidMetadataError, NgffValueError
 from ngff_zarr.formats import READERS, ReaderEntry, select_reader
 from ngff_zarr.read_image import read_image, read_images, read_multiscales
@@ -206,7 +206,8 @@ def test_reader_selection_and_errors(testdata: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidMetadataError, match="not a readable TIFF"):
         read_image(renamed, reader="tiff")
     with pytest.raises(
-        NgffValueError, match=r"reader: expected one of \['czi', 'lif', 'nd2', 'tiff'\], got 'bmp'"
+        NgffValueError,
+        match=r"reader: expected one of \['czi', 'imageio', 'lif', 'nd2', 'tiff'\], got 'bmp'",
     ):
         read_image(czi, reader="bmp")
     with pytest.raises(FileNotFoundError, match="no such file"):
@@ -230,7 +231,7 @@ def test_missing_package_names_the_extra() -> None:
     )
     with pytest.raises(DependencyError, match=r"pip install 'ngff-zarr\[fake\]'"):
         entry.load()
-    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif"}
+    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif", "imageio"}
 
 
 # ---- files written by the tests ---------------------------------------------------------------
@@ -274,7 +275,9 @@ def test_ome_tiff_pyramid_series_channels(tmp_path: Path) -> None:
     assert image.provenance is not None
     assert image.channel_names == ["a", "b", "c"]
     np.testing.assert_array_equal(image.data.compute(), data)
-    assert image.data.numblocks[-2:] == (2, 2)  # one chunk per TIFF tile: reads stream
+    assert image.data.numblocks[-2:] == (1, 1)  # tiles grouped up to config.read_chunk_bytes
+    with config.set(read_chunk_bytes=16 * 16 * 2):  # one tile's bytes: one chunk per tile
+        assert read_image(path).data.numblocks[-2:] == (2, 2)
     multiscales = read_multiscales(path)
     assert [im.shape[-1] for im in multiscales.images] == [32, 16]
     assert multiscales.images[1].scale["x"] == 0.5
@@ -318,7 +321,10 @@ def test_plain_multipage_reads_page_by_page(tmp_path: Path) -> None:
     with pytest.warns(NgffWarning, match="no physical pixel size"):
         image = read_image(path)
     assert image.dims == ("z", "y", "x")
-    assert image.data.numblocks[0] == 6
+    assert image.data.numblocks == (1, 1, 1)  # 4.8 kB: one chunk
+    with config.set(read_chunk_bytes=20 * 20 * 2), pytest.warns(NgffWarning):
+        image = read_image(path)
+    assert image.data.numblocks == (6, 1, 1)  # one page's bytes: page by page
     assert int(image.data[4].max().compute()) == 4
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _reports import report_of
 
-from ngff_zarr import Severity, ValidationReport, validate
+from ngff_zarr import Severity, ValidationReport
 from ngff_zarr.errors import UnsupportedVersionError
 
 # Same location as the ngff_spec fixture of conftest.py (needed at collection time).
@@ -71,7 +72,7 @@ def test_official_suite_case(
     override = OVERRIDES.get((version, suite, case["formerly"]))
     if override is not None:
         expected, code, _reason = override
-    report = validate(case["data"], version=version, strict=strict)
+    report = report_of(case["data"], version=version, strict=strict)
     assert report.valid is expected, str(report)
     if override is not None:
         assert code in report.codes
@@ -93,7 +94,7 @@ def test_official_example_is_valid(ngff_spec: Path, version: str, path: Path) ->
     document = json.loads(text)
     attrs = document["attributes"] if version == "0.5" else document
     strict = path.parent.name.endswith("_strict")
-    report = validate(attrs, strict=strict)
+    report = report_of(attrs, strict=strict)
     assert report.valid, str(report)
     assert report.version == version
 
@@ -104,7 +105,7 @@ def test_official_example_is_valid(ngff_spec: Path, version: str, path: Path) ->
 )
 def test_validator_invalid_samples(ngff_spec: Path, name: str) -> None:
     store = ngff_spec / "validator" / "test_samples" / "invalid" / name
-    report = validate(store)
+    report = report_of(store)
     assert not report.valid
     expected = {
         "invalid_version.zarr": "NGFF003",
@@ -116,7 +117,7 @@ def test_validator_invalid_samples(ngff_spec: Path, name: str) -> None:
 
 
 def test_missing_min_names_file_and_field(ngff_spec: Path) -> None:
-    report = validate(ngff_spec / "validator/test_samples/invalid/missing_min.zarr")
+    report = report_of(ngff_spec / "validator/test_samples/invalid/missing_min.zarr")
     (error,) = report.errors
     assert error.path == ".zattrs"
     assert error.field == "omero.channels[0].window"
@@ -147,13 +148,13 @@ def _image04(**changes: Any) -> dict[str, Any]:
 
 
 def test_document_valid_and_version_detected() -> None:
-    report = validate(_image04(), strict=True)
+    report = report_of(_image04(), strict=True)
     assert isinstance(report, ValidationReport)
     assert report.valid
     assert report.version == "0.4"
     assert report.findings == ()
     wrapped = {"ome": {"version": "0.5", "multiscales": _image04()["multiscales"]}}
-    assert validate(wrapped).version == "0.5"
+    assert report_of(wrapped).version == "0.5"
 
 
 @pytest.mark.parametrize(
@@ -187,7 +188,7 @@ def test_document_valid_and_version_detected() -> None:
 def test_axis_rules(axes: list[dict[str, Any]], code: str) -> None:
     n = len(axes)
     datasets = [{"path": "0", "coordinateTransformations": [{"type": "scale", "scale": [1.0] * n}]}]
-    report = validate(_image04(axes=axes, datasets=datasets))
+    report = report_of(_image04(axes=axes, datasets=datasets))
     assert code in {f.code for f in report.errors}, str(report)
 
 
@@ -201,10 +202,10 @@ def test_should_rules_are_warnings_and_strict_promotes_them() -> None:
     )
     del doc["multiscales"][0]["name"]
     doc["multiscales"][0]["axes"][2]["type"] = "space"
-    report = validate(doc)
+    report = report_of(doc)
     assert report.valid
     assert {f.code for f in report.warnings} == {"NGFF106", "NGFF108", "NGFF110"}
-    strict = validate(doc, strict=True)
+    strict = report_of(doc, strict=True)
     assert not strict.valid
     assert strict.warnings == ()
     assert {f.code for f in strict.errors} == {"NGFF106", "NGFF108", "NGFF110"}
@@ -213,13 +214,13 @@ def test_should_rules_are_warnings_and_strict_promotes_them() -> None:
 
 def test_exactly_one_scale_and_lengths() -> None:
     two = [{"type": "scale", "scale": [1, 1, 1]}, {"type": "scale", "scale": [1, 1, 1]}]
-    report = validate(_image04(datasets=[{"path": "0", "coordinateTransformations": two}]))
+    report = report_of(_image04(datasets=[{"path": "0", "coordinateTransformations": two}]))
     assert "NGFF201" in report.codes
     short = [
         {"type": "scale", "scale": [1, 1]},
         {"type": "translation", "translation": [0, 0, 0, 0]},
     ]
-    report = validate(_image04(datasets=[{"path": "0", "coordinateTransformations": short}]))
+    report = report_of(_image04(datasets=[{"path": "0", "coordinateTransformations": short}]))
     lengths = [f for f in report.errors if f.code == "NGFF202"]
     assert [f.field for f in lengths] == [
         "multiscales[0].datasets[0].coordinateTransformations[0].scale",
@@ -230,45 +231,45 @@ def test_exactly_one_scale_and_lengths() -> None:
 
 
 def test_requested_version_mismatch_and_unknown() -> None:
-    assert "NGFF005" in validate(_image04(), version="0.3").codes
+    assert "NGFF005" in report_of(_image04(), version="0.3").codes
     with pytest.raises(UnsupportedVersionError, match=r"0\.9"):
-        validate(_image04(), version="0.9")
-    report = validate({"ome": {"version": "0.6", "multiscales": []}})
+        report_of(_image04(), version="0.9")
+    report = report_of({"ome": {"version": "0.6", "multiscales": []}})
     assert "NGFF003" in report.codes
     assert not report.valid
 
 
 def test_older_versions() -> None:
     ms01 = {"version": "0.1", "name": "a", "datasets": [{"path": "0"}, {"path": "1"}]}
-    assert validate({"multiscales": [ms01]}).valid
+    assert report_of({"multiscales": [ms01]}).valid
     ms03 = {
         "version": "0.3",
         "name": "a",
         "axes": ["t", "z", "y", "x"],
         "datasets": [{"path": "0"}],
     }
-    assert validate({"multiscales": [ms03]}).valid
+    assert report_of({"multiscales": [ms03]}).valid
     ms03_bad = dict(ms03, axes=["y", "t", "x"])
-    assert "NGFF103" in validate({"multiscales": [ms03_bad]}).codes
+    assert "NGFF103" in report_of({"multiscales": [ms03_bad]}).codes
     plate = {"plate": {"version": "0.2", "name": "p", "rows": [{"name": "A"}],
                        "columns": [{"name": "1"}], "wells": [{"path": "1/A"}]}}  # fmt: skip
-    assert "NGFF501" in validate(plate).codes
+    assert "NGFF501" in report_of(plate).codes
 
 
 def test_no_ngff_metadata() -> None:
-    report = validate({"foo": 1})
+    report = report_of({"foo": 1})
     assert [f.code for f in report.errors] == ["NGFF002"]
 
 
 def test_report_helpers_raise() -> None:
     from ngff_zarr.errors import NgffValidationError
 
-    report = validate({"well": {"images": []}})
+    report = report_of({"well": {"images": []}})
     assert report.to_dict()["valid"] is False
     with pytest.raises(NgffValidationError) as info:
         report.raise_on_error()
     assert info.value.report is report
-    validate(_image04()).raise_on_error()  # valid: no error
+    report_of(_image04()).raise_on_error()  # valid: no error
 
 
 def test_schemas_are_draft_2020_12_and_offline() -> None:
@@ -295,7 +296,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "validation.md"
 
 
 def test_docs_code_blocks_run_and_list_every_code() -> None:
-    from ngff_zarr._validation.rules import CODES
+    from ngff_zarr._validation.codes import CODES, RULE_NAMES
 
     text = DOC.read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
@@ -306,6 +307,71 @@ def test_docs_code_blocks_run_and_list_every_code() -> None:
         assert f"`{code}`" in text, code
     package = Path(__file__).resolve().parents[1] / "ngff_zarr"
     used = set()
-    for module in package.glob("_validate_*.py"):
+    for module in package.rglob("*.py"):
         used |= set(re.findall(r'"(NGFF\d{3})"', module.read_text()))
+    assert len(used) > 40  # the scan finds the codes the rules raise
     assert used <= set(CODES), used - set(CODES)
+    assert set(RULE_NAMES) == set(CODES)
+
+
+def _written_attrs(tmp_path: Path, version: str) -> dict[str, Any]:
+    import numpy as np
+
+    import ngff_zarr as nz
+
+    image = nz.to_ngff_image(np.arange(1024, dtype="uint8").reshape(32, 32))
+    path = tmp_path / f"v{version}.ome.zarr"
+    nz.to_ngff_zarr(path, nz.to_multiscales(image, scale_factors=[2]), version=version)
+    if version == "0.4":
+        attrs: dict[str, Any] = json.loads((path / ".zattrs").read_text())
+    else:
+        attrs = json.loads((path / "zarr.json").read_text())["attributes"]
+    return attrs
+
+
+def test_ngff_zarr_call_form(tmp_path: Path) -> None:
+    """validate(ngff_dict, version, model, strict): returns when valid, raises when not."""
+    import jsonschema
+
+    from ngff_zarr import validate
+    from ngff_zarr.errors import NgffValidationError, NgffValueError
+
+    d4, d5 = _written_attrs(tmp_path, "0.4"), _written_attrs(tmp_path, "0.5")
+    assert validate(d4).valid
+    assert validate(d4, "0.4", "image", True).valid  # positional, as ngff-zarr orders them
+    assert validate(d5, version="0.5", strict=True).valid
+    assert validate(d5).version == "0.5"  # the stated version (ngff-zarr assumes 0.4 here)
+    with pytest.raises(jsonschema.ValidationError):
+        validate(d4, version="0.5")
+    no_axes = json.loads(json.dumps(d4))
+    del no_axes["multiscales"][0]["axes"]
+    with pytest.raises(NgffValidationError) as info:
+        validate(no_axes)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, jsonschema.ValidationError)
+    assert "NGFF010" in info.value.report.codes
+    bad_type = json.loads(json.dumps(d4))
+    bad_type["multiscales"][0]["axes"][0]["type"] = 5
+    with pytest.raises(jsonschema.ValidationError, match="axes"):
+        validate(bad_type)
+    with pytest.raises(UnsupportedVersionError):
+        validate(d4, version="0.7")
+    with pytest.raises(jsonschema.ValidationError, match="NGFF002"):
+        validate({})
+    # model selects the kind to check, and requires it
+    with pytest.raises(jsonschema.ValidationError, match="expected plate metadata"):
+        validate(d4, model="plate")
+    with pytest.raises(NgffValueError, match=r"model: expected one of \['image'"):
+        validate(d4, model="foo")
+
+
+def test_load_schema() -> None:
+    from ngff_zarr.errors import NgffValueError
+    from ngff_zarr.validate import load_schema
+
+    schema = load_schema()
+    assert schema["$id"].endswith("/0.4/image.schema.json")
+    assert load_schema("0.5", "well", strict=True)["$id"].endswith("/0.5/well.schema.json")
+    with pytest.raises(UnsupportedVersionError, match=r"0\.7"):
+        load_schema("0.7")
+    with pytest.raises(NgffValueError, match="model"):
+        load_schema("0.4", "foo")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -18,6 +19,7 @@ import numpy as np
 from zarr.abc.store import Store
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
+from zarr.storage import LocalStore
 
 from ..config import config
 from ..errors import InvalidMetadataError, MetadataNotFoundError, ReadError
@@ -36,6 +38,7 @@ __all__ = [
     "read_bytes",
     "read_documents",
     "read_json",
+    "read_raw",
     "write_documents",
 ]
 
@@ -168,8 +171,17 @@ def dump_json(doc: Mapping[str, Any]) -> bytes:
     return json.dumps(doc, indent=2).encode()
 
 
-def read_documents(store: Store, keys: Sequence[str]) -> list[dict[str, Any] | None]:
-    """The JSON objects under ``keys`` (None where missing), read concurrently."""
+def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
+    """The bytes under each of ``keys`` (None where missing), read at once.
+
+    A local store is read straight from the file system; any other store concurrently, at
+    most ``config.metadata_concurrency`` requests at a time.
+    """
+    unique = list(dict.fromkeys(keys))
+    root = getattr(store, "root", None)
+    if isinstance(store, LocalStore) and root is not None:
+        base = f"{os.fspath(root)}/"
+        return {key: _read_file(base, key) for key in unique}
     prototype = default_buffer_prototype()
     limit_count = config.metadata_concurrency
 
@@ -180,12 +192,30 @@ def read_documents(store: Store, keys: Sequence[str]) -> list[dict[str, Any] | N
             async with limit:
                 return await fetch(store, key, prototype)
 
-        return await asyncio.gather(*(one(k) for k in keys))
+        return await asyncio.gather(*(one(k) for k in unique))
 
-    return [
-        None if buf is None else parse_json(store, key, buf.to_bytes())
-        for key, buf in zip(keys, sync(run()), strict=True)
-    ]
+    values = sync(run())
+    return {k: None if v is None else v.to_bytes() for k, v in zip(unique, values, strict=True)}
+
+
+def _read_file(base: str, key: str) -> bytes | None:
+    if not is_relative_key(key):
+        return None  # a path in the metadata that climbs out of the store: never read
+    try:
+        with open(f"{base}{key}", "rb") as handle:
+            return handle.read(config.metadata_max_bytes + 1)  # beyond: refused unread
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    except OSError as exc:
+        if exc.errno in _NO_SUCH_KEY:
+            return None  # no file can have this name
+        raise ReadError(f"{base}{key}: {exc.strerror or exc}") from exc
+
+
+def read_documents(store: Store, keys: Sequence[str]) -> list[dict[str, Any] | None]:
+    """The JSON objects under ``keys`` (None where missing), read at once (see :func:`read_raw`)."""
+    raw = read_raw(store, keys)
+    return [None if raw[k] is None else parse_json(store, k, raw[k]) for k in keys]  # type: ignore[arg-type]
 
 
 def write_documents(store: Store, documents: Mapping[str, bytes]) -> None:

@@ -11,6 +11,7 @@ locking; concurrent writers to one remote well must coordinate themselves.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import zlib
@@ -25,6 +26,7 @@ from zarr.storage import LocalStore
 __all__ = ["LOCK_FILE_NAME", "well_lock"]
 
 LOCK_FILE_NAME: Final = ".ngff_zarr.lock"
+_LOG = logging.getLogger(__name__)
 
 StoreLock = Callable[[Store, str], AbstractContextManager[None]]
 
@@ -84,4 +86,9 @@ def well_lock(store: Store, key: str) -> AbstractContextManager[None]:
         lock = _LOCKS.get(kind)
         if lock is not None:
             return lock(store, key)
+    _LOG.debug(
+        "%s has no cross-process lock: %s is locked for this process's threads only",
+        type(store).__name__,
+        key,
+    )
     return _process_lock(store, key)

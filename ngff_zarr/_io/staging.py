@@ -7,7 +7,8 @@ leaves a store that looks complete nor damages an existing one, and a reader ope
 target finds either the old tree or the new one. A rewrite keeps what the replaced image did
 not own (``labels/``, ``tables/``, other groups and files, custom attributes), linked into the
 new tree, or refuses before writing anything when keeping them is impossible. A directory that
-is not a Zarr hierarchy is never replaced.
+is not a Zarr hierarchy is never replaced. An ``.ozx`` target is staged the same way and
+zipped into place (RFC-9; the zip is written beside the file and renamed over it).
 
 Other stores (memory, fsspec URLs, zip) cannot rename a tree: they are written in place, the
 replaced image's arrays deleted first, and a write that reads its data from the very arrays it
@@ -40,6 +41,7 @@ from ..errors import (
     UnsupportedVersionError,
     WriteError,
 )
+from ..rfc9_zip import is_ozx_path, is_zarr_zip, write_store_to_zip
 from .documents import group_attributes, group_documents, read_json, write_documents
 from .snapshot import Location, location_of
 from .stale import (
@@ -91,6 +93,7 @@ class Target:
         lock: WriterLock | None = None,
         local_root: Path | None = None,
         group_path: str = "",
+        zipped: bool = False,
     ) -> None:
         self.group = group
         self.where = where
@@ -102,6 +105,7 @@ class Target:
         self.local_root = local_root
         self.group_path = group_path
         self.staging = names.staging if names is not None else None
+        self.zipped = zipped  # final is an .ozx: the staging directory is zipped into it
 
     @classmethod
     def open(
@@ -117,6 +121,8 @@ class Target:
         """Prepare the write of an image with level ``paths``, read from ``sources``."""
         if isinstance(store, zarr.Group):
             _check_group(store, zarr_format, overwrite)
+        if isinstance(store, str | os.PathLike) and is_ozx_path(store):
+            return cls._open_zip(Path(os.fspath(store)), overwrite, zarr_format)
         directory = _local_directory(store)
         if directory is not None:
             return cls._open_local(directory, overwrite, zarr_format, paths)
@@ -159,6 +165,50 @@ class Target:
                 names=names,
                 lock=lock,
                 local_root=names.staging,
+            )
+        except BaseException as exc:
+            remove_tree(names.staging)
+            lock.release()
+            if isinstance(exc, OSError):
+                raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
+            raise
+
+    @classmethod
+    def _open_zip(cls, path: Path, overwrite: bool, zarr_format: int) -> Target:
+        """An ``.ozx`` target: staged as a directory, zipped into place by :meth:`commit`."""
+        final = path.expanduser().absolute()
+        if zarr_format != 3:
+            raise UnsupportedVersionError(
+                f"{final}: a zipped OME-Zarr (.ozx, RFC-9) needs OME-Zarr 0.5 or later "
+                "(Zarr v3); got a Zarr v2 version (0.4)"
+            )
+        if final.exists():
+            if not is_zarr_zip(final):
+                raise StoreExistsError(
+                    f"{final} exists and is not a zipped Zarr hierarchy; it is never replaced"
+                )
+            if not overwrite:
+                raise StoreExistsError(f"{final} exists; pass overwrite=True to replace it")
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
+        clean_beside(final)
+        names = StagingNames.new(final)
+        lock = WriterLock.acquire(names.lock)
+        try:
+            names.staging.mkdir()
+            group = zarr.open_group(zarr.storage.LocalStore(names.staging), mode="w", zarr_format=3)
+            return cls(
+                group,
+                where=str(final),
+                plan=_Plan(existed=final.exists()),
+                zarr_format=3,
+                final=final,
+                names=names,
+                lock=lock,
+                local_root=names.staging,
+                zipped=True,
             )
         except BaseException as exc:
             remove_tree(names.staging)
@@ -222,6 +272,14 @@ class Target:
         if self.names is None or self.final is None or self.staging is None:
             return
         staging, final = self.staging, self.final
+        if self.zipped:
+            ome = dict(self.group.attrs).get("ome")
+            version = str(ome.get("version", "0.5")) if isinstance(ome, dict) else "0.5"
+            write_store_to_zip(staging, final, version=version)  # beside, then renamed
+            remove_tree(staging)
+            self.staging = None
+            self._release()
+            return
         for name in self.plan.keep:
             _link_tree(final / name, staging / name)
         # Done once swapped: the path left is the replaced tree, which abort() also removes

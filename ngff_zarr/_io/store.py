@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ import zarr
 from zarr.abc.store import Store
 from zarr.core.sync import sync
 
-from ..errors import MetadataNotFoundError, missing_dependency
+from ..errors import MetadataNotFoundError, NgffValueError, missing_dependency
+from ..rfc9_zip import open_ozx
 
 __all__ = ["StoreLike", "as_store", "describe", "is_relative_key", "join", "list_dir"]
 
@@ -24,7 +26,10 @@ def as_store(
     read_only: bool = True,
     storage_options: Mapping[str, Any] | None = None,
 ) -> Store:
-    """A zarr :class:`Store` for a local path, an fsspec URL (``http://``, ``s3://``) or a store."""
+    """A zarr :class:`Store` for a local path, an fsspec URL (``http://``, ``s3://``) or a store.
+
+    A local zip file (``.ozx``, ``.zip``) opens read-only as a zarr ``ZipStore``.
+    """
     if isinstance(store, zarr.Group):
         return store.store
     if isinstance(store, Store):
@@ -49,6 +54,13 @@ def as_store(
     if text.startswith("file://"):
         text = text[len("file://") :]
     path = Path(text).expanduser()
+    if path.is_file() and zipfile.is_zipfile(path):
+        if not read_only:
+            raise NgffValueError(
+                f"{path}: a zipped OME-Zarr (.ozx) is written in one piece by to_ngff_zarr, "
+                "to_hcs_zarr or HCSPlateWriter, not edited in place"
+            )
+        return open_ozx(path)
     if read_only and not path.exists():
         raise MetadataNotFoundError(f"{path}: no such file or directory")
     return zarr.storage.LocalStore(path, read_only=read_only)

@@ -17,7 +17,13 @@ from .report import Finding
 from .rules import CHECKS, Sink
 from .schema import available_schemas, schema_violations
 
-__all__ = ["DocumentResult", "check_version_argument", "too_many_values", "validate_document"]
+__all__ = [
+    "KINDS",
+    "DocumentResult",
+    "check_version_argument",
+    "too_many_values",
+    "validate_document",
+]
 
 # attribute key -> kind of metadata (and name of its schema)
 _KIND_KEYS: Final[dict[str, str]] = {
@@ -29,6 +35,7 @@ _KIND_KEYS: Final[dict[str, str]] = {
     "bioformats2raw.layout": "bf2raw",
     "series": "series",
 }
+KINDS: Final[tuple[str, ...]] = tuple(_KIND_KEYS.values())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,11 +61,13 @@ def validate_document(
     version: str | None = None,
     default_version: str | None = None,
     path: str = "<attributes>",
+    kind: str | None = None,
 ) -> DocumentResult:
     """Validate the attributes ``attrs`` of one group.
 
     ``version`` is a requirement (a different stated version is an error); ``default_version``
-    is used when the document states none (e.g. the version of the parent group).
+    is used when the document states none (e.g. the version of the parent group). ``kind``
+    (one of :data:`KINDS`) checks the document as that kind only, and requires it.
     """
     sink = Sink(path)
     stated = stated_versions(attrs)
@@ -90,7 +99,12 @@ def validate_document(
         )
     )
     kinds = tuple(k for k in kinds if (effective, k) in available_schemas())
-    if not kinds:
+    if kind is not None:
+        if kind not in kinds:
+            key = next(k for k, v in _KIND_KEYS.items() if v == kind)
+            sink.error("NGFF002", f"expected {kind} metadata (a {key!r} object), found none")
+        kinds = tuple(k for k in kinds if k == kind)
+    elif not kinds:
         sink.error(
             "NGFF002",
             f"expected OME-NGFF {effective} metadata (one of {', '.join(_KIND_KEYS)}), "

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
+import functools
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import NgffValidationError
 
-__all__ = ["Finding", "Severity", "ValidationReport", "make_report"]
+__all__ = ["Finding", "Severity", "ValidationReport", "make_report", "validation_error"]
 
 
 class Severity(enum.StrEnum):
@@ -126,7 +127,7 @@ class ValidationReport:
         shown = "\n".join(f"  {f}" for f in self.errors[:10])
         more = len(self.errors) - 10
         tail = f"\n  ... and {more} more" if more > 0 else ""
-        raise NgffValidationError(f"{self.summary()}\n{shown}{tail}", report=self)
+        raise validation_error(f"{self.summary()}\n{shown}{tail}", self)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form of the report."""
@@ -161,3 +162,30 @@ def make_report(
     return ValidationReport(
         target=os.fspath(target), version=version, findings=tuple(unique), strict=strict
     )
+
+
+@functools.cache
+def _error_type() -> type[NgffValidationError]:
+    """:class:`NgffValidationError`, also a ``jsonschema`` ``ValidationError`` when installed.
+
+    Code written for ngff-zarr catches ``jsonschema.exceptions.ValidationError`` from
+    ``validate`` and ``from_ngff_zarr(validate=True)``; ours is caught there too.
+    """
+    try:
+        from jsonschema.exceptions import ValidationError as SchemaError
+    except ImportError:  # pragma: no cover - jsonschema ships with the validate extra
+        return NgffValidationError
+
+    class DocumentValidationError(NgffValidationError, SchemaError):  # type: ignore[misc]
+        def __init__(self, message: str, report: Any = None) -> None:
+            SchemaError.__init__(self, message)
+            self.report = report
+
+    DocumentValidationError.__module__ = __name__
+    DocumentValidationError.__qualname__ = "NgffValidationError"
+    return DocumentValidationError
+
+
+def validation_error(message: str, report: Any) -> NgffValidationError:
+    """The error raised for an invalid document or store; ``exc.report`` is ``report``."""
+    return _error_type()(message, report=report)

@@ -1,74 +1,35 @@
 """Data-level checks of one metadata document: the rules a JSON Schema cannot express.
 
-Every rule has a stable code listed in :data:`CODES` (and in ``docs/validation.md``). The checks
+Every rule has a stable code listed in :data:`~ngff_zarr._validation.codes.CODES` (and in
+``docs/validation.md``). The checks
 are defensive: they skip values of the wrong type, which the schema reports already.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..vocab import AXIS_TYPES, SPACE_UNITS, SPATIAL_DIMS, TIME_UNITS, version_rank
+from .codes import CODES, RULE_NAMES
 from .report import Finding, Severity
 
-__all__ = ["CHECKS", "CODES", "Sink", "axis_names", "check_well_acquisitions", "older_than"]
-
-CODES: Final[dict[str, str]] = {
-    "NGFF001": "malformed JSON metadata document",
-    "NGFF002": "no OME-NGFF metadata (or no Zarr group) where some is required",
-    "NGFF003": "unknown or unsupported OME-NGFF version string",
-    "NGFF004": "version field missing (SHOULD be present)",
-    "NGFF005": "versions disagree within a document, a hierarchy, or with the requested version",
-    "NGFF006": "Zarr format does not match the OME-NGFF version (0.5: Zarr v3; 0.1-0.4: v2)",
-    "NGFF007": "Zarr v2 group without .zgroup",
-    "NGFF009": "more OME-NGFF metadata in one group than validation checks (a limit)",
-    "NGFF010": "JSON Schema violation",
-    "NGFF101": "number of axes outside 2-5",
-    "NGFF102": "duplicate axis names",
-    "NGFF103": "axes in the wrong order (time, then channel or custom, then space)",
-    "NGFF104": "number of space axes is not 2 or 3",
-    "NGFF105": "more than one time axis, or more than one channel/custom axis",
-    "NGFF106": "axis type is not one of space, time, channel (SHOULD)",
-    "NGFF107": "axis without a type (SHOULD have one)",
-    "NGFF108": "axis unit is not one of the units named by the specification (SHOULD)",
-    "NGFF110": "multiscale without a name (SHOULD have one)",
-    "NGFF111": "multiscale without a downscaling type (SHOULD have one)",
-    "NGFF112": "multiscale without downscaling metadata (SHOULD have it)",
-    "NGFF201": "coordinate transformations without exactly one scale",
-    "NGFF202": "transformation length differs from the number of axes",
-    "NGFF203": "transformation of another type than scale/translation, or out of order",
-    "NGFF204": "scale not finite and positive, or translation not finite",
-    "NGFF301": "dataset path is not an array in the store",
-    "NGFF302": "array dimensionality differs from the number of axes",
-    "NGFF303": "resolution levels not ordered from largest to smallest",
-    "NGFF304": "level shape inconsistent with the ratio of the scales",
-    "NGFF305": "duplicate dataset paths",
-    "NGFF306": "0.5 array dimension_names missing or different from the axis names",
-    "NGFF307": "broken Zarr array metadata (shape, chunk or shard sizes, data type, fill value)",
-    "NGFF401": "label image array is not of an integer data type",
-    "NGFF402": "label listed in 'labels' does not exist",
-    "NGFF403": "duplicate label-value in colors or properties",
-    "NGFF404": "image-label group without multiscales",
-    "NGFF405": "image-label without colors (SHOULD have them)",
-    "NGFF406": "label image with another number of resolution levels than its image",
-    "NGFF501": "well path is not '<row name>/<column name>'",
-    "NGFF502": "well rowIndex/columnIndex outside the rows/columns lists",
-    "NGFF503": "well listed in the plate does not exist",
-    "NGFF504": "image listed in the well does not exist",
-    "NGFF505": "duplicate row, column, well or field names",
-    "NGFF506": "plate without a name (SHOULD have one)",
-    "NGFF507": "acquisition without name or maximumfieldcount (SHOULD have them)",
-    "NGFF508": "well image refers to an acquisition the plate does not define",
-    "NGFF509": "duplicate acquisition ids",
-    "NGFF510": "well image without acquisition although the plate has several",
-    "NGFF601": "bioformats2raw image series missing",
-}
+__all__ = [
+    "CHECKS",
+    "CODES",
+    "RULE_NAMES",
+    "Sink",
+    "axis_names",
+    "check_well_acquisitions",
+    "older_than",
+]
 
 _KNOWN_TYPES: Final[frozenset[str]] = frozenset(AXIS_TYPES)
+_HEX_COLOR: Final = re.compile(r"[0-9A-Fa-f]{6}")
 _TYPE_RANK: Final[dict[str | None, int]] = {"time": 0, "space": 2}  # anything else: 1
 _ORDER_03: Final[str] = "tczyx"
 
@@ -152,13 +113,16 @@ def check_image(content: dict[str, Any], version: str, sink: Sink) -> None:
             _check_axes_03(axes, sink, f"{fld}.axes")
             continue
         _check_axes(axes, sink, f"{fld}.axes")
+        _check_orientations(axes, sink, f"{fld}.axes")
         names = axis_names(ms, version)
         for j, ds in datasets:
             _check_transforms(
                 ds.get("coordinateTransformations"), names, sink, f"{fld}.datasets[{j}]"
             )
+        _check_scale_order(datasets, axes, sink, f"{fld}.datasets")
         if "coordinateTransformations" in ms:
             _check_transforms(ms["coordinateTransformations"], names, sink, fld)
+    _check_omero(content.get("omero"), sink)
 
 
 def _check_axes(axes: list[Any], sink: Sink, fld: str) -> None:
@@ -205,6 +169,85 @@ def _check_axes(axes: list[Any], sink: Sink, fld: str) -> None:
             f"expected time, then channel/custom, then space axes; found types {types}",
             fld,
         )
+
+
+def _check_orientations(axes: list[Any], sink: Sink, fld: str) -> None:
+    """RFC-4 anatomical orientation: on space axes, of type anatomical, one axis each."""
+    seen: dict[frozenset[str], str] = {}
+    for j, axis in _dicts(axes):
+        orientation = axis.get("orientation")
+        if not isinstance(orientation, dict):
+            continue
+        name = axis.get("name")
+        if axis.get("type") != "space":
+            sink.warn(
+                "NGFF120",
+                f"axis {name!r} of type {axis.get('type')!r} has an orientation; only space "
+                "axes have one",
+                f"{fld}[{j}].orientation",
+            )
+        if orientation.get("type") != "anatomical":
+            sink.warn(
+                "NGFF121",
+                f"expected orientation type 'anatomical', found {orientation.get('type')!r}",
+                f"{fld}[{j}].orientation.type",
+            )
+        value = orientation.get("value")
+        start, sep, end = value.partition("-to-") if isinstance(value, str) else ("", "", "")
+        if not sep:
+            continue
+        key = frozenset((start, end))
+        if key in seen:
+            sink.warn(
+                "NGFF122",
+                f"Axes {seen[key]!r} and {name!r} describe the same anatomical axis; "
+                "RFC 4 allows only one direction per axis.",
+                fld,
+            )
+        else:
+            seen[key] = str(name)
+
+
+def _scales(dataset: dict[str, Any]) -> list[float] | None:
+    for _, t in _dicts(dataset.get("coordinateTransformations")):
+        values = t.get("scale") if t.get("type") == "scale" else None
+        if isinstance(values, list) and all(isinstance(v, int | float) for v in values):
+            return [float(v) for v in values]
+    return None
+
+
+def _check_scale_order(
+    datasets: list[tuple[int, dict[str, Any]]], axes: list[Any], sink: Sink, fld: str
+) -> None:
+    """Levels go from the highest resolution to the lowest: no space scale may shrink."""
+    space = [j for j, a in enumerate(axes) if isinstance(a, dict) and a.get("type") == "space"]
+    previous: list[float] | None = None
+    for j, ds in datasets:
+        scale = _scales(ds)
+        if scale is None or len(scale) != len(axes):
+            previous = None
+            continue
+        if previous is not None and any(scale[k] < previous[k] for k in space):
+            sink.error(
+                "NGFF204",
+                f"scale {scale} is smaller than the previous dataset's {previous}; datasets "
+                "are ordered from the highest resolution to the lowest",
+                f"{fld}[{j}]",
+            )
+        previous = scale
+
+
+def _check_omero(omero: Any, sink: Sink) -> None:
+    if not isinstance(omero, dict):
+        return
+    for j, channel in _dicts(omero.get("channels")):
+        color = channel.get("color")
+        if isinstance(color, str) and not _HEX_COLOR.fullmatch(color):
+            sink.warn(
+                "NGFF130",
+                f"expected a 6-digit hexadecimal colour like 'FF0000' (no '#'), found {color!r}",
+                f"omero.channels[{j}].color",
+            )
 
 
 def _check_axes_03(axes: list[Any], sink: Sink, fld: str) -> None:
@@ -275,7 +318,7 @@ def _check_values(transform: dict[str, Any], sink: Sink, fld: str) -> None:
         bad = [v for v in numbers if not math.isfinite(v)]
         expected = "finite numbers"
     if bad:
-        sink.error("NGFF204", f"expected {expected}, found {bad[:5]}", f"{fld}.{kind}")
+        sink.error("NGFF205", f"expected {expected}, found {bad[:5]}", f"{fld}.{kind}")
 
 
 # --- labels -------------------------------------------------------------------------------

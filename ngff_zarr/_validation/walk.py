@@ -7,22 +7,17 @@ stores and straight from the file system for local ones, so a 1536-well plate va
 
 from __future__ import annotations
 
-import asyncio
-import errno
-import os
+import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final, TypeVar
 
 import zarr
 from zarr.abc.store import Store
-from zarr.core.buffer import default_buffer_prototype
-from zarr.core.sync import sync
 
-from .._io.documents import fetch
-from .._io.store import StoreLike, as_store, describe, is_relative_key, join
-from ..config import config
-from ..errors import ReadError
+from .._io.documents import read_raw
+from .._io.store import StoreLike, as_store, describe, join
+from ..tables.spec import check_table_attributes
 from .document import DocumentResult, validate_document
 from .levels import check_levels, parse_or_report
 from .report import Finding
@@ -31,7 +26,6 @@ from .rules import Sink, axis_names, check_well_acquisitions
 __all__ = ["validate_store"]
 
 _T = TypeVar("_T")
-_CONCURRENCY: Final[int] = 64
 # role of a group -> (code, message) when it is missing; None: optional group
 _MISSING: Final[dict[str, tuple[str, str] | None]] = {
     "root": ("NGFF002", "no Zarr group here"),
@@ -41,7 +35,12 @@ _MISSING: Final[dict[str, tuple[str, str] | None]] = {
     "series": ("NGFF601", "bioformats2raw image series missing"),
     "labels": None,
     "ome": None,
+    "tables": None,
+    "table": ("NGFF701", "'tables' lists this table but there is no table group"),
+    "region": ("NGFF704", "the table's region.path names no group of this store"),
 }
+# roles of the table groups (ngio / Fractal table spec): not OME-NGFF documents
+_TABLE_ROLES: Final[frozenset[str]] = frozenset({"tables", "table", "region"})
 # role of a group -> kind of metadata it must hold
 _REQUIRED_KIND: Final[dict[str, tuple[str, str]]] = {
     "well": ("well", "NGFF503"),
@@ -61,44 +60,13 @@ class _Node:
 
 
 class _Reader:
-    """Batched reads of JSON documents; local stores are read straight from the file system."""
+    """Batched reads of metadata documents (the one document reader of ``_io``)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        root = getattr(store, "root", None)
-        local = isinstance(store, zarr.storage.LocalStore) and root is not None
-        self.local = f"{os.fspath(root)}/" if local else None  # type: ignore[arg-type]
 
     def read(self, keys: list[str]) -> dict[str, bytes | None]:
-        keys = list(dict.fromkeys(keys))
-        if self.local is not None:
-            return {k: self._read_file(k) for k in keys}
-        return sync(self._read_remote(keys))
-
-    def _read_file(self, key: str) -> bytes | None:
-        if not is_relative_key(key):
-            return None  # a path in the metadata that climbs out of the store: never read
-        try:
-            with open(f"{self.local}{key}", "rb") as handle:
-                return handle.read(config.metadata_max_bytes + 1)  # beyond: refused unread
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            return None
-        except OSError as exc:
-            if exc.errno in (errno.ENAMETOOLONG, errno.EINVAL, errno.ELOOP):
-                return None  # no file can have this name
-            raise ReadError(f"{self.local}{key}: {exc.strerror or exc}") from exc
-
-    async def _read_remote(self, keys: list[str]) -> dict[str, bytes | None]:
-        limit = asyncio.Semaphore(_CONCURRENCY)
-        prototype = default_buffer_prototype()
-
-        async def one(key: str) -> bytes | None:
-            async with limit:
-                buf = await fetch(self.store, key, prototype)
-            return None if buf is None else buf.to_bytes()
-
-        values = await asyncio.gather(*(one(k) for k in keys))
-        return dict(zip(keys, values, strict=True))
+        return read_raw(self.store, keys)
 
 
 class _Walker:
@@ -194,6 +162,8 @@ class _Walker:
         if not isinstance(attrs, dict):
             self._error("NGFF001", keys[0], f"attributes: expected an object, found {attrs!r}")
             return None
+        if node.role in _TABLE_ROLES:
+            return self._table_group(node, attrs, keys[0])
         result = validate_document(
             attrs, version=self.requested, default_version=node.parent_version, path=keys[0]
         )
@@ -227,6 +197,26 @@ class _Walker:
             )
         return result
 
+    def _table_group(self, node: _Node, attrs: dict[str, Any], key: str) -> DocumentResult | None:
+        """A ``tables`` listing or one table: its metadata checked with the table spec's rules."""
+        if node.role == "region":
+            return None
+        sink = Sink(key, findings=self.findings)
+        if node.role == "tables":
+            names = attrs.get("tables", [])
+            if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+                sink.error("NGFF703", f"expected a list of table names, found {names!r}", "tables")
+                return None
+            return DocumentResult(
+                version=None, stated_version=None, content=attrs, kinds=("tables",)
+            )
+        for issue in check_table_attributes(attrs):
+            if issue.error:
+                sink.error(issue.code, issue.message, issue.field)
+            else:
+                sink.warn(issue.code, issue.message, issue.field)
+        return DocumentResult(version=None, stated_version=None, content=attrs, kinds=("table",))
+
     def _check_format(self, result: DocumentResult, key: str, node: _Node) -> None:
         version = result.version or ""
         expected = 3 if version == "0.5" else 2
@@ -251,6 +241,19 @@ class _Walker:
                 _Node(path=join(path, "labels"), role="labels", parent_version=version,
                       image_levels=levels)
             )  # fmt: skip
+        if ("image" in result.kinds and node.role != "label") or "plate" in result.kinds:
+            out.append(_Node(path=join(path, "tables"), role="tables"))
+        if "tables" in result.kinds:
+            out += [
+                _Node(path=join(path, n), role="table") for n in _strings(content.get("tables"))
+            ]
+        if "table" in result.kinds:
+            region = content.get("region")
+            target = region.get("path") if isinstance(region, dict) else None
+            if isinstance(target, str) and target:
+                resolved = posixpath.normpath(posixpath.join(_parent(path), target))
+                if not resolved.startswith(".."):
+                    out.append(_Node(path=resolved.lstrip("./"), role="region"))
         if "labels" in result.kinds:
             out += [
                 _Node(path=join(path, name), role="label", parent_version=version,
@@ -353,6 +356,10 @@ def _level_count(content: dict[str, Any]) -> int | None:
 
 def _strings(values: Any) -> list[str]:
     return [v for v in values if isinstance(v, str) and v] if values is not None else []
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 def _parent_join(path: str, name: str) -> str:

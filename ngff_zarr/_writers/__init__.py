@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-from ..config import config
+from ..codecs import CodecSpec, default_compressors
 from ..errors import missing_dependency, unknown_choice
 
 __all__ = ["ArraySpec", "Backend", "LevelArray", "get_backend"]
@@ -30,6 +30,8 @@ class ArraySpec:
     shards: tuple[int, ...] | None
     dims: tuple[str, ...]
     zarr_format: int
+    # the compressors, in order (empty: none); see ngff_zarr.codecs
+    compressors: tuple[CodecSpec, ...] = field(default_factory=default_compressors)
 
 
 class LevelArray(Protocol):
@@ -82,13 +84,3 @@ def get_backend(name: str, **kwargs: object) -> Backend:
     if importlib.util.find_spec(registration.package) is None:
         raise missing_dependency(f"the {name} writer", registration.package, registration.extra)
     return registration.factory(**kwargs)
-
-
-def compressor_config(dtype: np.dtype) -> dict[str, object]:
-    """The codec every backend uses: Zstandard at ``config.codec_level`` (default 3).
-
-    Measured on 512 MiB of microscopy-like uint16 on 2 threads (benchmarks/bench_stream.py):
-    zstd 3 compresses 2.4x in 1.2 s; Blosc-zstd level 5 compresses 3.1x but takes 8 s and
-    Blosc-lz4 1.6x in 0.9 s. zstd is a core codec of Zarr v3 and of numcodecs for v2.
-    """
-    return {"id": "zstd", "level": config.codec_level}

@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import WriteError
-from . import ArraySpec, compressor_config
+from ..codecs import CodecSpec
+from ..errors import NgffValueError, WriteError
+from . import ArraySpec
 
 
 def _ts() -> Any:
@@ -73,15 +74,14 @@ class TensorStoreBackend:
             if self._group_path
             else self._root / spec.path
         )
-        level = int(str(compressor_config(spec.dtype)["level"]))
         kvstore = {"driver": "file", "path": str(path) + "/"}
         if spec.zarr_format == 2:
             metadata: dict[str, Any] = {
                 "shape": list(spec.shape),
                 "chunks": list(spec.chunks),
                 "dtype": spec.dtype.str,
-                "compressor": {"id": "zstd", "level": level},
-                "fill_value": 0,
+                "compressor": _v2_compressor(spec.compressors),
+                "fill_value": False if spec.dtype.kind == "b" else 0,
                 "order": "C",
                 "dimension_separator": "/",
                 "filters": None,
@@ -90,7 +90,7 @@ class TensorStoreBackend:
         else:
             inner = [
                 {"name": "bytes", "configuration": {"endian": "little"}},
-                {"name": "zstd", "configuration": {"level": level, "checksum": False}},
+                *(_v3_codec(c) for c in spec.compressors),
             ]
             if spec.dtype.itemsize == 1:
                 inner[0] = {"name": "bytes"}
@@ -118,7 +118,7 @@ class TensorStoreBackend:
                 "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": grid}},
                 "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
                 "data_type": np.dtype(spec.dtype).name,
-                "fill_value": 0,
+                "fill_value": False if spec.dtype.kind == "b" else 0,
                 "codecs": codecs,
                 "dimension_names": list(spec.dims),
             }
@@ -132,3 +132,29 @@ class TensorStoreBackend:
             ).result()
         )
         return _TensorStoreLevel(store)
+
+
+# the compressors tensorstore's zarr drivers implement
+_TS_V2: frozenset[str] = frozenset({"zstd", "blosc", "zlib", "gzip", "bz2"})
+_TS_V3: frozenset[str] = frozenset({"zstd", "blosc", "gzip"})
+
+
+def _v2_compressor(compressors: tuple[CodecSpec, ...]) -> dict[str, Any] | None:
+    if not compressors:
+        return None
+    if len(compressors) > 1 or compressors[0].id not in _TS_V2:
+        raise NgffValueError(
+            f"compressors: the tensorstore writer writes Zarr v2 arrays with one of "
+            f"{sorted(_TS_V2)}, got {[c.id for c in compressors]}; write without "
+            "use_tensorstore for other codecs"
+        )
+    return {"id": compressors[0].id, **compressors[0].config}
+
+
+def _v3_codec(codec: CodecSpec) -> dict[str, Any]:
+    if codec.id not in _TS_V3:
+        raise NgffValueError(
+            f"compressors: the tensorstore writer writes Zarr v3 arrays with "
+            f"{sorted(_TS_V3)}, got {codec.id!r}; write without use_tensorstore for other codecs"
+        )
+    return codec.v3_json()

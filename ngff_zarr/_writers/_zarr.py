@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import zarr
 
-from . import ArraySpec, compressor_config
+from ..errors import NgffValueError
+from . import ArraySpec
 
 
 class _ZarrLevel:
@@ -28,17 +29,17 @@ class ZarrBackend:
         self._group = group
 
     def create(self, spec: ArraySpec) -> _ZarrLevel:
-        level = int(str(compressor_config(spec.dtype)["level"]))
         kwargs: dict[str, Any] = {}
         if spec.zarr_format == 2:
-            from numcodecs import Zstd
-
-            kwargs["compressors"] = Zstd(level=level)
+            if len(spec.compressors) > 1:
+                raise NgffValueError(
+                    "compressors: a Zarr v2 array (OME-Zarr 0.4) has one compressor, got "
+                    f"{[c.id for c in spec.compressors]}"
+                )
+            kwargs["compressors"] = [c.numcodecs() for c in spec.compressors] or None
             kwargs["chunk_key_encoding"] = {"name": "v2", "separator": "/"}
         else:
-            from zarr.codecs import ZstdCodec
-
-            kwargs["compressors"] = ZstdCodec(level=level, checksum=False)
+            kwargs["compressors"] = [c.zarr_v3() for c in spec.compressors] or None
             kwargs["dimension_names"] = list(spec.dims)
             if spec.shards is not None:
                 kwargs["shards"] = spec.shards

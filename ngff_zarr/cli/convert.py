@@ -15,6 +15,7 @@ from ..convert import (
     convert_store,
 )
 from ..errors import NgffValueError, NgffZarrError, PathNotFoundError
+from ..vocab import WRITE_VERSIONS
 
 
 def add_parser(subparsers: Any) -> None:
@@ -28,7 +29,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or one folder")
     parser.add_argument("output", metavar="OUTPUT", help="output store (or folder)")
-    parser.add_argument("--version", dest="ngff_version", choices=("0.4", "0.5"), default="0.5")
+    parser.add_argument("--version", dest="ngff_version", choices=WRITE_VERSIONS, default="0.5")
     parser.add_argument("--chunks", help="chunk edge (e.g. 64) or per dim (z=16,y=256,x=256)")
     parser.add_argument("--chunks-per-shard", help="0.5 only: chunks per shard, int or per dim")
     parser.add_argument("--method", help="downsampling method (e.g. gaussian, local_mean, mode)")

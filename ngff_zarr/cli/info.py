@@ -9,7 +9,9 @@ from typing import Any
 
 from ..errors import NgffZarrError
 from ..from_ngff_zarr import from_ngff_zarr
+from ..labels import read_labels
 from ..read_image import read_images
+from ..tables import list_tables, read_table_metadata
 
 
 def add_parser(subparsers: Any) -> None:
@@ -17,7 +19,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "info",
         help="summarise an OME-Zarr store or a microscope file",
-        description="Print axes, sizes, levels, channels and physical sizes.",
+        description="Print axes, sizes, levels, channels, physical sizes, labels and tables.",
     )
     parser.add_argument("target", metavar="STORE_OR_FILE")
 
@@ -44,6 +46,7 @@ def summary(target: str) -> str:
         lines.append(f"  levels: {len(multiscales.images)}")
         for index, image in enumerate(multiscales.images):
             lines.append(f"    {index}: shape {image.shape}, {_scale_text(image)}")
+        lines += _labels_and_tables(target)
         return "\n".join(lines) + "\n"
     import warnings
 
@@ -58,6 +61,24 @@ def summary(target: str) -> str:
         lines += ["  " + line for line in _image_lines(image, image.channel_names)]
     lines += [f"  note: {w.message}" for w in caught]
     return "\n".join(lines) + "\n"
+
+
+def _labels_and_tables(target: str) -> list[str]:
+    labels = read_labels(target)
+    lines = [f"  labels: {', '.join(labels) if labels else '-'}"]
+    for name, label in labels.items():
+        first = label.images[0]
+        lines.append(
+            f"    {name}: {len(label.images)} levels, shape {first.shape}, dtype {first.dtype}, "
+            f"{len(label.colors)} colours"
+        )
+    tables = list_tables(target)
+    lines.append(f"  tables: {', '.join(tables) if tables else '-'}")
+    for name in tables:
+        meta = read_table_metadata(target, name)
+        region = f", region {meta.region}" if meta.region else ""
+        lines.append(f"    {name}: {meta.type or 'generic_table'} ({meta.backend}){region}")
+    return lines
 
 
 def _image_lines(image: Any, channels: list[str] | None) -> list[str]:

@@ -1,9 +1,9 @@
 """Microscope file readers: a small protocol and a name-to-implementation registry.
 
-Each format lives in a private module (``_tiff``, ``_czi``, ``_nd2``, ``_lif``) that exposes a
-``READER`` object satisfying :class:`Reader`. The registry below names, for every reader, the
-optional package it needs and the pip extra that installs it, so ``import ngff_zarr`` never imports
-a format library and a missing one gives an error that says how to install it.
+Each format lives in a private module (``_tiff``, ``_czi``, ``_nd2``, ``_lif``, ``_imageio``)
+that exposes a ``READER`` object satisfying :class:`Reader`. The registry below names, for every
+reader, the optional package it needs and the pip extra that installs it, so ``import ngff_zarr``
+never imports a format library and a missing one gives an error that says how to install it.
 
 A reader returns :class:`SourceImage` records: lazy arrays in the file's *native* axis order (as
 the format library reports them) plus physical metadata keyed by NGFF dim. Turning a record into
@@ -30,6 +30,7 @@ __all__ = [
     "ReaderEntry",
     "SourceImage",
     "get_reader",
+    "primary_files",
     "select_reader",
 ]
 
@@ -45,8 +46,9 @@ class SourceImage:
         the file stores a pyramid; every level has the same axes.
     axes
         Native axis codes, upper case, one per array dim (``"TCZYX"``, ``"QYX"``, ``"TX"``...).
-        ``T C Z Y X`` are the NGFF dims; ``S`` (samples) is a channel axis; anything else is
-        unknown and needs dims from the caller.
+        ``T C Z Y X`` are the NGFF dims; ``S`` (samples) and the wavelength sweeps ``λ``
+        (emission) and ``Λ`` (excitation) are channel axes; anything else is unknown and
+        needs dims from the caller.
     scale, translation, units
         Physical pixel size, position of the first pixel and unit per NGFF dim, for the dims the
         file calibrates (level 0). A dim missing from ``scale`` is uncalibrated.
@@ -89,6 +91,7 @@ class ReaderEntry:
     extensions: tuple[str, ...]
     magic: tuple[bytes, ...]
     description: str
+    folder_suffixes: tuple[str, ...] = ()  # a folder holding such a file is one dataset
 
     def available(self) -> bool:
         """Whether the optional package is installed."""
@@ -114,9 +117,19 @@ READERS: dict[str, ReaderEntry] = {
             package="tifffile",
             import_name="tifffile",
             extra="tiff",
-            extensions=(".tif", ".tiff", ".ome.tif", ".ome.tiff", ".lsm", ".btf", ".tf8"),
+            extensions=(
+                ".tif",
+                ".tiff",
+                ".ome.tif",
+                ".ome.tiff",
+                ".lsm",
+                ".btf",
+                ".tf8",
+                ".companion.ome",
+            ),
             magic=_TIFF_MAGIC,
             description="TIFF, OME-TIFF, ImageJ TIFF and LSM files",
+            folder_suffixes=(".companion.ome", ".ome.tif", ".ome.tiff"),
         ),
         ReaderEntry(
             name="czi",
@@ -147,6 +160,16 @@ READERS: dict[str, ReaderEntry] = {
             extensions=(".lif",),
             magic=(b"\x70\x00\x00\x00",),
             description="Leica LIF files",
+        ),
+        ReaderEntry(
+            name="imageio",
+            module="ngff_zarr.formats._imageio",
+            package="imageio",
+            import_name="imageio",
+            extra="imageio",
+            extensions=(".png", ".jpg", ".jpeg"),
+            magic=(b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
+            description="plain PNG and JPEG images",
         ),
     )
 }
@@ -189,6 +212,11 @@ def select_reader(path: Path, name: str | None = None) -> ReaderEntry:
         for entry in READERS.values():
             if any(head.startswith(magic) for magic in entry.magic):
                 return entry
+    if path.is_dir():
+        names = [child.name.lower() for child in path.iterdir()]
+        for entry in READERS.values():
+            if entry.folder_suffixes and any(n.endswith(entry.folder_suffixes) for n in names):
+                return entry
     lowered = path.name.lower()
     for entry in READERS.values():
         if lowered.endswith(entry.extensions):
@@ -198,3 +226,22 @@ def select_reader(path: Path, name: str | None = None) -> ReaderEntry:
         "found unknown content and extension",
         path=str(path),
     )
+
+
+def primary_files(paths: list[Path]) -> list[Path]:
+    """``paths`` without the members of multi-file datasets that another path already covers.
+
+    A folder of a multi-file OME-TIFF set holds its companion file and every member; each one
+    would read the whole set. Kept: each companion, then each file that no kept file names.
+    """
+    from ._ome import COMPANION_SUFFIX, dataset_members
+
+    ordered = sorted(paths, key=lambda p: (not p.name.lower().endswith(COMPANION_SUFFIX), p))
+    covered: set[Path] = set()
+    kept = []
+    for path in ordered:
+        if path.resolve() in covered:
+            continue
+        kept.append(path)
+        covered.update(member.resolve() for member in dataset_members(path))
+    return sorted(kept)

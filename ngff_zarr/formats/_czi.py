@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 import xml.etree.ElementTree as ET
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,8 @@ import numpy as np
 
 from ..errors import InvalidMetadataError
 from . import SourceImage
-from ._calibration import MICROMETER, SECOND, length_um, rgb_hex
+from ._calibration import MICROMETER, SECOND, length_um, rgb_hex, time_s
+from ._handles import OpenFiles
 
 _TILE = 4096
 _PLANE_DIMS = ("T", "C", "Z")
@@ -32,23 +32,20 @@ _PIXEL_TYPES: dict[str, tuple[str, int]] = {
     "Bgr48": ("uint16", 3),
     "Bgr96Float": ("float32", 3),
 }
-_OPEN: OrderedDict[str, tuple[Any, threading.Lock]] = OrderedDict()
-_OPEN_LOCK = threading.Lock()
 
 
-def _document(path: str) -> tuple[Any, threading.Lock]:
-    """An open document per file (a few kept), with a lock serialising its reads."""
+def _close(entry: tuple[Any, threading.Lock]) -> None:
+    entry[0].close()
+
+
+_DOCUMENTS: OpenFiles[tuple[Any, threading.Lock]] = OpenFiles(4, close=_close)
+
+
+def _open_document(path: str) -> tuple[Any, threading.Lock]:
+    """An open document, with a lock serialising its reads (libCZI's reader is not shared)."""
     from pylibCZIrw import czi as pyczi
 
-    with _OPEN_LOCK:
-        if path in _OPEN:
-            _OPEN.move_to_end(path)
-            return _OPEN[path]
-        entry = (pyczi.CziReader(path), threading.Lock())
-        _OPEN[path] = entry
-        while len(_OPEN) > 4:
-            _OPEN.popitem(last=False)[1][0].close()
-        return entry
+    return pyczi.CziReader(path), threading.Lock()
 
 
 class _Plane:
@@ -85,14 +82,14 @@ class _Plane:
         rows = range(0, 1) if self.line else ranges[n_planes]
         cols = ranges[n_planes + (0 if self.line else 1)]
         out = np.empty(tuple(len(r) for r in ranges), dtype=self.dtype)
-        doc, lock = _document(self.path)
-        for index in np.ndindex(*(len(r) for r in ranges[:n_planes])):
-            plane = {
-                dim: start + ranges[i][index[i]]
-                for i, (dim, (start, _)) in enumerate(self.planes.items())
-            }
-            block = self._read(doc, lock, plane, rows, cols)
-            out[index] = block[0] if self.line else block
+        with _DOCUMENTS.use(self.path, lambda: _open_document(self.path)) as (doc, lock):
+            for index in np.ndindex(*(len(r) for r in ranges[:n_planes])):
+                plane = {
+                    dim: start + ranges[i][index[i]]
+                    for i, (dim, (start, _)) in enumerate(self.planes.items())
+                }
+                block = self._read(doc, lock, plane, rows, cols)
+                out[index] = block[0] if self.line else block
         return out[tuple(slice(None) if isinstance(k, slice) else 0 for k in key)]
 
     def _read(
@@ -220,7 +217,7 @@ def _xml_metadata(root: ET.Element, planes: dict[str, tuple[int, int]]) -> dict[
             scale[dim] = value
     units = dict.fromkeys(scale, MICROMETER)
     if "T" in planes:
-        step = _time_increment(root)
+        step = time_increment(root)
         if step is not None:
             scale["t"], units["t"] = step, SECOND
     image = root.find("Metadata/Information/Image/Dimensions")
@@ -254,7 +251,25 @@ def _xml_metadata(root: ET.Element, planes: dict[str, tuple[int, int]]) -> dict[
     }
 
 
-def _time_increment(root: ET.Element) -> float | None:
+def time_increment(root: ET.Element) -> float | None:
+    """Seconds between time points of a CZI's metadata XML; None when the file has no interval.
+
+    The nominal interval of the acquisition's active time series setup first (``60 s`` rather
+    than the ``60.075 s`` the recorded offsets average to). A file whose time series setup was
+    not activated has no time interval. Otherwise the recorded increment of the T dimension,
+    or the mean of its recorded offsets.
+    """
+    setups = [s for s in root.iter("TimeSeriesSetup") if s.get("IsActivated") is not None]
+    for setup in setups:
+        if setup.get("IsActivated") == "true":
+            span = setup.find("Interval/TimeSpan")
+            raw = span.findtext("Value") if span is not None else None
+            unit = (span.findtext("DefaultUnitFormat") if span is not None else None) or "s"
+            nominal = time_s(float(raw), unit) if raw else None
+            if nominal is not None:
+                return nominal
+    if setups and all(s.get("IsActivated") == "false" for s in setups):
+        return None  # no time series was acquired
     t = root.find("Metadata/Information/Image/Dimensions/T/Positions")
     if t is None:
         return None

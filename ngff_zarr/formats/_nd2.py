@@ -1,13 +1,16 @@
 """Nikon ND2 reader (nd2): one image per XY position, lazy per-frame chunks.
 
 Only axes present in ``sizes`` become dims: ``voxel_size().z`` is 1.0 by default for files
-without a Z loop and is then ignored. The time increment is the nominal TimeLoop period, or the
-measured ``periodDiff.avg`` when the nominal one is 0 ("no delay"), or the mean frame interval
-from the event times. Translation is the stage position of the position's first frame.
+without a Z loop and is then ignored. The time increment is the nominal TimeLoop period, or,
+when that is 0 ("no delay"), the mean interval between time points measured from the frame
+events (the first frame of each time point: the frames of a Z stack or of the channels within
+one time point are not time steps), or the loop's measured ``periodDiff.avg``. Translation is
+the stage position of the position's first frame.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,25 +79,36 @@ def _calibration(f: Any, sizes: dict[str, int]) -> tuple[dict[str, float], dict[
             scale[dim] = um
     units = dict.fromkeys(scale, MICROMETER)
     if "T" in sizes:
-        step = _time_step(f)
+        step = time_step(f.experiment or [], f.events())
         if step is not None:
             scale["t"], units["t"] = step, SECOND
     return scale, units
 
 
-def _time_step(f: Any) -> float | None:
-    for loop in f.experiment or []:
-        if type(loop).__name__ != "TimeLoop":
-            continue
-        params = loop.parameters
-        if params.periodMs and params.periodMs > 0:
-            return time_s(float(params.periodMs), "ms")
-        diff = getattr(params, "periodDiff", None)
+def time_step(loops: Sequence[Any], events: Sequence[Mapping[str, Any]]) -> float | None:
+    """Seconds between time points, from nd2's ``experiment`` loops and ``events()`` records.
+
+    The nominal period of the TimeLoop first; else the mean interval between the first frames
+    of consecutive time points (``"T Index"``); else the loop's measured mean period.
+    """
+    timeloops = [loop for loop in loops if type(loop).__name__ == "TimeLoop"]
+    for loop in timeloops:
+        period = getattr(loop.parameters, "periodMs", None)
+        if period and period > 0:
+            return time_s(float(period), "ms")
+    starts: dict[int, float] = {}
+    for event in events:
+        index, when = event.get("T Index"), event.get("Time [s]")
+        if index is not None and when is not None:
+            starts[int(index)] = min(float(when), starts.get(int(index), float("inf")))
+    if len(starts) > 1:
+        first, last = min(starts), max(starts)
+        if starts[last] > starts[first]:
+            return time_s((starts[last] - starts[first]) / (last - first), "s")
+    for loop in timeloops:
+        diff = getattr(loop.parameters, "periodDiff", None)
         if diff is not None and diff.avg and diff.avg > 0:
             return time_s(float(diff.avg), "ms")
-    times = [e.get("Time [s]") for e in f.events() if e.get("T Index") is not None]
-    if len(times) > 1 and times[-1] > times[0]:
-        return time_s((times[-1] - times[0]) / (len(times) - 1), "s")
     return None
 
 

@@ -5,6 +5,8 @@
     Plate --to_hcs_zarr--> plate store <--write_hcs_well_image-- Multiscales (one per field)
     plate store --from_hcs_zarr--> HCSPlate --get_well--> HCSWell --get_image--> Multiscales
 
+Many fields at once, from threads, and into a zipped ``.ozx`` plate: :class:`HCSPlateWriter`.
+
 The plate and well metadata types are in :mod:`ngff_zarr.v04.plate` and :mod:`ngff_zarr.v04.well`
 (0.5 uses the same objects, see :mod:`ngff_zarr.v05.plate`).
 """
@@ -12,27 +14,36 @@ The plate and well metadata types are in :mod:`ngff_zarr.v04.plate` and :mod:`ng
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from dataclasses import replace
+from typing import Any
 
 from .._io.documents import group_attributes
 from .._io.store import StoreLike, describe
 from .._versions import layout_for_zarr_format
-from ..config import config
 from ..errors import MetadataNotFoundError, NgffValueError
+from ..vocab import READ_VERSIONS, version_rank
 from .layout import check_document, locate
-from .read import HCSPlate, HCSWell
+from .plate_writer import HCSPlateWriter
+from .read import HCSPlate, HCSWell, LRUCache
 from .write import to_hcs_zarr, write_hcs_well_image
 
-__all__ = ["HCSPlate", "HCSWell", "from_hcs_zarr", "to_hcs_zarr", "write_hcs_well_image"]
-
-# Plate versions before 0.4 listed wells by path only; their indices come from the names.
-_PATH_ONLY_VERSIONS: Final = frozenset({"0.1", "0.2", "0.3"})
+__all__ = [
+    "HCSPlate",
+    "HCSPlateWriter",
+    "HCSWell",
+    "LRUCache",
+    "from_hcs_zarr",
+    "to_hcs_zarr",
+    "write_hcs_well_image",
+]
 
 
 def from_hcs_zarr(
     store: StoreLike,
-    *,
     validate: bool = False,
+    well_cache_size: int | None = None,
+    image_cache_size: int | None = None,
+    *,
     storage_options: Mapping[str, Any] | None = None,
     cache_size: int | None = None,
 ) -> HCSPlate:
@@ -41,15 +52,21 @@ def from_hcs_zarr(
     Parameters
     ----------
     store
-        The plate: a local path, an fsspec URL (``http://...``), a zarr store or a zarr group.
+        The plate: a local path, a zipped ``.ozx``, an fsspec URL (``http://...``), a zarr
+        store or a zarr group.
     validate
         Check the plate, each well when read and each field when read against the spec, and
         raise :class:`NgffValidationError` on the first problem found.
+    well_cache_size
+        Wells kept with their metadata loaded (least recently used go first); default
+        ``config.hcs_well_cache_size``.
+    image_cache_size
+        Field images each well keeps loaded (least recently used go first); default
+        ``config.hcs_image_cache_size``.
     storage_options
         Options for fsspec when ``store`` is a URL.
     cache_size
-        The most field images kept loaded at once (least recently used go first); default
-        ``config.hcs_image_cache_size``.
+        Another name of ``image_cache_size``.
 
     Returns
     -------
@@ -74,11 +91,16 @@ def from_hcs_zarr(
     >>> plate = from_hcs_zarr(store)
     >>> plate.get_well("B", "3").row_index, plate.get_well_by_indices(1, 2).path
     (1, 'B/3')
+    >>> [row.name for row in plate.rows], plate.get_well("A", "1") is None
+    (['A', 'B'], True)
     """
-    if cache_size is None:
-        cache_size = config.hcs_image_cache_size
-    if cache_size < 0:
-        raise NgffValueError(f"cache_size: expected an integer >= 0, found {cache_size}")
+    if cache_size is not None:
+        if image_cache_size is not None and image_cache_size != cache_size:
+            raise NgffValueError(
+                f"cache_size: another name of image_cache_size; got both ({cache_size} and "
+                f"{image_cache_size})"
+            )
+        image_cache_size = cache_size
     target, root = locate(store, read_only=True, storage_options=storage_options)
     try:
         zarr_format, attrs = group_attributes(target, root)
@@ -91,19 +113,22 @@ def from_hcs_zarr(
     version = _plate_version(attrs, zarr_format)
     if version is None:
         raise MetadataNotFoundError(f"{where}: a Zarr group but not a plate (no plate metadata)")
-    if version in _PATH_ONLY_VERSIONS:
+    if version in READ_VERSIONS and version_rank(version) < version_rank("0.4"):
+        # plates before 0.4 list wells by path only: their indices come from the names
         attrs = _with_indices(attrs)
     plate = fmt.plate_from_attributes(attrs, path=where)
     if validate:
         check_document(attrs, where)
-    return HCSPlate(
-        store=target,
-        path=root,
-        fmt=fmt,
-        metadata=plate,
-        version=version,
+    if version != plate.version:  # a pre-0.4 plate read as 0.4 keeps the version it states
+        plate = replace(plate, version=version)
+    return HCSPlate._opened(
+        target,
+        root,
+        fmt,
+        plate,
+        well_cache_size=well_cache_size,
+        image_cache_size=image_cache_size,
         validate=validate,
-        cache_size=cache_size,
     )
 
 

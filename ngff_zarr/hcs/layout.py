@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import zarr
 from zarr.abc.store import Store
 
 from .._io.store import StoreLike, as_store
+from .._validation.document import validate_document
 from .._validation.report import ValidationReport, make_report
 from .._validation.rules import Sink, check_well_acquisitions
 from ..errors import NgffValidationError
-from ..validate import validate
+from ..vocab import WriteVersion
 
 __all__ = ["HcsVersion", "check_document", "describe_errors", "document_report", "locate"]
 
-HcsVersion = Literal["0.4", "0.5"]
+HcsVersion = WriteVersion
 
 
 def locate(
@@ -38,14 +39,14 @@ def document_report(
 
     ``acquisitions`` are the ids of the plate a well belongs to, when known.
     """
-    report = validate(dict(attrs))
-    if acquisitions is None:
-        return report
-    sink = Sink(report.target)
-    well = attrs.get("ome", attrs)
-    check_well_acquisitions(dict(well) if isinstance(well, Mapping) else {}, acquisitions, sink)
+    result = validate_document(dict(attrs))
+    sink = Sink("<attributes>")
+    if acquisitions is not None:
+        well = attrs.get("ome", attrs)
+        content = dict(well) if isinstance(well, Mapping) else {}
+        check_well_acquisitions(content, acquisitions, sink)
     return make_report(
-        report.target, report.version, [*report.findings, *sink.findings], strict=False
+        "<attributes>", result.version, [*result.findings, *sink.findings], strict=False
     )
 
 

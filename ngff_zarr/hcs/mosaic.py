@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import dask.array as da
 import numpy as np
 
 from ..errors import InvalidMetadataError, MetadataNotFoundError, NgffValueError
-
-if TYPE_CHECKING:
-    from .read import HCSPlate
+from ..multiscales import Multiscales
 
 __all__ = ["plate_mosaic"]
 
@@ -21,28 +20,27 @@ _dask: Any = da
 
 
 def plate_mosaic(
-    plate: HCSPlate,
+    fields: Mapping[tuple[int, int], Sequence[str]],
+    grid: tuple[int, int],
+    load: Callable[[str], Multiscales],
     level: int,
     *,
     acquisition: int | None,
     fill_value: Any,
     max_workers: int,
 ) -> da.Array:
-    """See :meth:`HCSPlate.mosaic`."""
-    wells = plate.load_wells()
-    fields = {
-        (w.row_index, w.column_index): [
-            w.field_key(i) for i in w.images if acquisition is None or i.acquisition == acquisition
-        ]
-        for w in wells
-    }
+    """See :meth:`HCSPlate.mosaic`.
+
+    ``fields`` maps a well's (row index, column index) to the store keys of its fields (of the
+    chosen acquisition); ``grid`` is the plate's (rows, columns); ``load`` opens one field.
+    """
     keys = [k for ks in fields.values() for k in ks]
     if not keys:
         which = "" if acquisition is None else f" of acquisition {acquisition}"
         raise MetadataNotFoundError(f"plate mosaic: no fields{which} in any well")
 
-    def load(key: str) -> da.Array:
-        images = plate._load_field(key, use_cache=False).images
+    def level_data(key: str) -> da.Array:
+        images = load(key).images
         if not 0 <= level < len(images):
             raise NgffValueError(
                 f"level: expected 0..{len(images) - 1} for field {key}, got {level}"
@@ -51,7 +49,7 @@ def plate_mosaic(
         return data
 
     with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
-        arrays = dict(zip(keys, pool.map(load, keys), strict=True))
+        arrays = dict(zip(keys, pool.map(level_data, keys), strict=True))
 
     first = arrays[keys[0]]
     leading = first.shape[:-2]
@@ -83,10 +81,10 @@ def plate_mosaic(
         return array
 
     blocks: list[list[da.Array]] = []
-    for r in range(len(plate.rows)):
+    for r in range(grid[0]):
         for fy in range(grid_y):
             line = []
-            for c in range(len(plate.columns)):
+            for c in range(grid[1]):
                 well_fields = fields.get((r, c), [])
                 for fx in range(grid_x):
                     index = fy * grid_x + fx

@@ -1,74 +1,126 @@
-"""Lazy HCS plates: :class:`HCSPlate` and :class:`HCSWell`.
+"""Lazy HCS plates: :class:`HCSPlate` and :class:`HCSWell`, with bounded LRU caches.
 
 The plate's metadata is read when the plate is opened; a well's metadata when the well is
 first asked about (or, for every well at once and concurrently, by
-:meth:`HCSPlate.load_wells`); a field's :class:`Multiscales` when it is asked for, kept in a
-bounded least-recently-used cache shared by the plate's wells.
+:meth:`HCSPlate.load_wells`); a field's :class:`Multiscales` when it is asked for. A plate keeps
+at most ``well_cache_size`` wells and each well at most ``image_cache_size`` field images
+(least recently used go first; ``config.hcs_well_cache_size``, ``config.hcs_image_cache_size``).
 """
 
 from __future__ import annotations
 
 import threading
+import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import zarr
 from zarr.abc.store import Store
+from zarr.storage import LocalStore, MemoryStore
 
 from .._io.documents import attributes_of, group_attributes, read_documents
-from .._io.store import describe, join
-from .._versions import Layout
-from ..errors import InvalidMetadataError, MetadataNotFoundError, NgffValidationError
+from .._io.store import StoreLike, describe, join, list_dir
+from .._versions import Layout, layout, layout_for_zarr_format
+from ..config import config
+from ..errors import (
+    InvalidMetadataError,
+    MetadataNotFoundError,
+    NgffValidationError,
+    NgffValueError,
+    NgffWarning,
+)
+from ..from_ngff_zarr import from_ngff_zarr
+from ..labels import LabelMultiscales, read_labels
 from ..multiscales import Multiscales
-from ..v04.plate import Plate, PlateWell
+from ..v04.plate import Plate, PlateAcquisition, PlateColumn, PlateRow, PlateWell
 from ..v04.well import Well, WellImage
-from .layout import check_document
+from .layout import check_document, locate
+from .mosaic import plate_mosaic
 
 if TYPE_CHECKING:
     import dask.array as da
 
-__all__ = ["HCSPlate", "HCSWell"]
+__all__ = ["HCSPlate", "HCSWell", "LRUCache"]
 
 
-class _LRU:
-    """A thread-safe least-recently-used cache of at most ``size`` entries (0 keeps none)."""
+class LRUCache:
+    """A thread-safe least-recently-used cache of at most ``max_size`` entries (0 keeps none).
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, Multiscales] = OrderedDict()
+    >>> cache = LRUCache(2)
+    >>> cache.set("a", 1); cache.set("b", 2); _ = cache.get("a"); cache.set("c", 3)
+    >>> "b" in cache, cache["a"], len(cache)
+    (False, 1, 2)
+    """
+
+    def __init__(self, max_size: int = 100) -> None:
+        if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0:
+            raise NgffValueError(f"cache size: expected an integer >= 0, got {max_size!r}")
+        self.max_size = max_size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Multiscales | None:
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        """The value of ``key`` (now the most recently used), or ``default``."""
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+            if key not in self._items:
+                return default
+            self._items.move_to_end(key)
+            return self._items[key]
 
-    def put(self, key: str, value: Multiscales) -> None:
+    def set(self, key: Hashable, value: Any) -> None:
+        """Store ``value``; the least recently used entries beyond ``max_size`` go."""
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self.size:
+            while len(self._items) > self.max_size:
                 self._items.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def __getitem__(self, key: Hashable) -> Any:
+        with self._lock:
+            if key not in self._items:
+                raise KeyError(key)
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
     def __len__(self) -> int:
         return len(self._items)
 
 
+def _size(value: int | None, default: int, name: str) -> int:
+    size = default if value is None else value
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise NgffValueError(f"{name}: expected an integer >= 0, got {value!r}")
+    return size
+
+
 class HCSPlate:
-    """A high-content-screening plate opened lazily by :func:`~ngff_zarr.from_hcs_zarr`.
+    """A high-content-screening plate: its metadata, and lazy, cached access to its wells.
 
-    Iterating yields the plate's wells (:class:`HCSWell`) in the order of its metadata; no
-    well metadata is read until a well is asked about.
+    :func:`~ngff_zarr.from_hcs_zarr` opens one from a store; ``HCSPlate(store, plate_metadata)``
+    describes one to write with :func:`~ngff_zarr.to_hcs_zarr` (and read once written).
+    Iterating yields the wells (:class:`HCSWell`) in the order of the metadata.
 
-    Attributes
+    Parameters
     ----------
-    metadata
-        The plate metadata (rows, columns, wells, acquisitions).
-    version
-        The NGFF version of the plate (``"0.4"`` or ``"0.5"``; older versions read as 0.4).
+    store
+        Where the plate is (or will be): a path, URL, ``.ozx``, zarr store or group.
+    plate_metadata
+        The plate: rows, columns, wells, acquisitions, version.
+    well_cache_size
+        Wells kept with their metadata loaded; default ``config.hcs_well_cache_size``.
+    image_cache_size
+        Field images each well keeps loaded; default ``config.hcs_image_cache_size``.
+    validate
+        Check each well's and each field's metadata against the spec when read.
 
     Examples
     --------
@@ -81,54 +133,100 @@ class HCSPlate:
     HCSPlate(name=None, version='0.4', rows=2, columns=2, wells=2)
     >>> [(well.path, well.row_index, well.column_index) for well in plate]
     [('A/2', 0, 1), ('B/1', 1, 0)]
+    >>> plate.get_well("B", "2") is None  # not one of the plate's wells
+    True
     """
 
     def __init__(
         self,
-        *,
-        store: Store,
-        path: str,
-        fmt: Layout,
-        metadata: Plate,
-        version: str,
-        validate: bool,
-        cache_size: int,
+        store: StoreLike,
+        plate_metadata: Plate,
+        well_cache_size: int | None = None,
+        image_cache_size: int | None = None,
+        validate: bool = False,
     ) -> None:
-        self.metadata = metadata
-        self.version = version
-        self._store = store
-        self._path = path
-        self._fmt = fmt
+        if not isinstance(plate_metadata, Plate):
+            raise NgffValueError(
+                f"plate_metadata: expected a Plate, got {type(plate_metadata).__name__}"
+            )
+        self.store = store
+        self.metadata = plate_metadata
+        self.version = plate_metadata.version
         self._validate = validate
-        self._cache = _LRU(cache_size)
-        self._wells = {w.path: HCSWell(self, w) for w in metadata.wells}
-        self._by_indices = {(w.rowIndex, w.columnIndex): w.path for w in metadata.wells}
+        self.well_cache_size = _size(well_cache_size, config.hcs_well_cache_size, "well_cache_size")
+        self.image_cache_size = _size(
+            image_cache_size, config.hcs_image_cache_size, "image_cache_size"
+        )
+        self._entries = {w.path: w for w in plate_metadata.wells}
+        self._by_indices = {(w.rowIndex, w.columnIndex): w.path for w in plate_metadata.wells}
+        self._wells = LRUCache(self.well_cache_size)
+        self._location: tuple[Store, str, Layout] | None = None
         self._lock = threading.Lock()
 
-    @property
-    def rows(self) -> list[str]:
-        """The row names, in order."""
-        return [r.name for r in self.metadata.rows]
+    @classmethod
+    def _opened(
+        cls, store: Store, path: str, fmt: Layout, plate: Plate, **options: Any
+    ) -> HCSPlate:
+        """A plate read from ``path`` in ``store`` (its location and layout already known)."""
+        opened = cls(store, plate, **options)
+        opened._location = (store, path, fmt)
+        return opened
+
+    def _where(self) -> tuple[Store, str, Layout]:
+        """The zarr store, the plate group's path and its layout (resolved on first use)."""
+        if self._location is None:
+            store, path = locate(self.store, read_only=True)
+            try:
+                fmt = layout_for_zarr_format(group_attributes(store, path)[0])
+            except FileNotFoundError:
+                fmt = layout(self.metadata.version)
+            self._location = (store, path, fmt)
+        return self._location
 
     @property
-    def columns(self) -> list[str]:
-        """The column names, in order."""
-        return [c.name for c in self.metadata.columns]
+    def _store(self) -> Store:
+        return self._where()[0]
+
+    @property
+    def _path(self) -> str:
+        return self._where()[1]
+
+    @property
+    def _fmt(self) -> Layout:
+        return self._where()[2]
 
     @property
     def name(self) -> str | None:
         return self.metadata.name
 
     @property
-    def cache_size(self) -> int:
-        """The most field images kept loaded at once."""
-        return self._cache.size
+    def rows(self) -> list[PlateRow]:
+        """The plate's rows, in order (``plate.rows[i].name``)."""
+        return self.metadata.rows
+
+    @property
+    def columns(self) -> list[PlateColumn]:
+        """The plate's columns, in order."""
+        return self.metadata.columns
+
+    @property
+    def wells(self) -> list[PlateWell]:
+        """The wells the plate lists (path and row/column indices)."""
+        return self.metadata.wells
+
+    @property
+    def acquisitions(self) -> list[PlateAcquisition] | None:
+        return self.metadata.acquisitions
+
+    @property
+    def field_count(self) -> int | None:
+        return self.metadata.field_count
 
     def __len__(self) -> int:
-        return len(self._wells)
+        return len(self._entries)
 
     def __iter__(self) -> Iterator[HCSWell]:
-        return iter(self._wells.values())
+        return (self._well(path) for path in self._entries)
 
     def __repr__(self) -> str:
         return (
@@ -136,52 +234,41 @@ class HCSPlate:
             f"columns={len(self.columns)}, wells={len(self)})"
         )
 
-    def get_well(self, row: str, column: str) -> HCSWell:
-        """The well in row ``row`` and column ``column``, by name (``get_well("B", "3")``).
+    def _well(self, path: str) -> HCSWell:
+        with self._lock:
+            well: HCSWell | None = self._wells.get(path)
+            if well is None:
+                well = HCSWell._of_plate(self, self._entries[path])
+                self._wells.set(path, well)
+            return well
 
-        Raises
-        ------
-        MetadataNotFoundError
-            The plate lists no such well.
+    def get_well(self, row_name: str, column_name: str) -> HCSWell | None:
+        """The well in row ``row_name`` and column ``column_name`` (``get_well("B", "3")``).
+
+        None when the plate lists no such well.
         """
-        well = self._wells.get(f"{row}/{column}")
-        if well is None:
-            raise MetadataNotFoundError(
-                f"{describe(self._store, self._path)}: no well {row}/{column} in the plate "
-                f"(rows {self.rows}, columns {self.columns}, {len(self)} wells)"
-            )
-        return well
+        path = f"{row_name}/{column_name}"
+        return self._well(path) if path in self._entries else None
 
-    def get_well_by_indices(self, row_index: int, column_index: int) -> HCSWell:
-        """The well at ``row_index`` and ``column_index`` of the plate's rows and columns.
-
-        Raises
-        ------
-        MetadataNotFoundError
-            The plate lists no well at these indices.
-        """
+    def get_well_by_indices(self, row_index: int, column_index: int) -> HCSWell | None:
+        """The well at ``row_index`` and ``column_index`` of the rows and columns, or None."""
         path = self._by_indices.get((row_index, column_index))
-        if path is None:
-            raise MetadataNotFoundError(
-                f"{describe(self._store, self._path)}: no well at rowIndex {row_index}, "
-                f"columnIndex {column_index} (the plate has {len(self.rows)} rows, "
-                f"{len(self.columns)} columns, {len(self)} wells)"
-            )
-        return self._wells[path]
+        return None if path is None else self._well(path)
 
     def load_wells(self) -> list[HCSWell]:
         """Every well, with its metadata read now: all wells not yet read, concurrently.
 
         This is the fast way to list every field of a plate, locally and remotely.
         """
-        todo = [w for w in self if w._metadata is None]
+        wells = list(self)
+        todo = [w for w in wells if w._metadata is None]
         if todo:
             keys = [join(self._path, w.path, self._fmt.attributes_key) for w in todo]
             docs = read_documents(self._store, keys)
             _check_wells_exist(self, [w for w, d in zip(todo, docs, strict=True) if d is None])
             for well, doc in zip(todo, docs, strict=True):
                 well._set_metadata(doc)
-        return list(self)
+        return wells
 
     def mosaic(
         self,
@@ -208,18 +295,26 @@ class HCSPlate:
         max_workers
             Threads reading field metadata.
         """
-        from .mosaic import plate_mosaic
-
+        fields = {
+            (w.row_index, w.column_index): [
+                w.field_key(i)
+                for i in w.images
+                if acquisition is None or i.acquisition == acquisition
+            ]
+            for w in self.load_wells()
+        }
         return plate_mosaic(
-            self, level, acquisition=acquisition, fill_value=fill_value, max_workers=max_workers
+            fields,
+            (len(self.rows), len(self.columns)),
+            self._load_field,
+            level,
+            acquisition=acquisition,
+            fill_value=fill_value,
+            max_workers=max_workers,
         )
 
-    def _load_field(self, key: str, *, use_cache: bool = True) -> Multiscales:
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        from ..from_ngff_zarr import from_ngff_zarr
-
+    def _load_field(self, key: str) -> Multiscales:
+        """The field image at store path ``key`` (not cached here: wells cache their fields)."""
         try:
             group_attributes(self._store, key)  # the one JSON reader: typed, bounded errors
         except MetadataNotFoundError as exc:
@@ -236,16 +331,16 @@ class HCSPlate:
                 f"cannot open the field's group: {exc}", path=describe(self._store, key)
             ) from exc
         multiscales: Multiscales = from_ngff_zarr(group, validate=self._validate)
-        if use_cache:
-            self._cache.put(key, multiscales)
         return multiscales
 
 
 class HCSWell:
-    """One well of an :class:`HCSPlate`; its metadata is read on first use.
+    """One well of a plate: its fields of view, read lazily and cached (LRU).
 
-    Iterating yields the well's fields of view as :class:`Multiscales`, each read when
-    reached.
+    Usually obtained from :meth:`HCSPlate.get_well`; ``HCSWell(store, well_path,
+    well_metadata, well_group_metadata)`` or :meth:`from_store` build one directly. Iterating
+    yields the fields as :class:`Multiscales`, each read when reached. A well is always true
+    (``if well:`` tests that it exists); ``len(well)`` is its number of fields.
 
     Examples
     --------
@@ -256,21 +351,65 @@ class HCSWell:
     >>> well = from_hcs_zarr(store).get_well("A", "1")
     >>> well
     HCSWell(path='A/1', not loaded)
-    >>> len(well), well  # a well without fields yet
-    (0, HCSWell(path='A/1', 0 fields))
+    >>> len(well), well, well.get_image(0)  # a well without fields yet
+    (0, HCSWell(path='A/1', 0 fields), None)
     """
 
-    def __init__(self, plate: HCSPlate, entry: PlateWell) -> None:
-        self.plate = plate
-        self.path = entry.path
-        self.row_index = entry.rowIndex
-        self.column_index = entry.columnIndex
-        self.row, self.column = entry.path.split("/", 1)
-        self._metadata: Well | None = None
+    def __init__(
+        self,
+        store: StoreLike,
+        well_path: str,
+        well_metadata: PlateWell,
+        well_group_metadata: Well | None = None,
+        image_cache_size: int | None = None,
+    ) -> None:
+        self.plate = HCSPlate(store, Plate(columns=[], rows=[], wells=[well_metadata]))
+        self._init(well_path, well_metadata, image_cache_size)
+        self._metadata: Well | None = well_group_metadata
+
+    def _init(self, path: str, entry: PlateWell, image_cache_size: int | None) -> None:
+        self.store = self.plate.store
+        self.path = path
+        self.plate_metadata = entry
+        self.row, _, self.column = path.partition("/")
+        size = self.plate.image_cache_size if image_cache_size is None else image_cache_size
+        self._images = LRUCache(_size(size, size, "image_cache_size"))
+        self._metadata = None
+
+    @classmethod
+    def _of_plate(cls, plate: HCSPlate, entry: PlateWell) -> HCSWell:
+        well = cls.__new__(cls)
+        well.plate = plate
+        well._init(entry.path, entry, None)
+        return well
+
+    @classmethod
+    def from_store(
+        cls,
+        store: StoreLike,
+        well_path: str,
+        well_metadata: PlateWell,
+        image_cache_size: int | None = None,
+    ) -> HCSWell:
+        """The well at ``well_path`` of the plate in ``store``, its metadata read now."""
+        well = cls(store, well_path, well_metadata, None, image_cache_size)
+        well.metadata  # noqa: B018 - read it now
+        return well
+
+    @property
+    def row_index(self) -> int:
+        return self.plate_metadata.rowIndex
+
+    @property
+    def column_index(self) -> int:
+        return self.plate_metadata.columnIndex
 
     def __repr__(self) -> str:
         loaded = "not loaded" if self._metadata is None else f"{len(self._metadata.images)} fields"
         return f"HCSWell(path={self.path!r}, {loaded})"
+
+    def __bool__(self) -> bool:
+        return True
 
     @property
     def metadata(self) -> Well:
@@ -297,11 +436,35 @@ class HCSWell:
         return len(self.images)
 
     def __iter__(self) -> Iterator[Multiscales]:
-        for index in range(len(self)):
-            yield self.get_image(index)
+        for image in list(self.images):
+            yield self._field(image)
 
-    def get_image(self, field_index: int = 0) -> Multiscales:
-        """The field at position ``field_index`` of the well's images, read lazily.
+    def get_image(self, field_index: int = 0) -> Multiscales | None:
+        """The field at position ``field_index`` of the well's images, or None."""
+        images = self.images
+        if not 0 <= field_index < len(images):
+            return None
+        return self._field(images[field_index])
+
+    def get_image_by_acquisition(
+        self, acquisition_id: int, field_index: int = 0
+    ) -> Multiscales | None:
+        """The ``field_index``-th field of acquisition ``acquisition_id``, or None."""
+        images = [i for i in self.images if i.acquisition == acquisition_id]
+        if not 0 <= field_index < len(images):
+            return None
+        return self._field(images[field_index])
+
+    def _field(self, image: WellImage) -> Multiscales:
+        key = self.field_key(image)
+        cached: Multiscales | None = self._images.get(key)
+        if cached is None:
+            cached = self.plate._load_field(key)
+            self._images.set(key, cached)
+        return cached
+
+    def get_labels(self, field_index: int = 0) -> dict[str, LabelMultiscales]:
+        """The label images of the field at position ``field_index``, read lazily.
 
         Raises
         ------
@@ -313,24 +476,14 @@ class HCSWell:
             raise MetadataNotFoundError(
                 f"{self._where()}: no field {field_index}: the well has {len(images)} fields"
             )
-        return self.plate._load_field(self.field_key(images[field_index]))
-
-    def get_image_by_acquisition(self, acquisition_id: int, field_index: int = 0) -> Multiscales:
-        """The ``field_index``-th field of acquisition ``acquisition_id`` in this well.
-
-        Raises
-        ------
-        MetadataNotFoundError
-            The well has fewer fields of that acquisition.
-        """
-        images = [i for i in self.images if i.acquisition == acquisition_id]
-        if not 0 <= field_index < len(images):
-            known = sorted({i.acquisition for i in self.images if i.acquisition is not None})
-            raise MetadataNotFoundError(
-                f"{self._where()}: no field {field_index} of acquisition {acquisition_id}: "
-                f"the well has {len(images)} fields of it (acquisitions present: {known})"
-            )
-        return self.plate._load_field(self.field_key(images[field_index]))
+        plate = self.plate
+        group = zarr.open_group(
+            plate._store,
+            path=self.field_key(images[field_index]),
+            mode="r",
+            zarr_format=plate._fmt.zarr_format,
+        )
+        return read_labels(group, validate=plate._validate)
 
     def field_key(self, image: WellImage) -> str:
         """The store path of a field's group."""
@@ -338,6 +491,41 @@ class HCSWell:
 
     def _where(self) -> str:
         return describe(self.plate._store, join(self.plate._path, self.path))
+
+    def _fields_by_listing(self) -> Well:
+        """A well group without ``well`` metadata: its child groups that hold an image.
+
+        A well group that holds nothing yet (created, not written to) has no fields; one that
+        holds fields but no metadata is read with an :class:`~ngff_zarr.NgffWarning`. Only
+        local and in-memory stores are listed: a remote listing costs requests for every empty
+        well of a plate being filled, and static HTTP servers cannot list at all.
+        """
+        plate = self.plate
+        base = join(plate._path, self.path)
+        empty = Well([], version=plate._fmt.version)
+        if not isinstance(plate._store, LocalStore | MemoryStore):
+            return empty
+        try:
+            children = [n for n in list_dir(plate._store, base) if "." not in n]
+        except (OSError, NotImplementedError):  # a store that cannot list: nothing to add
+            children = []
+        if not children:
+            return empty
+        keys = [join(base, name, plate._fmt.attributes_key) for name in children]
+        documents = read_documents(plate._store, keys)
+        fields = [
+            name
+            for name, doc in zip(children, documents, strict=True)
+            if plate._fmt.has(attributes_of(doc, plate._fmt.zarr_format), "multiscales")
+        ]
+        warnings.warn(
+            f"{self._where()}: well {self.path!r} has no 'well' metadata; read "
+            f"{len(fields)} field(s) {fields} found in its group",
+            NgffWarning,
+            stacklevel=5,
+        )
+        images = [WellImage(name) for name in sorted(fields, key=_field_order)]
+        return Well(images, version=plate._fmt.version)
 
     def _set_metadata(self, document: dict[str, Any] | None) -> None:
         plate = self.plate
@@ -347,7 +535,7 @@ class HCSWell:
         elif plate._validate:
             raise NgffValidationError(f"{self._where()}: no well metadata", report=None)
         else:
-            well = Well([])
+            well = self._fields_by_listing()
         if plate._validate:
             ids = tuple(a.id for a in plate.metadata.acquisitions or [])
             check_document(attrs, self._where(), acquisitions=ids)
@@ -369,3 +557,8 @@ def _check_wells_exist(plate: HCSPlate, wells: list[HCSWell]) -> None:
             raise MetadataNotFoundError(
                 f"{well._where()}: the plate lists well {well.path}, but there is no well group"
             )
+
+
+def _field_order(name: str) -> tuple[int, str]:
+    """Numeric field names in numeric order, others after them by name."""
+    return (int(name), "") if name.isdigit() else (1 << 62, name)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
+import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import zarr
 from zarr.abc.store import Store
@@ -29,19 +31,22 @@ from ..errors import (
     unknown_choice,
 )
 from ..multiscales import Multiscales
+from ..rfc9_zip import is_ozx_path, staged_ozx
+from ..to_ngff_zarr import to_ngff_zarr
 from ..v04.plate import Plate
 from ..v04.well import Well, WellImage
 from .layout import HcsVersion, describe_errors, document_report, locate
+from .read import HCSPlate
 
 __all__ = ["to_hcs_zarr", "write_hcs_well_image"]
 
 
 def to_hcs_zarr(
-    plate: Plate,
+    plate: HCSPlate | Plate,
     store: StoreLike,
+    overwrite: bool = True,
     *,
-    version: HcsVersion = "0.4",
-    overwrite: bool = False,
+    version: HcsVersion | None = None,
 ) -> None:
     """Write a plate's metadata and its row and well groups (fields come later).
 
@@ -51,13 +56,18 @@ def to_hcs_zarr(
     Parameters
     ----------
     plate
-        The plate: rows, columns, the wells present, acquisitions.
+        The plate: an :class:`HCSPlate` or its :class:`Plate` metadata (rows, columns, the
+        wells present, acquisitions, version).
     store
-        Where to write: a local path, an fsspec URL, a zarr store or a zarr group.
-    version
-        ``"0.4"`` (Zarr v2, ``plate`` in ``.zattrs``) or ``"0.5"`` (Zarr v3, under ``ome``).
+        Where to write: a local path, a zipped ``.ozx`` (0.5), an fsspec URL, a zarr store or
+        a zarr group.
     overwrite
-        Replace whatever the target holds. Without it a non-empty target is refused.
+        Replace an existing Zarr hierarchy at the target. A target holding anything else is
+        never deleted (:class:`StoreExistsError`); without ``overwrite`` a non-empty target
+        is refused.
+    version
+        ``"0.4"`` (Zarr v2, ``plate`` in ``.zattrs``) or ``"0.5"`` (Zarr v3, under ``ome``);
+        default the plate's ``version``.
 
     Raises
     ------
@@ -65,20 +75,31 @@ def to_hcs_zarr(
         The plate breaks the spec (every problem is named: duplicate rows, a well path that
         does not match its indices, ...).
     StoreExistsError
-        The target holds data and ``overwrite`` is False.
+        The target holds data and ``overwrite`` is False, or holds something that is not a
+        Zarr hierarchy.
     UnsupportedVersionError
-        ``version`` is not 0.4 or 0.5.
+        ``version`` is not 0.4 or 0.5, or 0.4 for an ``.ozx``.
 
     Examples
     --------
     >>> import zarr
     >>> from ngff_zarr import Plate, to_hcs_zarr, from_hcs_zarr
     >>> store = zarr.storage.MemoryStore()
-    >>> to_hcs_zarr(Plate.from_names(["A", "B"], ["1", "2"]), store, version="0.5")
+    >>> to_hcs_zarr(Plate.from_names(["A", "B"], ["1", "2"], version="0.5"), store)
     >>> [well.path for well in from_hcs_zarr(store)]
     ['A/1', 'A/2', 'B/1', 'B/2']
     """
-    fmt = layout(version)
+    metadata = plate.metadata if isinstance(plate, HCSPlate) else plate
+    fmt = layout(version or metadata.version)
+    if _zipped(store):
+        _needs_zarr_v3(fmt, store)
+        with staged_ozx(store, version=fmt.version, overwrite=overwrite) as staging:
+            _write_plate(metadata, staging, fmt, overwrite=True)
+        return
+    _write_plate(metadata, store, fmt, overwrite=overwrite)
+
+
+def _write_plate(plate: Plate, store: StoreLike, fmt: Layout, *, overwrite: bool) -> None:
     attributes = fmt.plate_to_attributes(plate)
     report = document_report(attributes)
     if not report.valid:
@@ -89,6 +110,7 @@ def to_hcs_zarr(
             raise StoreExistsError(
                 f"{describe(target, root)}: already holds data; pass overwrite=True to replace it"
             )
+        _check_replaceable(target, root)
         sync(target.delete_dir(root))
     documents: dict[str, bytes] = {}
     for row in plate.rows:
@@ -110,51 +132,76 @@ def to_hcs_zarr(
         raise
 
 
+class _Unset(enum.Enum):
+    UNSET = enum.auto()
+
+
 def write_hcs_well_image(
     store: StoreLike,
     multiscales: Multiscales,
-    *,
-    row: str,
-    column: str,
-    field_index: int,
-    acquisition: int | None = None,
-    plate: Plate | None = None,
+    plate_metadata: Plate | None = None,
+    row_name: str | None = None,
+    column_name: str | None = None,
+    field_index: int = 0,
+    acquisition_id: int | None = 0,
+    well_metadata: Well | None = None,
     version: HcsVersion | None = None,
+    *,
+    row: str | None = None,
+    column: str | None = None,
+    acquisition: int | _Unset | None = _Unset.UNSET,
+    plate: Plate | None = None,
     overwrite: bool = False,
+    **kwargs: Any,
 ) -> None:
     """Write one field of view into a well of a plate, and list it in the well's metadata.
 
-    The field is written to ``<row>/<column>/<field_index>`` and appended to the well's
+    The field is written to ``<row>/<column>/<field_index>`` and added to the well's
     ``images`` (kept in field order) under a lock, so fields of other wells and other
     fields of the same well may be written concurrently from threads or, for local stores,
-    processes. Fields of one well are written one at a time.
+    processes. Fields of one well are written one at a time. Into a zipped ``.ozx`` plate,
+    each call rewrites the zip: write many fields with :class:`HCSPlateWriter`.
 
     Parameters
     ----------
     store
-        The plate written by :func:`to_hcs_zarr`: a local path, URL, zarr store or group.
+        The plate written by :func:`to_hcs_zarr`: a local path, ``.ozx``, URL, zarr store or
+        group. With ``plate_metadata`` and no plate there yet, the plate is written first.
     multiscales
         The field's image.
-    row, column
-        The well, by row and column name (``"B"``, ``"3"``).
+    plate_metadata
+        The plate metadata (``plate=`` is another name); default: read from the store.
+    row_name, column_name
+        The well, by row and column name (``"B"``, ``"3"``; ``row=``, ``column=`` are other
+        names).
     field_index
         The field's number in the well; it is also the field group's path.
-    acquisition
-        The id of the plate acquisition the field belongs to.
-    plate
-        The plate metadata, when the caller has it (saves reading it from the store).
+    acquisition_id
+        The id of the plate acquisition the field belongs to; None: no acquisition
+        (``acquisition=`` is another name). When the plate defines acquisitions, it must be
+        one of them.
+    well_metadata
+        The well's metadata to write (its images), instead of the store's; the field is
+        added to it.
     version
-        ``"0.4"`` or ``"0.5"``; by default the version of the plate in the store.
+        ``"0.4"`` or ``"0.5"``; by default the version of the plate in the store. It must be
+        the plate's.
     overwrite
         Replace a field already written at this ``field_index``.
+    **kwargs
+        Passed to :func:`~ngff_zarr.to_ngff_zarr` (e.g. ``chunks_per_shard``,
+        ``compressors``).
 
     Raises
     ------
-    InvalidMetadataError
-        The well is outside the plate's rows/columns or not one of its wells, the field is
-        already in the well, or ``acquisition`` is not an id of the plate's acquisitions.
+    NgffValueError
+        The well is outside the plate's rows/columns (``"Row 'Z' not found in plate
+        metadata"``) or not one of its wells, ``acquisition_id`` is not one of the plate's,
+        or ``version`` is not the plate's.
+    StoreExistsError
+        The field is already in the well and ``overwrite`` is False.
     MetadataNotFoundError
-        ``plate`` was not given and the store holds no plate.
+        No plate metadata was given and the store holds no plate.
 
     Examples
     --------
@@ -163,17 +210,64 @@ def write_hcs_well_image(
     >>> from ngff_zarr.to_multiscales import to_multiscales
     >>> from ngff_zarr.to_ngff_image import to_ngff_image
     >>> store = zarr.storage.MemoryStore()
-    >>> to_hcs_zarr(Plate.from_names(["B"], ["3"]), store)
+    >>> plate = Plate.from_names(["B"], ["3"])
+    >>> to_hcs_zarr(plate, store)
     >>> field = to_multiscales(to_ngff_image(np.ones((8, 8), "uint8")), scale_factors=[2])
-    >>> write_hcs_well_image(store, field, row="B", column="3", field_index=0)
-    >>> [image.path for image in from_hcs_zarr(store).get_well("B", "3").images]
-    ['0']
+    >>> write_hcs_well_image(store, field, plate, "B", "3", field_index=0)
+    >>> [(i.path, i.acquisition) for i in from_hcs_zarr(store).get_well("B", "3").images]
+    [('0', 0)]
     """
-    if plate is None or version is None:
-        stored_version, stored_plate = _read_plate(store)
-        plate = plate or stored_plate
-        version = version or stored_version
-    fmt = layout(version)
+    plate = _one_of("plate_metadata", plate_metadata, "plate", plate)
+    row = _one_of("row_name", row_name, "row", row)
+    column = _one_of("column_name", column_name, "column", column)
+    if row is None or column is None:
+        raise NgffValueError("row_name, column_name: expected the well's row and column names")
+    chosen = acquisition_id if isinstance(acquisition, _Unset) else acquisition
+    if _zipped(store):
+        fmt = layout(version or (plate.version if plate is not None else "0.5"))
+        _needs_zarr_v3(fmt, store)
+        with staged_ozx(store, version=fmt.version, overwrite=True, extract=True) as staging:
+            _write_field_into(
+                staging, multiscales, plate, row, column, field_index, chosen, well_metadata,
+                version, overwrite, kwargs,
+            )  # fmt: skip
+        return
+    _write_field_into(
+        store, multiscales, plate, row, column, field_index, chosen, well_metadata, version,
+        overwrite, kwargs,
+    )  # fmt: skip
+
+
+def _write_field_into(
+    store: StoreLike,
+    multiscales: Multiscales,
+    plate: Plate | None,
+    row: str,
+    column: str,
+    field_index: int,
+    acquisition: int | None,
+    well_metadata: Well | None,
+    version: str | None,
+    overwrite: bool,
+    kwargs: dict[str, Any],
+) -> None:
+    stored = _stored_plate(store)
+    if stored is None:
+        if plate is None:
+            raise MetadataNotFoundError(
+                f"{_describe(store)}: no plate to write into; write it with to_hcs_zarr first"
+            )
+        _write_plate(plate, store, layout(version or plate.version), overwrite=False)
+        stored = (version or plate.version, plate)
+    stored_version, stored_plate = stored
+    plate = plate or stored_plate
+    if version is not None and version != stored_version:
+        raise NgffValueError(
+            f"version {version!r} does not match the plate's version {stored_version!r}. A "
+            "plate and its wells are written at one OME-Zarr version: pass the version the "
+            "Plate was created with."
+        )
+    fmt = layout(stored_version)
     well_path = _check_field(plate, row, column, field_index, acquisition)
     target, root = locate(store, read_only=False)
     image = WellImage(str(field_index), acquisition)
@@ -181,7 +275,10 @@ def write_hcs_well_image(
     with well_lock(target, well_key):
         document = read_documents(target, [join(well_key, fmt.attributes_key)])[0]
         attrs = attributes_of(document, fmt.zarr_format)
-        images = fmt.well_from_attributes(attrs).images if fmt.has(attrs, "well") else []
+        if well_metadata is not None:
+            images = list(well_metadata.images)
+        else:
+            images = fmt.well_from_attributes(attrs).images if fmt.has(attrs, "well") else []
         if any(i.path == image.path for i in images) and not overwrite:
             raise StoreExistsError(
                 f"{describe(target, well_key)}: well {well_path} already has a field with path "
@@ -191,9 +288,9 @@ def write_hcs_well_image(
         group = zarr.open_group(
             target, path=join(well_key, image.path), mode="a", zarr_format=fmt.zarr_format
         )
-        _write_field(group, multiscales, fmt, overwrite=overwrite)
+        _write_field(group, multiscales, fmt, overwrite=overwrite, **kwargs)
         kept = [i for i in images if i.path != image.path]
-        well = Well(sorted([*kept, image], key=_field_order))
+        well = Well(sorted([*kept, image], key=_field_order), version=fmt.version)
         new_attrs = {**attrs, **fmt.well_to_attributes(well)}
         well_docs: dict[str, bytes] = {}
         _add_group(well_docs, fmt, well_key, new_attrs)
@@ -210,12 +307,46 @@ def write_hcs_well_image(
             raise
 
 
-def _write_field(
-    group: zarr.Group, multiscales: Multiscales, fmt: Layout, *, overwrite: bool
-) -> None:
-    from ..to_ngff_zarr import to_ngff_zarr
+def _one_of(name: str, value: Any, alias: str, alias_value: Any) -> Any:
+    if value is not None and alias_value is not None and value != alias_value:
+        raise NgffValueError(f"{alias}: another name of {name}; got both, and they differ")
+    return value if value is not None else alias_value
 
-    to_ngff_zarr(group, multiscales, version=fmt.version, overwrite=overwrite)
+
+def _zipped(store: StoreLike) -> TypeGuard[str | os.PathLike[str]]:
+    return isinstance(store, str | os.PathLike) and is_ozx_path(store)
+
+
+def _needs_zarr_v3(fmt: Layout, store: str | os.PathLike[str]) -> None:
+    if fmt.zarr_format != 3:
+        raise UnsupportedVersionError(
+            f"{os.fspath(store)}: a zipped OME-Zarr (.ozx, RFC-9) needs OME-Zarr 0.5 or later "
+            f"(Zarr v3); got version {fmt.version!r}"
+        )
+
+
+def _describe(store: StoreLike) -> str:
+    if isinstance(store, str | os.PathLike):
+        return os.fspath(store)
+    target, root = locate(store, read_only=True)
+    return describe(target, root)
+
+
+def _check_replaceable(store: Store, root: str) -> None:
+    """Refuse to delete a target that is not a Zarr hierarchy (a user's other files)."""
+    try:
+        group_attributes(store, root)
+    except FileNotFoundError:
+        raise StoreExistsError(
+            f"{describe(store, root)}: holds files but is not a Zarr hierarchy; it is never "
+            "deleted, choose another location"
+        ) from None
+
+
+def _write_field(
+    group: zarr.Group, multiscales: Multiscales, fmt: Layout, *, overwrite: bool, **kwargs: Any
+) -> None:
+    to_ngff_zarr(group, multiscales, version=fmt.version, overwrite=overwrite, **kwargs)
 
 
 def _holds_data(store: Store, root: str, fmt: Layout) -> bool:
@@ -245,15 +376,16 @@ def _holds_data(store: Store, root: str, fmt: Layout) -> bool:
 _GROUP_KEYS = frozenset({".zgroup", ".zattrs", "zarr.json"})
 
 
-def _read_plate(store: StoreLike) -> tuple[HcsVersion, Plate]:
+def _stored_plate(store: StoreLike) -> tuple[str, Plate] | None:
+    """The version and metadata of the plate in ``store``; None when there is none."""
     try:
         target, root = locate(store, read_only=True)
         zarr_format, attrs = group_attributes(target, root)
-    except FileNotFoundError as exc:  # MetadataNotFoundError included
-        raise MetadataNotFoundError(
-            f"{exc}: no plate to write into; write it with to_hcs_zarr first"
-        ) from exc
+    except FileNotFoundError:  # MetadataNotFoundError included
+        return None
     fmt = layout_for_zarr_format(zarr_format)
+    if not fmt.has(attrs, "plate"):
+        return None
     return fmt.version, fmt.plate_from_attributes(attrs, path=describe(target, root))
 
 
@@ -263,10 +395,15 @@ def _check_field(
     """The well's path, after checking the field against the plate (NgffValueError)."""
     rows = [r.name for r in plate.rows]
     columns = [c.name for c in plate.columns]
-    if row not in rows or column not in columns:
+    if row not in rows:
         raise NgffValueError(
-            f"row/column: well {row}/{column} is outside the plate: expected a row in {rows} "
-            f"and a column in {columns}"
+            f"Row {row!r} not found in plate metadata: well {row}/{column} is outside the "
+            f"plate: expected a row in {rows} (row_name)"
+        )
+    if column not in columns:
+        raise NgffValueError(
+            f"Column {column!r} not found in plate metadata: well {row}/{column} is outside "
+            f"the plate: expected a column in {columns} (column_name)"
         )
     well = plate.well_at(row, column)
     if well is None:
@@ -277,8 +414,10 @@ def _check_field(
     if isinstance(field_index, bool) or not isinstance(field_index, int) or field_index < 0:
         raise NgffValueError(f"field_index: expected an integer >= 0, got {field_index!r}")
     known = [a.id for a in plate.acquisitions or []]
-    if acquisition is not None and acquisition not in known:
-        raise unknown_choice("acquisition", acquisition, known, hint="the plate's acquisition ids")
+    if acquisition is not None and known and acquisition not in known:
+        raise unknown_choice(
+            "acquisition_id", acquisition, known, hint="the plate's acquisition ids"
+        )
     return well.path
 
 

@@ -8,7 +8,6 @@ tiling of the image and obtain exactly what a whole-array computation would give
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -16,20 +15,9 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import unknown_choice
+from ..vocab import Methods
 
 __all__ = ["BlockMethod", "Methods", "get_method"]
-
-
-class Methods(enum.Enum):
-    """The downsampling methods, by the name recorded in the metadata's ``type``."""
-
-    ITKWASM_GAUSSIAN = "itkwasm_gaussian"
-    ITKWASM_BIN_SHRINK = "itkwasm_bin_shrink"
-    ITKWASM_LABEL_IMAGE = "itkwasm_label_image"
-    GAUSSIAN = "gaussian"
-    LOCAL_MEAN = "local_mean"
-    MODE = "mode"
-    NEAREST = "nearest"
 
 
 DEFAULT_METHOD = Methods.GAUSSIAN

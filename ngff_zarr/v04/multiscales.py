@@ -15,15 +15,23 @@ True
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InvalidMetadataError
+from ..errors import InvalidMetadataError, NgffWarning
 from .axes import Axis, parse_axes
 from .omero import Omero
 from .transformations import Scale, Transform, parse_transformations
 
-__all__ = ["Dataset", "Metadata", "MethodMetadata", "image_attributes", "multiscale_to_dict"]
+__all__ = [
+    "Dataset",
+    "Metadata",
+    "MethodMetadata",
+    "dataset_path",
+    "image_attributes",
+    "multiscale_to_dict",
+]
 
 
 @dataclass
@@ -120,10 +128,7 @@ class Metadata:
         datasets = []
         for i, ds in enumerate(raw_datasets):
             sub = f"{field}.datasets[{i}]"
-            if not isinstance(ds, dict) or not isinstance(ds.get("path"), str):
-                raise InvalidMetadataError(
-                    f"expected an object with a string 'path', found {ds!r}", path=path, field=sub
-                )
+            ds_path = dataset_path(ds, path=path, field=sub, warn=False)  # warned on opening
             transforms = parse_transformations(
                 ds.get("coordinateTransformations"),
                 n,
@@ -132,7 +137,7 @@ class Metadata:
             )
             if not any(isinstance(t, Scale) for t in transforms):
                 transforms.insert(0, Scale([1.0] * n))
-            datasets.append(Dataset(path=ds["path"], coordinateTransformations=transforms))
+            datasets.append(Dataset(path=ds_path, coordinateTransformations=transforms))
         overall = parse_transformations(
             multiscale.get("coordinateTransformations"),
             n,
@@ -150,6 +155,31 @@ class Metadata:
             type=kind if isinstance(kind, str) else None,
             metadata=MethodMetadata.from_dict(multiscale.get("metadata")),
         )
+
+
+def dataset_path(ds: Any, *, path: str | None, field: str, warn: bool = True) -> str:
+    """The ``path`` of a dataset object; an integer (seen in the wild) reads as its string.
+
+    Raises
+    ------
+    InvalidMetadataError
+        ``ds`` is not an object with a string (or integer) ``path``.
+    """
+    raw = ds.get("path") if isinstance(ds, dict) else None
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        if warn:
+            warnings.warn(
+                f"{path}: {field}.path: expected a string, got the integer {raw}; read as "
+                f"{str(raw)!r}",
+                NgffWarning,
+                stacklevel=5,
+            )
+        return str(raw)
+    raise InvalidMetadataError(
+        f"expected an object with a string 'path', found {ds!r}", path=path, field=field
+    )
 
 
 def multiscale_to_dict(metadata: Metadata, *, with_version: str | None) -> dict[str, Any]:

@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidMetadataError
+from ..errors import InvalidMetadataError, NgffWarning
 from .transformations import json_number
 
 __all__ = ["Omero", "OmeroChannel", "OmeroWindow"]
@@ -87,6 +88,14 @@ class Omero:
                 raise InvalidMetadataError(
                     f"expected numbers, found {win!r}", path=path, field=f"{field}.window"
                 ) from exc
+            strings = {k: v for k, v in win.items() if isinstance(v, str)}
+            if strings:  # seen in the wild: {"min": "0", "max": "255", ...}
+                warnings.warn(
+                    f"{path}: {field}.window: expected numbers, got strings {strings}; read as "
+                    "numbers",
+                    NgffWarning,
+                    stacklevel=4,
+                )
             channels.append(
                 OmeroChannel(
                     color=str(ch.get("color", "FFFFFF")),

@@ -88,6 +88,9 @@ class PlateAcquisition:
 class Plate:
     """The ``plate`` object: the row/column grid, the wells present, and the acquisitions.
 
+    The fields are the spec's, in ngff-zarr's order; ``version`` is the OME-NGFF version the
+    plate is written as (``"0.4"``: Zarr v2, ``"0.5"``: Zarr v3) or was read from.
+
     Examples
     --------
     >>> plate = Plate.from_names(["A", "B"], ["1", "2", "3"], wells=["A/1", "B/3"], name="p")
@@ -95,9 +98,10 @@ class Plate:
     [('A/1', 0, 0), ('B/3', 1, 2)]
     """
 
-    rows: list[PlateRow]
     columns: list[PlateColumn]
+    rows: list[PlateRow]
     wells: list[PlateWell]
+    version: str = VERSION
     acquisitions: list[PlateAcquisition] | None = None
     field_count: int | None = None
     name: str | None = None
@@ -112,6 +116,7 @@ class Plate:
         acquisitions: Iterable[PlateAcquisition] | None = None,
         field_count: int | None = None,
         name: str | None = None,
+        version: str = VERSION,
     ) -> Plate:
         """A plate from row and column names; ``wells`` defaults to every row/column pair.
 
@@ -140,6 +145,7 @@ class Plate:
             acquisitions=None if acquisitions is None else list(acquisitions),
             field_count=field_count,
             name=name,
+            version=version,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,8 +162,14 @@ class Plate:
         return out
 
     @classmethod
-    def from_dict(cls, doc: Mapping[str, Any], *, path: str | None = None) -> Plate:
-        """Parse a ``plate`` JSON object (InvalidMetadataError names a missing/mistyped field)."""
+    def from_dict(
+        cls, doc: Mapping[str, Any], *, path: str | None = None, version: str | None = None
+    ) -> Plate:
+        """Parse a ``plate`` JSON object (InvalidMetadataError names a missing/mistyped field).
+
+        ``version`` is the plate's version when its container states it (0.5: ``ome``);
+        otherwise the object's own ``version`` (0.4 when it has none).
+        """
         rows = [
             PlateRow(_get(r, "name", str, f"plate.rows[{i}]", path))
             for i, r in _items(doc, "rows", "plate", path)
@@ -193,6 +205,7 @@ class Plate:
             acquisitions=acquisitions,
             field_count=_get(doc, "field_count", int, "plate", path, required=False),
             name=_get(doc, "name", str, "plate", path, required=False),
+            version=version or str(doc.get("version", VERSION)),
         )
 
     def well_at(self, row: str, column: str) -> PlateWell | None:

@@ -36,7 +36,8 @@ class WellImage:
 
 @dataclass
 class Well:
-    """The ``well`` object: the fields of view (images) of one well, in order.
+    """The ``well`` object: the fields of view (images) of one well, in order, and the
+    OME-NGFF version of the well group.
 
     Examples
     --------
@@ -45,21 +46,28 @@ class Well:
     """
 
     images: list[WellImage]
+    version: str = VERSION
 
     def to_dict(self) -> dict[str, Any]:
         return {"images": [i.to_dict() for i in self.images]}
 
     @classmethod
-    def from_dict(cls, doc: Mapping[str, Any], *, path: str | None = None) -> Well:
-        """Parse a ``well`` JSON object (InvalidMetadataError names a missing/mistyped field)."""
+    def from_dict(
+        cls, doc: Mapping[str, Any], *, path: str | None = None, version: str | None = None
+    ) -> Well:
+        """Parse a ``well`` JSON object (InvalidMetadataError names a missing/mistyped field).
+
+        ``version``: as for :meth:`Plate.from_dict`.
+        """
         return cls(
+            version=version or str(doc.get("version", VERSION)),
             images=[
                 WellImage(
                     _get(img, "path", str, f"well.images[{i}]", path),
                     _get(img, "acquisition", int, f"well.images[{i}]", path, required=False),
                 )
                 for i, img in _items(doc, "images", "well", path)
-            ]
+            ],
         )
 
 

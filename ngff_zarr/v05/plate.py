@@ -41,7 +41,7 @@ def plate_from_attributes(attrs: Mapping[str, Any], *, path: str | None = None) 
         raise InvalidMetadataError(
             f"expected a plate object, found {type(doc).__name__}", path=path, field="ome.plate"
         )
-    return Plate.from_dict(doc, path=path)
+    return Plate.from_dict(doc, path=path, version=VERSION)
 
 
 def ome_content(attrs: Mapping[str, Any], path: str | None) -> Mapping[str, Any]:

@@ -25,4 +25,4 @@ def well_from_attributes(attrs: Mapping[str, Any], *, path: str | None = None) -
         raise InvalidMetadataError(
             f"expected a well object, found {type(doc).__name__}", path=path, field="ome.well"
         )
-    return Well.from_dict(doc, path=path)
+    return Well.from_dict(doc, path=path, version=VERSION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +99,15 @@ def test_round_trip(make_store: StoreFactory, request: pytest.FixtureRequest, ve
 
     opened = from_hcs_zarr(store)
     assert opened.version == version
-    assert opened.metadata == plate
-    assert (opened.rows, opened.columns, opened.name) == (["A", "B"], ["1", "2", "3"], "test plate")
+    assert opened.metadata == replace(plate, version=version)
+    assert [r.name for r in opened.rows] == ["A", "B"]
+    assert [c.name for c in opened.columns] == ["1", "2", "3"]
+    assert (opened.name, opened.acquisitions, opened.field_count) == (
+        "test plate",
+        plate.acquisitions,
+        2,
+    )
+    assert [w.path for w in opened.wells] == ["A/1", "A/3", "B/2"]
     assert [w.path for w in opened] == ["A/1", "A/3", "B/2"]
     assert len(opened) == 3
 
@@ -114,7 +122,7 @@ def test_round_trip(make_store: StoreFactory, request: pytest.FixtureRequest, ve
     assert len(opened.get_well("A", "3")) == 0  # created by to_hcs_zarr, no field yet
     b2 = opened.get_well_by_indices(1, 1)
     assert b2.path == "B/2"
-    assert b2.images[0].acquisition is None
+    assert b2.images[0].acquisition == 0  # ngff-zarr's default acquisition_id
     assert pixels(b2.get_image(0)).shape == (2, 8, 8)
 
 
@@ -165,11 +173,14 @@ def test_inconsistent_input_is_refused(tmp_path: Path, version: str) -> None:
     assert not (store / "B" / "1").exists()
 
 
-def test_unknown_acquisition_when_plate_has_none(tmp_path: Path) -> None:
+def test_acquisition_when_plate_has_none(tmp_path: Path) -> None:
+    """A plate without acquisitions takes any id (the default 0, as ngff-zarr writes) or none."""
     store = tmp_path / "p.zarr"
     to_hcs_zarr(Plate.from_names(["A"], ["1"]), store)
-    with pytest.raises(NgffValueError, match=r"acquisition: expected one of \[\].*, got 0"):
-        write_hcs_well_image(store, field(1), row="A", column="1", field_index=0, acquisition=0)
+    write_hcs_well_image(store, field(1), row="A", column="1", field_index=0)
+    write_hcs_well_image(store, field(2), row="A", column="1", field_index=1, acquisition=None)
+    images = from_hcs_zarr(store, validate=True).get_well("A", "1").images
+    assert [(i.path, i.acquisition) for i in images] == [("0", 0), ("1", None)]
 
 
 def test_overwrite_a_field(tmp_path: Path) -> None:
@@ -182,7 +193,7 @@ def test_overwrite_a_field(tmp_path: Path) -> None:
         store, field(3), row="A", column="1", field_index=0, acquisition=7, overwrite=True
     )
     well = from_hcs_zarr(store).get_well("A", "1")
-    assert [(i.path, i.acquisition) for i in well.images] == [("0", 7), ("1", None)]
+    assert [(i.path, i.acquisition) for i in well.images] == [("0", 7), ("1", 0)]
     assert [pixels(m)[0, 0, 0] for m in well] == [300, 200]
 
 
@@ -197,12 +208,19 @@ def test_to_hcs_zarr_refusals(tmp_path: Path) -> None:
     to_hcs_zarr(plate_2x3(), store)
     write_hcs_well_image(store, field(1), row="A", column="1", field_index=0)
     with pytest.raises(StoreExistsError, match="overwrite=True"):
-        to_hcs_zarr(Plate.from_names(["C"], ["4"]), store)
+        to_hcs_zarr(Plate.from_names(["C"], ["4"]), store, overwrite=False)
     assert from_hcs_zarr(store).get_well("A", "1").images[0].path == "0"
     to_hcs_zarr(Plate.from_names(["C"], ["4"]), store, version="0.5", overwrite=True)
     replaced = from_hcs_zarr(store)
     assert (replaced.version, [w.path for w in replaced]) == ("0.5", ["C/4"])
     assert not (store / "A").exists()
+    # overwrite (the default) replaces a Zarr hierarchy only: other files are never deleted
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "thesis.txt").write_text("years of work")
+    with pytest.raises(StoreExistsError, match="not a Zarr hierarchy; it is never deleted"):
+        to_hcs_zarr(plate_2x3(), folder)
+    assert (folder / "thesis.txt").read_text() == "years of work"
 
 
 def test_reading_errors(tmp_path: Path) -> None:
@@ -221,15 +239,15 @@ def test_reading_errors(tmp_path: Path) -> None:
     to_hcs_zarr(plate_2x3(), store)
     write_hcs_well_image(store, field(1), row="A", column="1", field_index=0, acquisition=0)
     plate = from_hcs_zarr(store)
-    with pytest.raises(MetadataNotFoundError, match=r"no well B/3 in the plate"):
-        plate.get_well("B", "3")
-    with pytest.raises(MetadataNotFoundError, match="no well at rowIndex 1, columnIndex 0"):
-        plate.get_well_by_indices(1, 0)
+    # lookups of what the plate does not hold give None, as in ngff-zarr
+    assert plate.get_well("B", "3") is None
+    assert plate.get_well("Z", "1") is None
+    assert plate.get_well_by_indices(1, 0) is None
     well = plate.get_well("A", "1")
-    with pytest.raises(MetadataNotFoundError, match="no field 1: the well has 1 fields"):
-        well.get_image(1)
-    with pytest.raises(MetadataNotFoundError, match=r"no field 0 of acquisition 7.*present: \[0\]"):
-        well.get_image_by_acquisition(7)
+    assert well is not None
+    assert well.get_image(1) is None
+    assert well.get_image_by_acquisition(7) is None
+    assert well.get_image_by_acquisition(0) is not None
     with pytest.raises(ValueError, match="cache_size"):
         from_hcs_zarr(store, cache_size=-1)
 
@@ -245,17 +263,18 @@ def test_field_cache_is_bounded_lru(tmp_path: Path) -> None:
     to_hcs_zarr(plate_2x3(), store)
     for index in range(3):
         write_hcs_well_image(store, field(index), row="A", column="1", field_index=index)
-    plate = from_hcs_zarr(store, cache_size=2)
+    plate = from_hcs_zarr(store, image_cache_size=2)
+    assert from_hcs_zarr(store, cache_size=2).image_cache_size == 2  # our other name
     well = plate.get_well("A", "1")
     first, second = well.get_image(0), well.get_image(1)
     assert well.get_image(0) is first  # cached; 0 is now the most recently used
     well.get_image(2)  # evicts 1, the least recently used
-    assert len(plate._cache) == plate.cache_size == 2
+    assert len(well._images) == well._images.max_size == plate.image_cache_size == 2
     assert well.get_image(0) is first
     again = well.get_image(1)
     assert again is not second
     np.testing.assert_array_equal(pixels(again), pixels(second))
-    uncached = from_hcs_zarr(store, cache_size=0).get_well("A", "1")
+    uncached = from_hcs_zarr(store, image_cache_size=0).get_well("A", "1")
     assert uncached.get_image(0) is not uncached.get_image(0)
 
 

@@ -99,3 +99,44 @@ def test_provenance_names_package_and_version() -> None:
     m = get_method(Methods.ITKWASM_GAUSSIAN)
     assert m.package == "itkwasm-downsample"
     assert m.package_version()[0].isdigit()
+
+
+@pytest.mark.parametrize("shape", [(64, 96), (21, 40, 47)])
+def test_itkwasm_methods_equal_itkwasm_downsample_called_directly(shape: tuple[int, ...]) -> None:
+    """Streamed level by level (halo, edge padding, crop), the result is itkwasm's own."""
+    import itkwasm
+    import itkwasm_downsample as ds
+
+    from ngff_zarr import to_multiscales, to_ngff_image
+
+    rng = np.random.default_rng(5)
+    image = (rng.random(shape) * 1000).astype("float32")
+    labels = rng.integers(0, 6, shape).astype("uint16")
+    shrink = [2] * len(shape)
+    cases = [
+        (Methods.ITKWASM_GAUSSIAN, image, ds.downsample),
+        (Methods.ITKWASM_BIN_SHRINK, image, ds.downsample_bin_shrink),
+        (Methods.ITKWASM_LABEL_IMAGE, labels, ds.downsample_label_image),
+    ]
+    for method, data, direct in cases:
+        levels = to_multiscales(
+            to_ngff_image(data), scale_factors=[2, 4], method=method, chunks=16
+        ).images
+        expected = data
+        for level in levels[1:]:
+            expected = np.asarray(
+                direct(
+                    itkwasm.image_from_array(np.ascontiguousarray(expected)), shrink_factors=shrink
+                ).data
+            )
+            found = level.data.compute()
+            if method is Methods.ITKWASM_LABEL_IMAGE and len(shape) == 3:
+                # itkwasm's label voting breaks exact ties by floating-point rounding that
+                # depends on the block's extent: a few voxels of odd-sized volumes differ
+                # between a block and the whole volume (a known limit, see docs/pipeline.md)
+                assert (found != expected).mean() < 0.01, method.value
+                assert np.isin(found, data).all()
+            elif method is Methods.ITKWASM_LABEL_IMAGE:
+                np.testing.assert_array_equal(found, expected, err_msg=method.value)
+            else:  # float32 sums in another order per region: equal to the last place
+                np.testing.assert_allclose(found, expected, rtol=1e-6, err_msg=method.value)
