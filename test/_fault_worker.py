@@ -46,6 +46,8 @@ def pyramid(value: int, size: int = SIZE) -> nz.Multiscales:
 def write(path: Path, kind: str, version: str, value: int, *, overwrite: bool = True) -> None:
     if kind == "image":
         nz.to_ngff_zarr(path, pyramid(value), version=version, overwrite=overwrite)  # type: ignore[arg-type]
+    elif kind == "label":  # the label image "cells" of the image at path
+        nz.write_labels(path, "cells", pyramid(value), overwrite=overwrite)
     else:
         nz.write_hcs_well_image(
             path, pyramid(value), row="A", column="1", field_index=0, overwrite=overwrite
@@ -53,7 +55,9 @@ def write(path: Path, kind: str, version: str, value: int, *, overwrite: bool = 
 
 
 def create(path: Path, kind: str, version: str, value: int) -> None:
-    """The store the writers replace: an image, or a plate with field A/1/0."""
+    """The store the writers replace: an image, its label "cells", or a plate's field A/1/0."""
+    if kind == "label":
+        write(path, "image", version, 5000, overwrite=False)
     if kind == "field":
         nz.to_hcs_zarr(nz.Plate.from_names(["A"], ["1", "2"]), path, version=version)  # type: ignore[arg-type]
         nz.write_hcs_well_image(path, pyramid(value + 1000), row="A", column="2", field_index=0)
@@ -63,6 +67,8 @@ def create(path: Path, kind: str, version: str, value: int) -> None:
 def open_image(path: Path, kind: str) -> nz.Multiscales:
     if kind == "image":
         return nz.from_ngff_zarr(path)
+    if kind == "label":
+        return nz.read_labels(path)["cells"]
     return nz.from_hcs_zarr(path).get_well("A", "1").get_image(0)
 
 

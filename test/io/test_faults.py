@@ -1,5 +1,5 @@
-"""Fault injection in real processes: kill -9 and Ctrl-C at random points of image and plate-field
-rewrites, a full disk, and readers racing writers. After every fault the store holds exactly one
+"""Fault injection in real processes: kill -9 and Ctrl-C at random points of image, label and
+plate-field rewrites, a full disk, and readers racing writers. After every fault the store holds exactly one
 complete version (never a mix, never zeros), validates, and the staging of a dead writer is
 removed by the next write.
 
@@ -28,7 +28,8 @@ from _fault_worker import create, read_loop, rewrite_loop, values_of, write
 from ngff_zarr import remove_stale_staging, validate
 
 KINDS = pytest.mark.parametrize(
-    ("kind", "version"), [("image", "0.4"), ("image", "0.5"), ("field", "0.4"), ("field", "0.5")]
+    ("kind", "version"),
+    [("image", "0.4"), ("image", "0.5"), ("field", "0.4"), ("field", "0.5"), ("label", "0.5")],
 )
 KILLS = 3  # kill -9 trials per kind and version
 INTERRUPTS = 2  # SIGINT trials per kind and version
@@ -60,7 +61,7 @@ def _staging(directory: Path) -> list[str]:
 
 def _home(path: Path, kind: str) -> Path:
     """The directory whose entries hold the staging of a write of ``kind``."""
-    return path.parent if kind == "image" else path / "A" / "1"
+    return {"image": path.parent, "label": path / "labels"}.get(kind, path / "A" / "1")
 
 
 def _log(log: Path) -> tuple[set[int], int | None]:
@@ -157,6 +158,8 @@ def test_kill_and_interrupt_at_random_points_keep_one_whole_version(
     assert values_of(path, kind) == {7}
     if kind == "field":  # the other field of the plate was never touched
         assert validate(path).valid
+    if kind == "label":  # nor the image the label belongs to
+        assert values_of(path, "image") == {5000}
 
 
 def test_stale_staging_is_removed_but_never_a_live_writers(processes: Any, tmp_path: Path) -> None:

@@ -17,12 +17,16 @@ from ngff_zarr import (
     StoreExistsError,
     from_hcs_zarr,
     from_ngff_zarr,
+    read_labels,
+    read_table,
     to_hcs_zarr,
     to_multiscales,
     to_ngff_image,
     to_ngff_zarr,
     validate,
     write_hcs_well_image,
+    write_labels,
+    write_table,
 )
 
 
@@ -139,6 +143,29 @@ def test_rewrite_keeps_subgroups_files_and_custom_attributes(tmp_path: Path, ver
     np.testing.assert_array_equal(root["tables/cells"][:], [1, 2, 3])
     assert root.attrs["custom"] == {"kept": True}
     assert (path / "README.txt").read_text() == "user notes"
+
+
+@VERSIONS
+def test_rewrite_from_itself_keeps_real_labels_and_tables(tmp_path: Path, version: str) -> None:
+    """Labels and tables written by this package survive a rewrite that reads its own data."""
+    pd = pytest.importorskip("pandas")
+    path = tmp_path / "img.zarr"
+    data = _write(path, version)
+    mask = np.zeros(data.shape, dtype="uint8")
+    mask[8:40, 4:20] = 3
+    write_labels(path, "cells", mask)
+    table = pd.DataFrame({"label": [3], "area": [512.0]})
+    write_table(path, "features", table, type="feature_table", region="../labels/cells",
+                index_key="label", index_type="int")  # fmt: skip
+    before = validate(path)
+    assert before.valid, before
+    to_ngff_zarr(path, from_ngff_zarr(path), version=version, overwrite=True)
+    np.testing.assert_array_equal(from_ngff_zarr(path).images[0].data.compute(), data)
+    cells = read_labels(path)["cells"]
+    np.testing.assert_array_equal(cells.images[0].data.compute(), mask)
+    back = read_table(path, "features")
+    assert back["area"].tolist() == [512.0]
+    assert validate(path).valid, validate(path)
 
 
 def test_rewrite_into_another_zarr_format_with_subgroups_is_refused(tmp_path: Path) -> None:

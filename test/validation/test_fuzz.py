@@ -79,7 +79,7 @@ _VALUES = st.recursive(
 )
 
 
-def _write_image(path: Path, version: str) -> None:
+def write_image(path: Path, version: str) -> None:
     data = np.arange(2 * 48 * 40, dtype="uint16").reshape(2, 48, 40)
     image = to_ngff_image(data, dims=("c", "y", "x"), scale={"y": 0.5, "x": 0.5})
     ms = to_multiscales(image, scale_factors=[2, 4], chunks=16)
@@ -107,7 +107,7 @@ def _write_image(path: Path, version: str) -> None:
         (path / "labels" / ".zattrs").write_text('{"labels": ["cells"]}')
 
 
-def _write_plate(path: Path) -> None:
+def write_plate(path: Path) -> None:
     plate = Plate.from_names(["A", "B"], ["1", "2"], wells=["A/1", "B/2"], name="p")
     to_hcs_zarr(plate, path, version="0.5")
     field = to_multiscales(to_ngff_image(np.ones((24, 24), "uint8")), scale_factors=[2])
@@ -119,9 +119,9 @@ def _write_plate(path: Path) -> None:
 def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("fuzz-bases")
     out = {"image-0.4": base / "i4.zarr", "image-0.5": base / "i5.zarr", "plate": base / "p.zarr"}
-    _write_image(out["image-0.4"], "0.4")
-    _write_image(out["image-0.5"], "0.5")
-    _write_plate(out["plate"])
+    write_image(out["image-0.4"], "0.4")
+    write_image(out["image-0.5"], "0.5")
+    write_plate(out["plate"])
     for path in out.values():
         assert validate(path).valid, validate(path)
     return out
@@ -212,13 +212,13 @@ def _within(limit: float, work: Callable[[], None]) -> None:
         raise AssertionError(f"untyped {type(error).__name__}: {error} (at {where})") from error
 
 
-def _read_image(path: Path) -> None:
+def read_image(path: Path) -> None:
     for image in from_ngff_zarr(path).images:
         if image.data.nbytes <= SMALL:
             image.data.compute()
 
 
-def _read_plate(path: Path) -> None:
+def read_plate(path: Path) -> None:
     plate = from_hcs_zarr(path)
     for well in plate.load_wells():
         for index in range(len(well)):
@@ -227,7 +227,7 @@ def _read_plate(path: Path) -> None:
                     image.data.compute()
 
 
-def _validate(path: Path) -> None:
+def validate_store(path: Path) -> None:
     report = validate(path)
     assert report.findings or report.valid  # a report, whatever it says
 
@@ -246,26 +246,31 @@ def test_malformed_stores_give_typed_errors_or_valid_results_in_bounded_time(
     target = tmp_path_factory.getbasetemp() / f"fuzz-{uuid.uuid4().hex[:8]}"
     shutil.copytree(stores[kind], target)
     try:
-        for _ in range(data.draw(st.integers(1, 3), label="mutations")):
-            documents = _documents(target)
-            if not documents:
-                break
-            document = data.draw(st.sampled_from(documents), label="document")
-            raw = document.read_bytes()
-            try:
-                parsed = json.loads(raw)
-            except (ValueError, RecursionError):
-                parsed = None  # broken by an earlier mutation
-            if parsed is not None and data.draw(st.booleans(), label="as JSON"):
-                mutated: bytes | None = json.dumps(_mutate_json(parsed, data)).encode()
-            else:
-                mutated = _mutate_bytes(raw, data)
-            if mutated is None:
-                document.unlink()
-            else:
-                document.write_bytes(mutated)
-        read = _read_plate if kind == "plate" else _read_image
+        mutate_store(target, data)
+        read = read_plate if kind == "plate" else read_image
         _within(LIMIT, lambda: read(target))
-        _within(LIMIT, lambda: _validate(target))
+        _within(LIMIT, lambda: validate_store(target))
     finally:
         shutil.rmtree(target, ignore_errors=True)
+
+
+def mutate_store(target: Path, data: Any) -> None:
+    """Break one to three metadata documents of the store at ``target`` (drawn from ``data``)."""
+    for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+        documents = _documents(target)
+        if not documents:
+            break
+        document = data.draw(st.sampled_from(documents), label="document")
+        raw = document.read_bytes()
+        try:
+            parsed = json.loads(raw)
+        except (ValueError, RecursionError):
+            parsed = None  # broken by an earlier mutation
+        if parsed is not None and data.draw(st.booleans(), label="as JSON"):
+            mutated: bytes | None = json.dumps(_mutate_json(parsed, data)).encode()
+        else:
+            mutated = _mutate_bytes(raw, data)
+        if mutated is None:
+            document.unlink()
+        else:
+            document.write_bytes(mutated)
