@@ -117,31 +117,42 @@ class Target:
         zarr_format: int,
         paths: Sequence[str] = (),
         sources: Sequence[Location] = (),
+        keep_others: bool = True,
     ) -> Target:
-        """Prepare the write of an image with level ``paths``, read from ``sources``."""
+        """Prepare the write of an image with level ``paths``, read from ``sources``.
+
+        ``keep_others=False`` replaces the whole group (a table, say): nothing of the old one
+        is kept beside the new.
+        """
         if isinstance(store, zarr.Group):
             _check_group(store, zarr_format, overwrite)
         if isinstance(store, str | os.PathLike) and is_ozx_path(store):
             return cls._open_zip(Path(os.fspath(store)), overwrite, zarr_format)
         directory = _local_directory(store)
         if directory is not None:
-            return cls._open_local(directory, overwrite, zarr_format, paths)
+            return cls._open_local(directory, overwrite, zarr_format, paths, keep_others)
         if isinstance(store, zarr.Group):
             zstore, path = store.store, store.path
         else:
             zstore = as_store(store, read_only=False, storage_options=storage_options)
             path = ""
-        return cls._open_in_place(zstore, path, overwrite, zarr_format, paths, sources)
+        return cls._open_in_place(zstore, path, overwrite, zarr_format, paths, sources, keep_others)
 
     @classmethod
     def _open_local(
-        cls, final: Path, overwrite: bool, zarr_format: int, paths: Sequence[str]
+        cls,
+        final: Path,
+        overwrite: bool,
+        zarr_format: int,
+        paths: Sequence[str],
+        keep_others: bool = True,
     ) -> Target:
         if final.is_symlink():  # replace the directory it names, not the link
             final = Path(os.path.realpath(final))
         if os.path.lexists(final) and not final.is_dir():
             raise StoreExistsError(f"{final} exists and is not a directory")
-        plan = _plan_local(final, overwrite=overwrite, zarr_format=zarr_format, paths=paths)
+        plan = _plan_local(final, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
+                           keep_others=keep_others)  # fmt: skip
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -226,12 +237,13 @@ class Target:
         zarr_format: int,
         paths: Sequence[str],
         sources: Sequence[Location],
+        keep_others: bool = True,
     ) -> Target:
         where = describe(zstore, path)
         entries = list_dir(zstore, path)
         existing = _existing(zstore, path, entries)
         plan = _plan(existing, entries, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
-                     where=where)  # fmt: skip
+                     where=where, keep_others=keep_others)  # fmt: skip
         here = location_of(zstore, path)
         replaced = plan.owned | {_top(p) for p in paths}
         for source in sources:
@@ -389,7 +401,14 @@ def _existing(store: Store, path: str, entries: list[str]) -> _Existing | None:
     return _Existing(zarr_format=zarr_format, is_array=False, attrs=attrs)
 
 
-def _plan_local(final: Path, *, overwrite: bool, zarr_format: int, paths: Sequence[str]) -> _Plan:
+def _plan_local(
+    final: Path,
+    *,
+    overwrite: bool,
+    zarr_format: int,
+    paths: Sequence[str],
+    keep_others: bool = True,
+) -> _Plan:
     try:
         entries = sorted(entry.name for entry in os.scandir(final))
     except (FileNotFoundError, NotADirectoryError):
@@ -402,7 +421,7 @@ def _plan_local(final: Path, *, overwrite: bool, zarr_format: int, paths: Sequen
         existing = _existing(zarr.storage.LocalStore(final, read_only=True), "", entries)
     return _plan(
         existing, entries, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
-        where=str(final),
+        where=str(final), keep_others=keep_others,
     )  # fmt: skip
 
 
@@ -414,6 +433,7 @@ def _plan(
     zarr_format: int,
     paths: Sequence[str],
     where: str,
+    keep_others: bool = True,
 ) -> _Plan:
     """What a write replacing ``existing`` keeps, or the error refusing it."""
     if existing is None or (not existing.is_array and set(entries) <= _METADATA
@@ -423,10 +443,10 @@ def _plan(
         raise StoreExistsError(f"{where} is not empty; pass overwrite=True to replace it")
     if existing.zarr_format is None:
         raise StoreExistsError(
-            f"{where} is not a Zarr hierarchy (no zarr.json, .zgroup or .zattrs at its top; "
-            f"holds {entries[:5]}); refusing to replace it even with overwrite=True"
+            f"{where} is not a Zarr hierarchy; it is never deleted, even with overwrite=True "
+            f"(no zarr.json, .zgroup or .zattrs at its top; holds {entries[:5]})"
         )
-    if existing.is_array:
+    if existing.is_array or not keep_others:
         return _Plan(existed=True)
     owned = _owned(existing.attrs, existing.zarr_format)
     keep = tuple(
@@ -531,7 +551,7 @@ def _exchange(first: Path, second: Path) -> bool:
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
         return False
-    raise OSError(code, os.strerror(code), str(second))
+    raise WriteError(code, os.strerror(code), str(second))  # errno kept: see is_write_failure
 
 
 @functools.cache
@@ -551,5 +571,11 @@ def _renameat2() -> Any:
 
 
 def is_write_failure(exc: BaseException) -> bool:
-    """Whether ``exc`` is an I/O failure of the target (to report as :class:`WriteError`)."""
+    """Whether ``exc`` is an I/O failure of the target (to report as :class:`WriteError`).
+
+    A plain :class:`OSError`, or a :class:`WriteError` that carries the system's error number
+    (raised by a backend for a failed system call): the caller adds what was kept.
+    """
+    if isinstance(exc, WriteError):
+        return exc.errno is not None
     return isinstance(exc, OSError) and not isinstance(exc, NgffZarrError)

@@ -22,7 +22,8 @@ def _ts() -> Any:
 
 
 # tensorstore reports I/O failures as ValueError("<STATUS>: ..."): these statuses are the
-# target's (disk full, permissions, I/O), reported as OSError like zarr-python's.
+# target's (disk full, permissions, I/O), reported as WriteError carrying the errno (zarr-python
+# raises OSError); to_ngff_zarr then says what was kept.
 _IO_STATUSES: dict[str, int] = {
     "RESOURCE_EXHAUSTED": errno.ENOSPC,
     "PERMISSION_DENIED": errno.EACCES,
@@ -32,7 +33,7 @@ _IO_STATUSES: dict[str, int] = {
 
 
 def _io(run: Callable[[], Any]) -> Any:
-    """``run()``, with tensorstore's I/O failures raised as :class:`OSError`."""
+    """``run()``, with tensorstore's I/O failures raised as :class:`WriteError` (errno set)."""
     try:
         return run()
     except ValueError as exc:
@@ -40,7 +41,7 @@ def _io(run: Callable[[], Any]) -> Any:
         if status not in _IO_STATUSES:
             raise
         code = errno.ENOSPC if "No space left on device" in str(exc) else _IO_STATUSES[status]
-        raise OSError(code, f"{os.strerror(code)} (tensorstore: {exc})") from exc
+        raise WriteError(code, f"{os.strerror(code)} (tensorstore: {exc})") from exc
 
 
 class _TensorStoreLevel:

@@ -357,8 +357,8 @@ def _holds_data(store: Store, root: str, fmt: Layout) -> bool:
     entries = set(list_dir(store, root))
     if entries and not entries & _GROUP_KEYS:
         raise StoreExistsError(
-            f"{describe(store, root)} is not a Zarr hierarchy (no zarr.json, .zgroup or .zattrs "
-            f"at its top; holds {sorted(entries)[:5]}); refusing to replace it"
+            f"{describe(store, root)} is not a Zarr hierarchy; it is never deleted (no zarr.json, "
+            f".zgroup or .zattrs at its top; holds {sorted(entries)[:5]})"
         )
     if entries - _GROUP_KEYS:
         return True

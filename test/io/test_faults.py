@@ -1,7 +1,7 @@
 """Fault injection in real processes: kill -9 and Ctrl-C at random points of image, label and
-plate-field rewrites, a full disk, and readers racing writers. After every fault the store holds exactly one
-complete version (never a mix, never zeros), validates, and the staging of a dead writer is
-removed by the next write.
+plate-field rewrites, a full disk, and readers racing writers. After every fault the store
+holds exactly one complete version (never a mix, never zeros), validates, and the staging of a
+dead writer is removed by the next write.
 
 Child processes come from a multiprocessing forkserver that imports ngff_zarr once, so a trial
 costs a fork, not an interpreter start-up. The random points are drawn from a seeded generator
