@@ -7,10 +7,12 @@ The pipeline::
 """
 
 from ._io.stale import remove_stale_staging
+from .append import append
 from .codecs import codec_from_name, get_available_codecs
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
+from .derive import derive_image, derive_label
 from .errors import (
     ArrayNotFoundError,
     DependencyError,
@@ -44,6 +46,7 @@ from .multiscales import Multiscales
 from .ngff_image import NgffImage
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
+from .region_iterator import Region, RegionIterator
 from .rfc9_zip import is_ozx_path, read_ozx_json_first, read_ozx_version, write_store_to_zip
 from .rois import (
     ROI,
@@ -73,6 +76,7 @@ from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
+from .update_metadata import update_metadata
 from .update_root_attributes import update_root_attributes
 from .upgrade_ome_zarr import upgrade_ome_zarr
 from .v04.zarr_metadata import (
@@ -94,6 +98,7 @@ from .v04.zarr_metadata import (
     WellImage,
 )
 from .validate import Finding, Severity, ValidationReport, validate
+from .write_region import finish_edits, write_region
 
 __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "ArrayNotFoundError",
@@ -132,6 +137,8 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "PlateWell",
     "ROI",
     "ReadError",
+    "Region",
+    "RegionIterator",
     "RunReport",
     "Scale",
     "Severity",
@@ -147,12 +154,16 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "Well",
     "WellImage",
     "WriteError",
+    "append",
     "build_masking_roi_table",
     "codec_from_name",
     "concatenate",
     "config",
     "convert_file",
     "convert_folder",
+    "derive_image",
+    "derive_label",
+    "finish_edits",
     "from_hcs_zarr",
     "from_ngff_zarr",
     "get_available_codecs",
@@ -182,6 +193,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "to_ngff_image",
     "to_ngff_zarr",
     "to_ome_tiff",
+    "update_metadata",
     "update_root_attributes",
     "upgrade_ome_zarr",
     "validate",
@@ -190,6 +202,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "validate_well",
     "write_hcs_well_image",
     "write_labels",
+    "write_region",
     "write_roi",
     "write_store_to_zip",
     "write_table",

@@ -26,6 +26,7 @@ __all__ = [
     "Multiscales",
     "ScaleFactors",
     "build_metadata",
+    "default_channel",
     "default_chunks",
     "level_factors",
 ]
@@ -141,24 +142,37 @@ def _omero(image: NgffImage) -> Omero | None:
     if not names and not colors:
         return None
     count = image.sizes.get("c", 1)
-    dtype = np.dtype(image.dtype)
-    if dtype.kind in "ui":
-        info = np.iinfo(dtype)
+    channels = [
+        default_channel(
+            i,
+            image.dtype,
+            name=names[i] if names else None,
+            color=colors[i] if colors and colors[i] else None,
+        )
+        for i in range(count)
+    ]
+    return Omero(channels=channels)
+
+
+def default_channel(
+    index: int, dtype: Any, *, name: str | None = None, color: str | None = None
+) -> OmeroChannel:
+    """The omero entry of channel ``index``: its name, a default colour, the dtype's range.
+
+    >>> default_channel(1, "uint8").window
+    OmeroWindow(min=0.0, max=255.0, start=0.0, end=255.0)
+    """
+    kind = np.dtype(dtype)
+    if kind.kind in "ui":
+        info = np.iinfo(kind)
         lo, hi = float(info.min), float(info.max)
     else:
         lo, hi = 0.0, 1.0
-    channels = []
-    for i in range(count):
-        name = names[i] if names else None
-        color = colors[i] if colors and colors[i] else None
-        channels.append(
-            OmeroChannel(
-                color=str(color) if color else DEFAULT_COLORS[i % len(DEFAULT_COLORS)],
-                window=OmeroWindow(min=lo, max=hi, start=lo, end=hi),
-                label=str(name) if name is not None else f"Channel {i}",
-            )
-        )
-    return Omero(channels=channels)
+    return OmeroChannel(
+        color=str(color) if color else DEFAULT_COLORS[index % len(DEFAULT_COLORS)],
+        window=OmeroWindow(min=lo, max=hi, start=lo, end=hi),
+        label=str(name) if name is not None else f"Channel {index}",
+    )
 
 
 def level_factors(

@@ -97,6 +97,20 @@ class SpecRule(enum.StrEnum):
     TABLE_TYPE = "table-type"
     TABLE_METADATA = "table-metadata"
     TABLE_REGION = "table-region"
+    COORDINATE_SYSTEM_NAMES_UNIQUE = "coordinate-system-names-unique"
+    COORDINATE_SYSTEM_EXISTS = "coordinate-system-exists"
+    DATASET_INPUT_PATH = "dataset-input-path"
+    INTRINSIC_SYSTEM = "intrinsic-system"
+    TRANSFORMATION_DIMENSIONS = "transformation-dimensions"
+    COORDINATE_SYSTEMS_CONNECTED = "coordinate-systems-connected"
+    SEQUENCE_FLAT = "sequence-flat"
+    AXIS_INDICES = "axis-indices"
+    BY_DIMENSION_COVERAGE = "by-dimension-coverage"
+    ROTATION_ORTHONORMAL = "rotation-orthonormal"
+    MATRIX_ROWS = "matrix-rows"
+    TRANSFORMATION_SAME_DIMENSIONS = "transformation-same-dimensions"
+    TRANSFORMATION_READABLE = "transformation-readable"
+    TRANSFORMATION_ARRAY_SHAPE = "transformation-array-shape"
 
 
 assert set(RULE_NAMES.values()) <= {r.value for r in SpecRule}

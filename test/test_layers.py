@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     # 3: the write engine and validation
     "ngff_zarr._engine": 3,
     "ngff_zarr._validation": 3,
+    "ngff_zarr._editing": 3,
     # 4: the pipeline, one public function (family) per module
     "ngff_zarr.to_ngff_image": 4,
     "ngff_zarr.to_multiscales": 4,
@@ -62,6 +63,11 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.tiff_to_ngff_image": 4,
     "ngff_zarr.labels": 4,
     "ngff_zarr.rois": 4,
+    "ngff_zarr.write_region": 4,
+    "ngff_zarr.append": 4,
+    "ngff_zarr.update_metadata": 4,
+    "ngff_zarr.derive": 4,
+    "ngff_zarr.region_iterator": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
     "ngff_zarr.convert": 5,
