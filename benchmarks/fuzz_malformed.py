@@ -52,6 +52,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=650)
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--keep-slow", type=float, default=None, help="copy stores slower than this (seconds)"
+    )
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="fuzz-malformed-"))
     stores = {
@@ -62,6 +65,9 @@ def main() -> None:
     fuzz.write_image(stores["image-0.4"], "0.4")
     fuzz.write_image(stores["image-0.5"], "0.5")
     fuzz.write_plate(stores["plate"])
+    for name, path in stores.items():  # warm up: the first read imports and starts things
+        (fuzz.read_plate if name == "plate" else fuzz.read_image)(path)
+        fuzz.validate_store(path)
     counts: collections.Counter[str] = collections.Counter()
     slowest: dict[str, float] = {"read": 0.0, "validate": 0.0}
     cases = [0]
@@ -84,6 +90,10 @@ def main() -> None:
                 name, elapsed = _outcome(lambda: work(target))  # noqa: B023 - called at once
                 counts[f"{step}: {name}"] += 1
                 slowest[step] = max(slowest[step], elapsed)
+                if args.keep_slow is not None and elapsed > args.keep_slow:
+                    kept = base.parent / f"{base.name}-slow-{step}-{cases[0]}"
+                    shutil.copytree(target, kept)
+                    print(f"case {cases[0]} ({kind}): {step} {name} took {elapsed:.1f} s: {kept}")
         finally:
             shutil.rmtree(target, ignore_errors=True)
         cases[0] += 1
