@@ -231,7 +231,7 @@ def test_missing_package_names_the_extra() -> None:
     )
     with pytest.raises(DependencyError, match=r"pip install 'ngff-zarr\[fake\]'"):
         entry.load()
-    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif", "imageio"}
+    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif", "imageio", ""}
 
 
 # ---- files written by the tests ---------------------------------------------------------------
