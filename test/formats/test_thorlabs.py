@@ -207,19 +207,21 @@ def test_the_read_is_lazy_and_chunked_by_bytes(tmp_path: Path) -> None:
     np.testing.assert_array_equal(image.data[3].compute(), frames[3, 0])
 
 
-def test_a_dataset_folder_converts_to_a_strictly_valid_store(tmp_path: Path) -> None:
-    from ngff_zarr.convert import ConversionOptions, convert_file
+def test_the_cli_converts_a_dataset_to_a_strictly_valid_store(tmp_path: Path) -> None:
+    from ngff_zarr.cli import main
     from ngff_zarr.from_ngff_zarr import from_ngff_zarr
     from ngff_zarr.validate import validate
 
     frames = _frames(2 * 3)
     folder = _dataset(tmp_path / "convert", frames, steps=3, timepoints=2)
     out = tmp_path / "convert.ome.zarr"
-    options = ConversionOptions(version="0.5", scale_factors=[2], method="local_mean")
-    assert convert_file(folder, out, options=options) == [out]
+    raw = folder / "Image_0001_0001.raw"
+    assert main(["convert", str(raw), str(out), "--no-progress"]) == 0
     report = validate(out, strict=True)
     assert report.valid, str(report)
     back = from_ngff_zarr(out)
     assert back.images[0].scale == {"t": 30.0, "c": 1.0, "z": 2.0, "y": 0.4, "x": 0.4}
+    assert back.metadata.omero is not None
+    assert [c.label for c in back.metadata.omero.channels] == ["ChanA", "ChanB"]
     expected = frames.reshape(2, 3, 2, 24, 40).transpose(0, 2, 1, 3, 4)
     np.testing.assert_array_equal(back.images[0].data.compute(), expected)
