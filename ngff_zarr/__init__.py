@@ -6,6 +6,7 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
+from ._io.stale import remove_stale_staging
 from .append import append
 from .codecs import codec_from_name, get_available_codecs
 from .compute_omero import (
@@ -260,6 +261,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "read_table",
     "read_table_metadata",
     "remove_anatomical_orientation_from_axis",
+    "remove_stale_staging",
     "rois_from_table",
     "table_from_rois",
     "task_count",
