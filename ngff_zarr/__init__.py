@@ -6,6 +6,8 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
+from ._io.stale import remove_stale_staging
+from .append import append
 from .codecs import codec_from_name, get_available_codecs
 from .compute_omero import (
     GLASBEY_COLORS,
@@ -15,6 +17,7 @@ from .compute_omero import (
 from .concatenate import concatenate
 from .config import config
 from .convert import ConversionOptions, RunReport, convert_file, convert_folder
+from .derive import derive_image, derive_label
 from .errors import (
     ArrayNotFoundError,
     DependencyError,
@@ -50,6 +53,7 @@ from .ngff_image import NgffImage
 from .ngff_image_to_itk_image import ngff_image_to_itk_image
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
+from .region_iterator import Region, RegionIterator
 from .rfc4 import (
     LPS,
     RAS,
@@ -91,6 +95,7 @@ from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import ScaleStrategy, to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
+from .update_metadata import update_metadata
 from .update_root_attributes import update_root_attributes
 from .upgrade_ome_zarr import upgrade_ome_zarr
 from .v04.zarr_metadata import (
@@ -125,6 +130,7 @@ from .vocab import (
     TimeUnits,
     Units,
 )
+from .write_region import finish_edits, write_region
 
 # ngff-zarr 0.50's other names of the pipeline's ends (the same function objects)
 to_ome_zarr = to_ngff_zarr
@@ -192,6 +198,8 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "RAS",
     "ROI",
     "ReadError",
+    "Region",
+    "RegionIterator",
     "RunReport",
     "SUPPORTED_VERSIONS",
     "Scale",
@@ -218,6 +226,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "__version__",
     "add_anatomical_orientation_to_axis",
     "anatomical_orientation_to_itk_direction",
+    "append",
     "build_masking_roi_table",
     "codec_from_name",
     "compute_omero_from_multiscales",
@@ -226,6 +235,9 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "config",
     "convert_file",
     "convert_folder",
+    "derive_image",
+    "derive_label",
+    "finish_edits",
     "from_hcs_zarr",
     "from_ngff_zarr",
     "from_ome_zarr",
@@ -252,6 +264,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "read_table",
     "read_table_metadata",
     "remove_anatomical_orientation_from_axis",
+    "remove_stale_staging",
     "rois_from_table",
     "table_from_rois",
     "task_count",
@@ -262,6 +275,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "to_ngff_zarr",
     "to_ome_tiff",
     "to_ome_zarr",
+    "update_metadata",
     "update_root_attributes",
     "upgrade_ome_zarr",
     "validate",
@@ -270,6 +284,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "validate_well",
     "write_hcs_well_image",
     "write_labels",
+    "write_region",
     "write_roi",
     "write_store_to_zip",
     "write_table",

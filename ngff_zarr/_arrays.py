@@ -35,12 +35,14 @@ def grouped_chunks(
     >>> grouped_chunks((1000, 4096), (1, 4096), 2, 2**19)  # one row per strip, 2 bytes a pixel
     (64, 4096)
     """
-    out = [max(1, min(int(u), int(s))) for u, s in zip(unit, shape, strict=True)]
+    sizes = [max(0, int(s)) for s in shape]
+    out = [max(1, min(int(u), s)) for u, s in zip(unit, sizes, strict=True)]
     for d in reversed(range(len(out))):
-        step = out[d]
-        while out[d] < shape[d] and math.prod(out) // out[d] * (out[d] + step) * itemsize <= target:
-            out[d] = min(int(shape[d]), out[d] + step)
-        if out[d] < shape[d]:
+        # computed, not counted up: a huge shape over a tiny unit costs nothing (issue 16)
+        rest = math.prod(out[:d]) * math.prod(out[d + 1 :])
+        units = target // max(1, rest * out[d] * itemsize)
+        out[d] = max(out[d], min(sizes[d], units * out[d]))
+        if out[d] < sizes[d]:
             break
     return tuple(out)
 

@@ -139,6 +139,15 @@ class NgffZarrConfig:
         Zstandard level of the default codec.
     small_region_bytes
         Estimated region size below which a write is not split further for threads.
+    metadata_max_bytes
+        Largest metadata document (``zarr.json``, ``.zattrs``, ...) read or validated; a
+        larger one is an error, so that no document costs unbounded time or memory.
+    metadata_max_depth
+        Deepest nesting of arrays and objects in a metadata document.
+    metadata_max_values
+        Most values (numbers, strings, list items, ...) of OME-NGFF metadata in one group
+        that validation checks; a larger document is reported, not checked (JSON Schema
+        validation costs about 0.1 ms per value).
 
     Examples
     --------
@@ -219,6 +228,28 @@ class NgffZarrConfig:
         parse=_bytes,
         minimum=0,
         doc="region bytes not split for threads",
+    )
+
+    metadata_max_bytes = _Setting(
+        env="NGFF_ZARR_METADATA_MAX_BYTES",
+        default=lambda: 64 * _MIB,
+        parse=_bytes,
+        minimum=1024,
+        doc="bytes of one metadata document",
+    )
+    metadata_max_depth = _Setting(
+        env="NGFF_ZARR_METADATA_MAX_DEPTH",
+        default=lambda: 64,
+        parse=int,
+        minimum=16,  # a 0.5 image's zarr.json nests 10 deep, with consolidated metadata 13
+        doc="nesting depth of one metadata document",
+    )
+    metadata_max_values = _Setting(
+        env="NGFF_ZARR_METADATA_MAX_VALUES",
+        default=lambda: 100_000,
+        parse=int,
+        minimum=100,
+        doc="values of one group's metadata that are validated",
     )
 
     def __init__(self) -> None:

@@ -80,7 +80,7 @@ class RunReport:
     def write(self, path: Path) -> None:
         """Write the report as JSON to ``path``."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+        path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def convert_file(

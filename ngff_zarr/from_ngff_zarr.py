@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import dask.array as da
 import zarr
@@ -13,9 +14,13 @@ from dask.base import tokenize
 
 from ._arrays import grouped_chunks
 from ._io.documents import group_attributes, read_json
-from ._io.store import StoreLike, as_store, describe, join
+from ._io.snapshot import StoredArray, location_of, register_source, tree_identity
+from ._io.store import StoreLike, as_store, describe, is_relative_key, join
 from ._io.tensorstore_read import open_local
-from ._validation.report import validation_error
+from ._validation.arrays import array_problems
+from ._validation.document import too_many_values
+from ._validation.report import Severity, validation_error
+from ._validation.rules import Sink, check_image
 from ._versions import OME_ATTRIBUTE_KEYS, find_image, plate_hint
 from .config import config
 from .errors import (
@@ -24,6 +29,7 @@ from .errors import (
     MetadataNotFoundError,
     NgffValueError,
     NgffWarning,
+    ReadError,
     UnsupportedVersionError,
     unknown_choice,
 )
@@ -33,7 +39,7 @@ from .ngff_image import NgffImage
 from .rfc4 import axes_orientations_from_axes
 from .v04.multiscales import Metadata, dataset_path
 from .v04.transformations import Scale, Translation
-from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit
+from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit, zarr_format_of
 
 __all__ = ["from_ngff_zarr"]
 
@@ -87,23 +93,64 @@ def from_ngff_zarr(
     if kind not in (None, "multiscales"):
         raise unknown_choice("kind", kind, ["multiscales"])
     zstore = as_store(store, read_only=True, storage_options=storage_options)
-    base = store.path if isinstance(store, zarr.Group) else ""
+    given = store.path if isinstance(store, zarr.Group) else ""
+    root = getattr(zstore, "root", None)
+    for _ in range(_OPEN_ATTEMPTS):
+        # A local image is opened as one version of its directory (see _io/snapshot.py): a
+        # rewrite renamed into place meanwhile makes the open start again.
+        directory, pinned, base, zarr_format, attrs = _pin(zstore, given, root)
+        multiscales = _open(
+            zstore, base, zarr_format, attrs, directory, pinned, validate=validate,
+            version=version, shown=store if isinstance(store, str) else describe(zstore, base),
+        )  # fmt: skip
+        if directory is None or tree_identity(directory) == pinned:
+            return multiscales
+    raise ReadError(f"{root}: replaced by other writes {_OPEN_ATTEMPTS} times while being opened")
+
+
+_OPEN_ATTEMPTS = 5
+# Beyond these, metadata describes arrays no reader could handle: refused before any loop.
+_MAX_LEVELS = 256
+_MAX_READ_TASKS = 2**24
+
+
+def _pin(zstore: Any, base: str, root: Any) -> tuple[Any, Any, str, int, dict[str, Any]]:
+    """The image's directory and its identity (local stores), then its group's attributes."""
+    directory = (root / base if base else root) if isinstance(root, Path) else None
+    pinned = tree_identity(directory) if directory is not None else None
     zarr_format, attrs = group_attributes(zstore, base)
-    where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
     if "bioformats2raw.layout" in attrs and "multiscales" not in attrs:
         base = join(base, "0")  # bioformats2raw: the first series is image "0"
+        directory = directory / "0" if directory is not None else None
+        pinned = tree_identity(directory) if directory is not None else None
         zarr_format, attrs = group_attributes(zstore, base)
-        where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
+    return directory, pinned, base, zarr_format, attrs
+
+
+def _open(
+    zstore: Any,
+    base: str,
+    zarr_format: int,
+    attrs: dict[str, Any],
+    directory: Path | None,
+    pinned: tuple[int, int, int] | None,
+    *,
+    validate: bool,
+    version: str | None,
+    shown: str,
+) -> Multiscales:
+    where = describe(zstore, join(base, "zarr.json" if zarr_format == 3 else ".zattrs"))
     try:
         found, container = find_image(attrs, zarr_format, where)
     except MetadataNotFoundError:
-        hint = plate_hint(attrs, store if isinstance(store, str) else describe(zstore, base))
+        hint = plate_hint(attrs, shown)
         if hint is not None:  # a plate root: ngff-zarr's message, a ValueError
             raise NgffValueError(hint) from None
         raise
     root_attributes = {k: v for k, v in attrs.items() if k not in OME_ATTRIBUTE_KEYS} or None
     if version is not None and version != found:
         raise UnsupportedVersionError(f"{where}: expected OME-NGFF {version}, found {found}")
+    _check_format(found, zarr_format, where)
     if validate:
         from .validate import validate as run_validation  # the same layer; only when asked
 
@@ -116,6 +163,20 @@ def from_ngff_zarr(
                 f"{describe(zstore, base)} is not valid OME-NGFF:\n{report}", report
             )
     datasets = container["multiscales"][0].get("datasets") or []
+    if not isinstance(datasets, list) or len(datasets) > _MAX_LEVELS:
+        raise InvalidMetadataError(
+            f"expected a list of at most {_MAX_LEVELS} levels, found "
+            f"{len(datasets) if isinstance(datasets, list) else repr(datasets)[:80]}",
+            path=where,
+            field="multiscales[0].datasets",
+        )
+    if too_many_values([container.get("multiscales"), container.get("omero")]):
+        raise InvalidMetadataError(
+            f"more than {config.metadata_max_values} values of image metadata "
+            "(config.metadata_max_values)",
+            path=where,
+        )
+    _check_image(container, found, where)
     arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]
     metadata = Metadata.from_dict(
         container["multiscales"][0],
@@ -135,7 +196,11 @@ def from_ngff_zarr(
     root = getattr(zstore, "root", None)
     if isinstance(root, Path):  # local: decode with tensorstore when it is installed
         arrays = [open_local(a, root, zarr_format) or a for a in arrays]
-    images = [_image(array, metadata, i, where) for i, array in enumerate(arrays)]
+    stored = [
+        StoredArray(a, location_of(zstore, a.path), directory=directory, identity=pinned)
+        for a in arrays
+    ]
+    images = [_image(array, metadata, i, where, pinned) for i, array in enumerate(stored)]
     method = None
     if metadata.type is not None:
         try:
@@ -152,15 +217,55 @@ def from_ngff_zarr(
     )
 
 
+# Rules of the validator that a read relies on: axes that name and order the dims, and
+# transformations that place them (a read past them returns wrong scales or levels).
+_READ_RULES: Final = frozenset(
+    {"NGFF101", "NGFF102", "NGFF103", "NGFF104", "NGFF105", "NGFF202", "NGFF203", "NGFF205"}
+)
+
+
+def _check_format(version: str, zarr_format: int, where: str) -> None:
+    """OME-NGFF 0.5 lives in Zarr v3 under ``ome``; 0.1 to 0.4 in Zarr v2."""
+    expected = zarr_format_of(version)
+    if zarr_format != expected:
+        found = "zarr.json" if zarr_format == 3 else ".zattrs"
+        raise InvalidMetadataError(
+            f"OME-NGFF {version} is stored in Zarr v{expected}, but this image is Zarr "
+            f"v{zarr_format} ({found}); its metadata states a version its format cannot have",
+            path=where,
+            field="ome.version" if version == "0.5" else "multiscales[0].version",
+        )
+
+
+def _check_image(container: Mapping[str, Any], version: str, where: str) -> None:
+    """Raise on the first broken MUST that the read relies on (the validator's own rules)."""
+    sink = Sink(where)
+    check_image(dict(container), version, sink)
+    for finding in sink.findings:
+        if finding.severity is Severity.ERROR and finding.code in _READ_RULES:
+            raise InvalidMetadataError(finding.message, path=where, field=finding.field)
+
+
 def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, index: int) -> Any:
     ds_path = dataset_path(ds, path=where, field=f"multiscales[0].datasets[{index}]")
+    if not is_relative_key(ds_path):
+        raise InvalidMetadataError(
+            f"expected a relative path inside the image group, found {ds_path[:80]!r}",
+            path=where,
+            field=f"multiscales[0].datasets[{index}].path",
+        )
     key = join(base, ds_path)
     meta_key = join(key, "zarr.json" if zarr_format == 3 else ".zarray")
-    if read_json(store, meta_key) is None:
+    doc = read_json(store, meta_key)
+    if doc is None:
         raise ArrayNotFoundError(
             f"{where}: multiscales[0].datasets[{index}].path {ds_path!r} names no array "
             f"({describe(store, meta_key)} does not exist)"
         )
+    problems = array_problems(doc, zarr_format)
+    if problems:
+        fld, message = problems[0]
+        raise InvalidMetadataError(message, path=describe(store, meta_key), field=fld)
     try:
         fmt: Literal[2, 3] = 2 if zarr_format == 2 else 3
         return zarr.open_array(store, path=key, mode="r", zarr_format=fmt)
@@ -173,21 +278,33 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
 def _read_chunks(array: Any) -> tuple[int, ...]:
     """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
 
-    Each task then decodes many chunks at once through the concurrent codec pipeline.
+    Each task then decodes many chunks at once through the concurrent codec pipeline. Sizes
+    are computed, not counted up, so huge shapes cost nothing; an array that would still need
+    more than ``_MAX_READ_TASKS`` tasks is refused.
     """
     shards = getattr(array, "shards", None)
     unit = shards if shards is not None else array.chunks
-    return grouped_chunks(array.shape, unit, array.dtype.itemsize, config.read_chunk_bytes)
+    out = grouped_chunks(array.shape, unit, array.dtype.itemsize, config.read_chunk_bytes)
+    tasks = math.prod(-(-int(s) // c) for s, c in zip(array.shape, out, strict=True))
+    if tasks > _MAX_READ_TASKS:
+        raise ReadError(
+            f"{array.path}: shape {tuple(array.shape)} would be read as {tasks} tasks of at most "
+            f"{config.read_chunk_bytes} bytes, more than {_MAX_READ_TASKS}; raise "
+            "config.read_chunk_bytes to read it"
+        )
+    return out
 
 
-def _image(array: Any, metadata: Metadata, level: int, where: str) -> NgffImage:
+def _image(
+    array: StoredArray, metadata: Metadata, level: int, where: str, pinned: Any
+) -> NgffImage:
     dims = metadata.dims
-    name = (
-        f"ngff-zarr-{array.path or 'array'}-{tokenize(str(array.store), array.path, array.shape)}"
-    )
+    token = tokenize(str(array.store), array.path, array.shape, pinned)
+    name = f"ngff-zarr-{array.path or 'array'}-{token}"
     data = da.from_array(
         array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False, name=name
     )
+    register_source(name, array)
     scale = [1.0] * len(dims)
     translation = [0.0] * len(dims)
     transforms = list(metadata.datasets[level].coordinateTransformations)

@@ -17,6 +17,7 @@ from .errors import NgffValueError
 from .ngff_image import NgffImage
 from .v04.axes import Axis
 from .v04.multiscales import Dataset, Metadata, MethodMetadata
+from .v04.omero import OmeroChannel, OmeroWindow
 from .v04.transformations import Scale, Translation
 from .vocab import SPATIAL_DIMS, Methods
 
@@ -27,12 +28,17 @@ __all__ = [
     "ScaleFactors",
     "build_metadata",
     "dataset_path",
+    "default_channel",
     "default_chunks",
     "level_factors",
 ]
 
 Chunks = int | Sequence[int] | Mapping[str, int]
 ScaleFactors = int | Sequence[int] | Sequence[Mapping[str, int]]
+
+
+# the colours of channels an edit adds (append along c, derived images)
+DEFAULT_COLORS = ("0000FF", "00FF00", "FF0000", "FF00FF", "00FFFF", "FFFF00", "FFFFFF")
 
 
 @dataclass
@@ -164,6 +170,27 @@ def build_metadata(images: Sequence[NgffImage], method: Any = None) -> Metadata:
             version=method.package_version(),
         ),
         omero=None,  # computed from the pixels when written (see to_ngff_zarr's omero=)
+    )
+
+
+def default_channel(
+    index: int, dtype: Any, *, name: str | None = None, color: str | None = None
+) -> OmeroChannel:
+    """The omero entry of channel ``index``: its name, a default colour, the dtype's range.
+
+    >>> default_channel(1, "uint8").window
+    OmeroWindow(min=0.0, max=255.0, start=0.0, end=255.0)
+    """
+    kind = np.dtype(dtype)
+    if kind.kind in "ui":
+        info = np.iinfo(kind)
+        lo, hi = float(info.min), float(info.max)
+    else:
+        lo, hi = 0.0, 1.0
+    return OmeroChannel(
+        color=str(color) if color else DEFAULT_COLORS[index % len(DEFAULT_COLORS)],
+        window=OmeroWindow(min=lo, max=hi, start=lo, end=hi),
+        label=str(name) if name is not None else f"Channel {index}",
     )
 
 

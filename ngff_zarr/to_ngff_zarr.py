@@ -7,7 +7,6 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -17,7 +16,8 @@ from ._engine.cluster import active_client, cluster_threads
 from ._engine.passes import plan_passes
 from ._engine.pyramid import PyramidPlan, level_name, make_plan, source_of, truncated
 from ._engine.run import run_passes
-from ._io.staging import Target
+from ._io.snapshot import sources_of
+from ._io.staging import Target, is_write_failure
 from ._io.store import StoreLike, as_store
 from ._versions import OME_ATTRIBUTE_KEYS, layout
 from ._writers import ArraySpec, LevelArray, get_backend
@@ -137,11 +137,14 @@ def to_ngff_zarr(
     UnsupportedVersionError
         A version other than 0.4 or 0.5, or sharding requested with 0.4.
     StoreExistsError
-        The target holds data and ``overwrite`` is false, or it is not a Zarr store.
+        The target holds data and ``overwrite`` is false, is not a Zarr hierarchy, or holds
+        groups beside its image that the rewrite could not keep.
     NgffValueError
-        An unknown keyword or ``scale_strategy``, or a ``chunk_store``.
+        An unknown keyword or ``scale_strategy``, a ``chunk_store``, or an image read from
+        the target when the target cannot be staged (not local).
     WriteError
-        The target cannot be written.
+        The target cannot be written (disk full, permissions, ...); the message says what
+        was kept.
 
     Examples
     --------
@@ -196,6 +199,11 @@ def to_ngff_zarr(
     units = [s if s is not None else c for s, c in zip(level_shards, level_chunks, strict=True)]
     streamed = _streamed_plan(multiscales)
     root_attributes = _root_attributes(multiscales)
+    datasets = multiscales.metadata.datasets
+    paths = [
+        datasets[k].path if k < len(datasets) else dataset_path(k, multiscales.metadata.name)
+        for k in range(len(levels))
+    ]
     if start_level:
         target = _in_place(store, storage_options, target_layout.zarr_format)
     else:
@@ -204,6 +212,8 @@ def to_ngff_zarr(
             overwrite=overwrite,
             storage_options=storage_options,
             zarr_format=target_layout.zarr_format,
+            paths=paths,
+            sources=sources_of(im.data for im in levels),
         )
     try:
         backend = get_backend(
@@ -213,13 +223,8 @@ def to_ngff_zarr(
             group_path=target.group_path,
         )
         arrays: dict[int, LevelArray] = {}
-        datasets = multiscales.metadata.datasets
         for level, im in enumerate(levels):
-            path = (
-                datasets[level].path
-                if level < len(datasets)
-                else dataset_path(level, multiscales.metadata.name)
-            )
+            path = paths[level]
             if level < start_level:
                 arrays[level] = _stored_level(target.group, path, im, level)
                 continue
@@ -251,12 +256,14 @@ def to_ngff_zarr(
             )
             if _wants_omero(multiscales, omero):
                 metadata = replace(metadata, omero=_computed_omero(multiscales, arrays))
-        target.group.attrs.update({**root_attributes, **target_layout.image_attributes(metadata)})
-        if consolidate_metadata:
-            _consolidate(target.group)
-        target.commit()
-    except BaseException:
+        target.finish(
+            {**root_attributes, **target_layout.image_attributes(metadata)},
+            before_commit=_consolidate if consolidate_metadata else None,
+        )
+    except BaseException as exc:
         target.abort()
+        if is_write_failure(exc):  # disk full, permissions, I/O: say what was kept
+            raise target.failure(exc) from exc
         raise
     for im in levels:
         for callback in im.computed_callbacks:
@@ -364,10 +371,7 @@ def _in_place(
             f"start_level: the store is Zarr v{group.metadata.zarr_format}, the version written "
             f"needs Zarr v{zarr_format}"
         )
-    root = getattr(group.store, "root", None)
-    return Target(
-        group, local_root=Path(root) if isinstance(root, Path) else None, group_path=group.path
-    )
+    return Target.existing(group)
 
 
 def _wants_omero(multiscales: Multiscales, omero: bool | None) -> bool:

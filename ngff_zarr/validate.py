@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+from ._io.documents import check_structure
 from ._io.store import StoreLike
 from ._validation.document import KINDS, check_version_argument, validate_document
 from ._validation.report import Finding, Severity, ValidationReport, make_report
 from ._validation.schema import SCHEMA_BASE, available_schemas
 from ._validation.walk import validate_store
-from .errors import UnsupportedVersionError, unknown_choice
+from .errors import InvalidMetadataError, UnsupportedVersionError, unknown_choice
 from .vocab import NgffVersion
 
 __all__ = ["Finding", "NgffVersion", "Severity", "ValidationReport", "load_schema", "validate"]
@@ -98,8 +99,15 @@ def validate(
         raise unknown_choice("model", model, KINDS)
     if isinstance(ngff_dict, Mapping):
         target = "<attributes>"
-        result = validate_document(dict(ngff_dict), version=version, path=target, kind=model)
-        report = make_report(target, result.version, result.findings, strict=strict)
+        try:
+            check_structure(ngff_dict, target)
+        except InvalidMetadataError as exc:
+            message = str(exc).removeprefix(f"{target}: ")
+            finding = Finding(code="NGFF001", path=target, message=message, severity=Severity.ERROR)
+            report = make_report(target, version, [finding], strict=strict)
+        else:
+            result = validate_document(dict(ngff_dict), version=version, path=target, kind=model)
+            report = make_report(target, result.version, result.findings, strict=strict)
         report.raise_on_error()
         return report
     target, found_version, findings = validate_store(

@@ -200,7 +200,7 @@ NOT_PROVIDED: Final[dict[str, str]] = {
             "itk_transform_to_ngff_matrix", "itk_transform_to_ngff_transform",
             "ngff_transform_to_itk_transform", "itk_displacement_field_to_ngff_transform",
             "ngff_displacement_field_to_itk_transform", "convert_itk_field_block",
-            "V06_ONDISK_VERSION", "v06", "v09",
+            "V06_ONDISK_VERSION", "v09",
         ],
         "OME-Zarr 0.6 transformations, scenes and fields (issue 11)",
     ),

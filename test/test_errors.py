@@ -24,7 +24,7 @@ PROTOCOL = {"__getitem__": "KeyError", "__delitem__": "KeyError", "__getattr__":
 
 
 def _raised_names(path: Path) -> list[tuple[int, str]]:
-    tree = ast.parse(path.read_text(), str(path))
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     protocol_raises = {
         id(node)
         for func in ast.walk(tree)

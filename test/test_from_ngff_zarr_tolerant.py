@@ -30,9 +30,9 @@ def _store(tmp_path: Path, version: str) -> Path:
 
 
 def _edit(document: Path, change: Any) -> None:
-    doc = json.loads(document.read_text())
+    doc = json.loads(document.read_text(encoding="utf-8"))
     change(doc)
-    document.write_text(json.dumps(doc))
+    document.write_text(json.dumps(doc), encoding="utf-8")
 
 
 def test_development_version_reads_as_its_release(tmp_path: Path) -> None:

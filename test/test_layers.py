@@ -45,6 +45,7 @@ LAYERS: dict[str, int] = {
     # 3: the write engine and validation
     "ngff_zarr._engine": 3,
     "ngff_zarr._validation": 3,
+    "ngff_zarr._editing": 3,
     # 4: the pipeline, one public function (family) per module
     "ngff_zarr.to_ngff_image": 4,
     "ngff_zarr.to_multiscales": 4,
@@ -66,6 +67,11 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.labels": 4,
     "ngff_zarr.rois": 4,
     "ngff_zarr.compute_omero": 4,
+    "ngff_zarr.write_region": 4,
+    "ngff_zarr.append": 4,
+    "ngff_zarr.update_metadata": 4,
+    "ngff_zarr.derive": 4,
+    "ngff_zarr.region_iterator": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
     "ngff_zarr.convert": 5,
@@ -112,7 +118,7 @@ def _resolve(module: str, path: Path, node: ast.ImportFrom) -> list[str]:
 
 def _imports(module: str, path: Path) -> set[str]:
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.ImportFrom):
             out.update(_resolve(module, path, node))
         elif isinstance(node, ast.Import):

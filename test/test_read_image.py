@@ -207,7 +207,10 @@ def test_reader_selection_and_errors(testdata: Path, tmp_path: Path) -> None:
         read_image(renamed, reader="tiff")
     with pytest.raises(
         NgffValueError,
-        match=r"reader: expected one of \['czi', 'imageio', 'lif', 'nd2', 'tiff'\], got 'bmp'",
+        match=(
+            r"reader: expected one of "
+            r"\['czi', 'imageio', 'lif', 'nd2', 'thorlabs', 'tiff'\], got 'bmp'"
+        ),
     ):
         read_image(czi, reader="bmp")
     with pytest.raises(FileNotFoundError, match="no such file"):
@@ -231,7 +234,7 @@ def test_missing_package_names_the_extra() -> None:
     )
     with pytest.raises(DependencyError, match=r"pip install 'ngff-zarr\[fake\]'"):
         entry.load()
-    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif", "imageio"}
+    assert {e.extra for e in READERS.values()} == {"tiff", "czi", "nd2", "lif", "imageio", ""}
 
 
 # ---- files written by the tests ---------------------------------------------------------------

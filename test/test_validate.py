@@ -90,7 +90,9 @@ def test_override_table_matches_official_files(ngff_spec: Path) -> None:
 
 @pytest.mark.parametrize(("version", "path"), _example_files())
 def test_official_example_is_valid(ngff_spec: Path, version: str, path: Path) -> None:
-    text = re.sub(r"//[^\n]*", "", path.read_text())  # the examples carry // comments
+    text = re.sub(
+        r"//[^\n]*", "", path.read_text(encoding="utf-8")
+    )  # the examples carry // comments
     document = json.loads(text)
     attrs = document["attributes"] if version == "0.5" else document
     strict = path.parent.name.endswith("_strict")

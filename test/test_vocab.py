@@ -17,7 +17,7 @@ _VERSION = re.compile(r"^0\.\d+$")
 
 def _version_lists(path: Path) -> list[int]:
     lines = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
             strings = [v for v in values if isinstance(v, str) and _VERSION.match(v)]

@@ -42,11 +42,16 @@ class Pass:
     def write_first(self) -> bool:
         return self.first in self.outputs
 
-    def regions(self) -> Iterator[Box]:
-        """The regions of level ``first``, coarsest level's write units first."""
+    def regions(self, within: Box | None = None) -> Iterator[Box]:
+        """The regions of level ``first``, coarsest level's write units first.
+
+        With ``within`` (a box of level ``first``), only the regions that meet it, found
+        without visiting the others (an edit of one frame of a long series costs one frame).
+        """
+        bounds = within if within is not None else tuple((0, n) for n in self.shape)
         ranges = [
-            [(lo, min(lo + r, n)) for lo in range(0, n, r)]
-            for r, n in zip(self.region_shape, self.shape, strict=True)
+            [(lo, min(lo + r, n)) for lo in range((a // r) * r, min(b, n), r)]
+            for r, n, (a, b) in zip(self.region_shape, self.shape, bounds, strict=True)
         ]
         combos = list(itertools.product(*ranges))
 
@@ -75,6 +80,19 @@ def level_box(plan: PyramidPlan, first: int, level: int, region: Box) -> Box:
         end = n_level if hi >= n_first else hi // f
         out.append((min(lo // f, n_level), min(end, n_level)))
     return tuple(out)
+
+
+def level_reach(plan: PyramidPlan, first: int, level: int, box: Box) -> Box:
+    """The part of level ``first`` whose regions own some of ``box`` (a box of ``level``).
+
+    The inverse of :func:`level_box` on the region grid (region edges are multiples of the
+    factor from ``first`` to ``level``).
+    """
+    factor = plan.factor(first, level)
+    return tuple(
+        (lo * f, min(hi * f, n))
+        for (lo, hi), f, n in zip(box, factor, plan.shapes[first], strict=True)
+    )
 
 
 def _lcm(values: Sequence[int]) -> int:

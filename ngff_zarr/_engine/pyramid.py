@@ -145,6 +145,29 @@ def _window(plan: PyramidPlan, level: int, need: Box) -> Box:
     return tuple((lo * f - h, hi * f + h) for (lo, hi), f, h in zip(need, step, halo, strict=True))
 
 
+def needed_boxes(plan: PyramidPlan, first: int, interiors: dict[int, Box]) -> dict[int, Box]:
+    """The box of every level from ``first`` that computing ``interiors`` holds in memory.
+
+    ``needed_boxes(...)[first]`` is what :func:`compute_region` reads.
+    """
+    need: dict[int, Box] = {}
+    for level in range(max(interiors), first, -1):
+        box = interiors.get(level)
+        if level in need:
+            box = hull(box, need[level]) if box is not None else need[level]
+        if box is None:
+            continue
+        need[level] = box
+        parent = plan.parents[level]
+        if parent < first:
+            raise InternalError(f"level {level} is not computed from level {first}")
+        below = clip(_window(plan, level, box), plan.shapes[parent])
+        need[parent] = hull(need.get(parent), below)
+    if first in interiors:
+        need[first] = hull(need.get(first), interiors[first])
+    return need
+
+
 def compute_region(
     plan: PyramidPlan,
     first: int,
@@ -159,21 +182,7 @@ def compute_region(
     each level in ``interiors``.
     """
     last = max(interiors)
-    need: dict[int, Box] = {}
-    for level in range(last, first, -1):
-        box = interiors.get(level)
-        if level in need:
-            box = hull(box, need[level]) if box is not None else need[level]
-        if box is None:
-            continue
-        need[level] = box
-        parent = plan.parents[level]
-        if parent < first:
-            raise InternalError(f"level {level} is not computed from level {first}")
-        below = clip(_window(plan, level, box), plan.shapes[parent])
-        need[parent] = hull(need.get(parent), below)
-    if first in interiors:
-        need[first] = hull(need.get(first), interiors[first])
+    need = needed_boxes(plan, first, interiors)
     last_use = {plan.parents[level]: level for level in sorted(need) if level > first}
     data: dict[int, np.ndarray] = {first: read(need[first])}
     for level in range(first + 1, last + 1):

@@ -9,7 +9,7 @@ next level, and the exception propagates (the caller then cleans up; no metadata
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -18,8 +18,8 @@ import numpy as np
 from .._writers import LevelArray
 from ..errors import InternalError
 from .assemble import LevelSink
-from .geometry import Box, slices
-from .passes import Pass, level_box
+from .geometry import Box, hull, intersect, slices
+from .passes import Pass, level_box, level_reach
 from .progress import Progress
 from .pyramid import PyramidPlan, compute_region, read_box
 
@@ -34,16 +34,30 @@ def run_passes(
     progress: bool = False,
     read_source: Callable[[Box], np.ndarray] | None = None,
     client: Any = None,
+    within: Mapping[int, Box] | None = None,
+    chunks: Sequence[tuple[int, ...]] | None = None,
 ) -> None:
     """Compute and write every level of ``plan`` following ``passes``.
 
     ``units[k]`` is the write unit (shard or chunk shape) of level ``k``. With a distributed
     ``client``, regions run on the cluster (``passes`` must then own whole write units).
+
+    With ``within`` (level -> box), only those boxes are computed and written, and only the
+    levels it names (an edit's partial rebuild): the regions that own none of them are not
+    visited, and a write unit they cover in part keeps its stored values elsewhere (only its
+    chunks that meet the box, ``chunks[k]`` of level ``k``, are rewritten).
     """
-    sinks = {
-        level: LevelSink(array, plan.shapes[level], units[level], plan.source.dtype)
-        for level, array in arrays.items()
-    }
+    if within is not None:
+        if client is not None:
+            raise InternalError("a partial rebuild runs on local threads, not on a cluster")
+        arrays = {level: a for level, a in arrays.items() if level in within}
+    sinks = {}
+    for level, array in arrays.items():
+        covered = None if within is None else within[level]
+        chunk = None if chunks is None else chunks[level]
+        sinks[level] = LevelSink(
+            array, plan.shapes[level], units[level], plan.source.dtype, covered=covered, chunk=chunk
+        )
     cancel = threading.Event()
     bar = Progress(progress, plan, passes, sorted(arrays))
     if client is not None:  # regions as cluster tasks; the passes own whole write units
@@ -58,7 +72,7 @@ def run_passes(
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ngff-zarr") as pool:
             for p in passes:
-                _run_pass(plan, p, arrays, sinks, pool, workers, cancel, bar, read_source)
+                _run_pass(plan, p, arrays, sinks, pool, workers, cancel, bar, read_source, within)
                 left = {level: sink.pending() for level, sink in sinks.items() if sink.pending()}
                 if left:  # cannot happen when the regions tile the levels; never pass silently
                     raise InternalError(f"write units left incomplete {left}")
@@ -76,19 +90,33 @@ def _run_pass(
     cancel: threading.Event,
     bar: Progress,
     read_source: Callable[[Box], np.ndarray] | None,
+    within: Mapping[int, Box] | None = None,
 ) -> None:
-    if p.first == 0 and p.write_first:  # the one pass that reads the source
-        source = read_source or (lambda box: read_box(plan.source, box))
+    if p.first == 0 and read_source is not None:  # an edit: level 0 as it is being changed
+        source = read_source
+    elif p.first == 0 and p.write_first:  # the one pass that reads the source
+        source = lambda box: read_box(plan.source, box)  # noqa: E731
     else:  # later passes read the level written before them, never the source again
         level_array = arrays[p.first]
         source = lambda box: level_array.read(slices(box))  # noqa: E731
-    outputs = list(p.outputs)
+    outputs = [level for level in p.outputs if within is None or level in within]
+    reach: Box | None = None
+    if within is not None:
+        for level in outputs:
+            reach = hull(reach, level_reach(plan, p.first, level, within[level]))
+        if reach is None:
+            return
 
     def work(region: Box) -> None:
         if cancel.is_set():
             return
-        interiors = {level: level_box(plan, p.first, level, region) for level in outputs}
-        interiors = {k: b for k, b in interiors.items() if all(hi > lo for lo, hi in b)}
+        interiors: dict[int, Box] = {}
+        for level in outputs:
+            box: Box | None = level_box(plan, p.first, level, region)
+            if box is not None and within is not None:
+                box = intersect(box, within[level])
+            if box is not None and all(hi > lo for lo, hi in box):
+                interiors[level] = box
         if not interiors:
             return
         results = compute_region(plan, p.first, interiors, source, cancel.is_set)
@@ -98,13 +126,14 @@ def _run_pass(
             sinks[level].put(box, results[level])
             bar.advance(level, results[level].nbytes)
 
-    if p.region_count == 1:  # nothing to overlap: no thread hand-off
-        for region in p.regions():
-            work(region)
+    regions = list(p.regions(reach)) if reach is not None else None
+    if (regions is not None and len(regions) == 1) or p.region_count == 1:
+        for region in regions if regions is not None else p.regions():
+            work(region)  # nothing to overlap: no thread hand-off
         return
     pending: set[Future[None]] = set()
     try:
-        for region in p.regions():
+        for region in regions if regions is not None else p.regions():
             while len(pending) > workers:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                 for future in done:

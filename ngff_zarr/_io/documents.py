@@ -8,25 +8,32 @@ opening a 1536-well plate to one round trip per well even over HTTP.
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
+import numpy as np
 from zarr.abc.store import Store
 from zarr.core.buffer import default_buffer_prototype
 from zarr.core.sync import sync
 from zarr.storage import LocalStore
 
 from ..config import config
-from ..errors import InvalidMetadataError, MetadataNotFoundError
-from .store import describe, join
+from ..errors import InvalidMetadataError, MetadataNotFoundError, ReadError
+from .store import describe, is_relative_key, join
 
 __all__ = [
     "attributes_of",
+    "check_structure",
     "dump_json",
+    "fetch",
     "group_attributes",
     "group_documents",
+    "json_depth",
+    "parse_document",
     "parse_json",
     "read_bytes",
     "read_documents",
@@ -38,8 +45,24 @@ __all__ = [
 
 def read_bytes(store: Store, key: str) -> bytes | None:
     """The bytes stored under ``key``, or None when the key does not exist."""
-    buf = sync(store.get(key, prototype=default_buffer_prototype()))
+    buf = sync(fetch(store, key, default_buffer_prototype()))
     return None if buf is None else buf.to_bytes()
+
+
+# errors of a key that cannot name a file (too long, ...): the key does not exist
+_NO_SUCH_KEY: Final = frozenset({errno.ENAMETOOLONG, errno.ENOTDIR, errno.EINVAL, errno.ELOOP})
+
+
+async def fetch(store: Store, key: str, prototype: Any) -> Any:
+    """``store.get(key)``; a key no file can have is missing, other I/O errors are ReadError."""
+    if not is_relative_key(key):
+        return None
+    try:
+        return await store.get(key, prototype=prototype)
+    except OSError as exc:
+        if exc.errno in _NO_SUCH_KEY:
+            return None
+        raise ReadError(f"{describe(store, key)}: {exc.strerror or exc}") from exc
 
 
 def read_json(store: Store, key: str) -> dict[str, Any] | None:
@@ -52,15 +75,95 @@ def read_json(store: Store, key: str) -> dict[str, Any] | None:
 
 def parse_json(store: Store, key: str, raw: bytes) -> dict[str, Any]:
     """Parse ``raw``, read from ``key``: a JSON object, or an error naming the file."""
+    return parse_document(raw, describe(store, key))
+
+
+def parse_document(raw: bytes, where: str) -> dict[str, Any]:
+    """A JSON object from ``raw`` within the size and nesting limits, or an error naming ``where``.
+
+    The limits (``config.metadata_max_bytes``, ``config.metadata_max_depth``) are checked
+    before parsing, at C speed, so that no document costs unbounded time or memory and no
+    code that walks a document (the JSON parser, JSON Schema validation) recurses deeper
+    than the limit.
+
+    >>> parse_document(b'{"a": [1, 2]}', "zarr.json")
+    {'a': [1, 2]}
+    >>> parse_document(b"[" * 100 + b"]" * 100, "zarr.json")
+    Traceback (most recent call last):
+    ngff_zarr.errors.InvalidMetadataError: zarr.json: nested 100 levels deep, more than the 64 ...
+    """
+    limit = config.metadata_max_bytes
+    if len(raw) > limit:
+        raise InvalidMetadataError(
+            f"the document has {len(raw)} bytes, more than the {limit} a metadata document may "
+            "have (config.metadata_max_bytes)",
+            path=where,
+        )
+    depth = json_depth(raw)
+    if depth > config.metadata_max_depth:
+        raise InvalidMetadataError(
+            f"nested {depth} levels deep, more than the {config.metadata_max_depth} a metadata "
+            "document may have (config.metadata_max_depth)",
+            path=where,
+        )
     try:
         doc = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidMetadataError(f"malformed JSON ({exc})", path=describe(store, key)) from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: JSONDecodeError, and integers too long to convert
+        raise InvalidMetadataError(f"malformed JSON ({exc})", path=where) from exc
     if not isinstance(doc, dict):
         raise InvalidMetadataError(
-            f"expected a JSON object, found {type(doc).__name__}", path=describe(store, key)
+            f"expected a JSON object, found {type(doc).__name__}", path=where
         )
     return doc
+
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_OPEN = np.zeros(256, dtype=np.int8)
+_OPEN[[ord("["), ord("{")]] = 1
+_OPEN[[ord("]"), ord("}")]] = -1
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply the JSON text ``raw`` nests arrays and objects (brackets outside strings)."""
+    if b"[" not in raw and b"{" not in raw:
+        return 0
+    text = _STRING.sub(b"", raw) if b'"' in raw else raw
+    steps = _OPEN[np.frombuffer(text, dtype=np.uint8)]
+    steps = steps[steps != 0]
+    return int(np.cumsum(steps, dtype=np.int64).max(initial=0))
+
+
+def check_structure(document: Any, where: str) -> None:
+    """Bound a document given as Python objects (no recursion: an explicit stack).
+
+    Depth beyond ``config.metadata_max_depth`` or more than ten times
+    ``config.metadata_max_values`` values (which also stops on a cycle, and on lists shared
+    many times over) is an error.
+    """
+    max_depth = config.metadata_max_depth
+    max_nodes = 10 * config.metadata_max_values
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    nodes = 0
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if nodes > max_nodes:
+            raise InvalidMetadataError(
+                f"holds more than {max_nodes} values (10 x config.metadata_max_values)",
+                path=where,
+            )
+        if isinstance(value, Mapping):
+            children: Any = value.values()
+        elif isinstance(value, list | tuple):
+            children = value
+        else:
+            continue
+        if depth > max_depth:
+            raise InvalidMetadataError(
+                f"nested more than {max_depth} levels deep (config.metadata_max_depth)", path=where
+            )
+        stack.extend((child, depth + 1) for child in children)
 
 
 def dump_json(doc: Mapping[str, Any]) -> bytes:
@@ -78,7 +181,7 @@ def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
     root = getattr(store, "root", None)
     if isinstance(store, LocalStore) and root is not None:
         base = f"{os.fspath(root)}/"
-        return {key: _read_file(f"{base}{key}") for key in unique}
+        return {key: _read_file(base, key) for key in unique}
     prototype = default_buffer_prototype()
     limit_count = config.metadata_concurrency
 
@@ -87,7 +190,7 @@ def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
 
         async def one(key: str) -> Any:
             async with limit:
-                return await store.get(key, prototype=prototype)
+                return await fetch(store, key, prototype)
 
         return await asyncio.gather(*(one(k) for k in unique))
 
@@ -95,12 +198,18 @@ def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
     return {k: None if v is None else v.to_bytes() for k, v in zip(unique, values, strict=True)}
 
 
-def _read_file(path: str) -> bytes | None:
+def _read_file(base: str, key: str) -> bytes | None:
+    if not is_relative_key(key):
+        return None  # a path in the metadata that climbs out of the store: never read
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        with open(f"{base}{key}", "rb") as handle:
+            return handle.read(config.metadata_max_bytes + 1)  # beyond: refused unread
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+    except OSError as exc:
+        if exc.errno in _NO_SUCH_KEY:
+            return None  # no file can have this name
+        raise ReadError(f"{base}{key}: {exc.strerror or exc}") from exc
 
 
 def read_documents(store: Store, keys: Sequence[str]) -> list[dict[str, Any] | None]:

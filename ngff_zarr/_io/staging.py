@@ -1,32 +1,81 @@
 """Where a write goes, and how a finished or failed write is settled.
 
-A local directory target is written in a hidden sibling staging directory and moved into place
-only when complete (``os.replace``), so an interrupted or failed write never leaves a store
-that looks complete nor damages an existing one. An ``.ozx`` target is staged the same way and
-zipped into place (RFC-9). Other targets (zarr groups, stores, URLs) are
-written in place.
+A local directory (a path, a ``LocalStore``, or a group of one, such as a plate's field) is
+written in a hidden sibling directory and swapped into place only when complete, in one
+``rename`` (an atomic exchange where the system has one): an interrupted or failed write never
+leaves a store that looks complete nor damages an existing one, and a reader opening the
+target finds either the old tree or the new one. A rewrite keeps what the replaced image did
+not own (``labels/``, ``tables/``, other groups and files, custom attributes), linked into the
+new tree, or refuses before writing anything when keeping them is impossible. A directory that
+is not a Zarr hierarchy is never replaced. An ``.ozx`` target is staged the same way and
+zipped into place (RFC-9; the zip is written beside the file and renamed over it).
+
+Other stores (memory, fsspec URLs, zip) cannot rename a tree: they are written in place, the
+replaced image's arrays deleted first, and a write that reads its data from the very arrays it
+would delete is refused.
 """
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
+import errno
+import functools
+import logging
 import os
+import re
 import shutil
-import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import zarr
+from zarr.abc.store import Store
+from zarr.core.sync import sync
 
-from ..errors import StoreExistsError, UnsupportedVersionError, WriteError
+from ..errors import (
+    MetadataNotFoundError,
+    NgffValueError,
+    NgffZarrError,
+    StoreExistsError,
+    UnsupportedVersionError,
+    WriteError,
+)
 from ..rfc9_zip import is_ozx_path, is_zarr_zip, write_store_to_zip
-from .store import StoreLike, as_store, describe, list_dir
+from .documents import group_attributes, group_documents, read_json, write_documents
+from .snapshot import Location, location_of
+from .stale import (
+    StagingNames,
+    WriterLock,
+    clean_beside,
+    is_zarr_node,
+    remove_tree,
+    settle_pending_writes,
+)
+from .store import StoreLike, as_store, describe, join, list_dir
 
-__all__ = ["Target"]
+__all__ = ["Target", "is_write_failure", "write_failure"]
 
-# a directory holding one of these at its root is a Zarr hierarchy (v3, or v2 group/array)
-_ZARR_ROOT_KEYS = ("zarr.json", ".zgroup", ".zattrs", ".zarray")
+_LOG = logging.getLogger(__name__)
+# Documents of a group replaced by the new image's (consolidated metadata goes stale with it).
+_METADATA: Final = frozenset({".zattrs", ".zgroup", ".zarray", "zarr.json", ".zmetadata"})
+_PARTIAL: Final = re.compile(r"\.[0-9a-f]{32}\.partial$")  # zarr's unfinished atomic writes
+# Attribute keys of OME-NGFF metadata: never carried into a hierarchy of another Zarr format.
+_OME_KEYS: Final = frozenset(
+    {"multiscales", "omero", "image-label", "labels", "plate", "well", "bioformats2raw.layout"}
+)
+_IMAGE_KEYS: Final = ("multiscales", "omero")  # replaced by the new image's
+_RENAME_EXCHANGE: Final = 2
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Plan:
+    """What replacing the existing target keeps: entries (by name) and attributes."""
+
+    existed: bool = False
+    keep: tuple[str, ...] = ()
+    owned: frozenset[str] = frozenset()
+    attributes: dict[str, Any] = field(default_factory=dict)
 
 
 class Target:
@@ -36,17 +85,26 @@ class Target:
         self,
         group: zarr.Group,
         *,
+        where: str,
+        plan: _Plan,
+        zarr_format: int,
         final: Path | None = None,
-        staging: Path | None = None,
+        names: StagingNames | None = None,
+        lock: WriterLock | None = None,
         local_root: Path | None = None,
         group_path: str = "",
         zipped: bool = False,
     ) -> None:
         self.group = group
+        self.where = where
+        self.plan = plan
+        self.zarr_format = zarr_format
         self.final = final
-        self.staging = staging
+        self.names = names
+        self.lock = lock
         self.local_root = local_root
         self.group_path = group_path
+        self.staging = names.staging if names is not None else None
         self.zipped = zipped  # final is an .ozx: the staging directory is zipped into it
 
     @classmethod
@@ -57,70 +115,77 @@ class Target:
         overwrite: bool,
         storage_options: Mapping[str, Any] | None,
         zarr_format: int,
+        paths: Sequence[str] = (),
+        sources: Sequence[Location] = (),
+        keep_others: bool = True,
     ) -> Target:
+        """Prepare the write of an image with level ``paths``, read from ``sources``.
+
+        ``keep_others=False`` replaces the whole group (a table, say): nothing of the old one
+        is kept beside the new.
+        """
         if isinstance(store, zarr.Group):
-            members = [name for name, _ in store.members()]
-            if (members or dict(store.attrs)) and not overwrite:
-                raise StoreExistsError(
-                    f"group {store.path or '/'} is not empty (holds {sorted(members)[:5]}); "
-                    "pass overwrite=True to replace it"
-                )
-            if store.metadata.zarr_format != zarr_format:
-                raise UnsupportedVersionError(
-                    f"group {store.path or '/'} is Zarr v{store.metadata.zarr_format}, "
-                    f"but the requested OME-Zarr version needs Zarr v{zarr_format}"
-                )
-            root = getattr(store.store, "root", None)
-            local = Path(root) if isinstance(root, Path) else None
-            return cls(store, local_root=local, group_path=store.path)
+            _check_group(store, zarr_format, overwrite)
         if isinstance(store, str | os.PathLike) and is_ozx_path(store):
-            return cls._open_zip(
-                Path(os.fspath(store)), overwrite=overwrite, zarr_format=zarr_format
-            )
-        if isinstance(store, str | os.PathLike) and "://" not in os.fspath(store):
-            final = Path(os.fspath(store)).expanduser().absolute()
-            if final.exists() and not final.is_dir():
-                raise StoreExistsError(f"{final} exists and is not a directory")
-            if final.is_dir() and any(final.iterdir()):
-                if not overwrite:
-                    raise StoreExistsError(
-                        f"{final} is not empty; pass overwrite=True to replace it"
-                    )
-                if not any((final / key).is_file() for key in _ZARR_ROOT_KEYS):
-                    raise StoreExistsError(
-                        f"{final} is not empty and is not a Zarr store (no zarr.json, "
-                        ".zgroup or .zattrs); it is never replaced: write elsewhere or "
-                        "remove it yourself"
-                    )
-            staging = final.parent / f".{final.name}.ngff-zarr-{uuid.uuid4().hex[:12]}"
-            try:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                staging.mkdir()
-            except OSError as exc:
-                raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
+            return cls._open_zip(Path(os.fspath(store)), overwrite, zarr_format)
+        directory = _local_directory(store)
+        if directory is not None:
+            return cls._open_local(directory, overwrite, zarr_format, paths, keep_others)
+        if isinstance(store, zarr.Group):
+            zstore, path = store.store, store.path
+        else:
+            zstore = as_store(store, read_only=False, storage_options=storage_options)
+            path = ""
+        return cls._open_in_place(zstore, path, overwrite, zarr_format, paths, sources, keep_others)
+
+    @classmethod
+    def _open_local(
+        cls,
+        final: Path,
+        overwrite: bool,
+        zarr_format: int,
+        paths: Sequence[str],
+        keep_others: bool = True,
+    ) -> Target:
+        if final.is_symlink():  # replace the directory it names, not the link
+            final = Path(os.path.realpath(final))
+        if os.path.lexists(final) and not final.is_dir():
+            raise StoreExistsError(f"{final} exists and is not a directory")
+        plan = _plan_local(final, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
+                           keep_others=keep_others)  # fmt: skip
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
+        clean_beside(final)  # what writers that died here left behind
+        names = StagingNames.new(final)
+        lock = WriterLock.acquire(names.lock)
+        try:  # from here on every exit (Ctrl-C included) removes the staging or returns it
+            names.staging.mkdir()
             group = zarr.open_group(
-                zarr.storage.LocalStore(staging),
+                zarr.storage.LocalStore(names.staging),
                 mode="w",
                 zarr_format=zarr_format,  # type: ignore[arg-type]
             )
-            return cls(group, final=final, staging=staging, local_root=staging)
-        zstore = as_store(store, read_only=False, storage_options=storage_options)
-        present = list_dir(zstore, "")
-        if present and not overwrite:
-            raise StoreExistsError(
-                "the target store is not empty; pass overwrite=True to replace it"
+            return cls(
+                group,
+                where=str(final),
+                plan=plan,
+                zarr_format=zarr_format,
+                final=final,
+                names=names,
+                lock=lock,
+                local_root=names.staging,
             )
-        if present and not set(present) & set(_ZARR_ROOT_KEYS):
-            raise StoreExistsError(
-                f"{describe(zstore)} is not empty and is not a Zarr store (holds "
-                f"{present[:5]}); it is never replaced"
-            )
-        root = getattr(zstore, "root", None)
-        group = zarr.open_group(zstore, mode="w", zarr_format=zarr_format)  # type: ignore[arg-type]
-        return cls(group, local_root=Path(root) if isinstance(root, Path) else None)
+        except BaseException as exc:
+            remove_tree(names.staging)
+            lock.release()
+            if isinstance(exc, OSError):
+                raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
+            raise
 
     @classmethod
-    def _open_zip(cls, path: Path, *, overwrite: bool, zarr_format: int) -> Target:
+    def _open_zip(cls, path: Path, overwrite: bool, zarr_format: int) -> Target:
         """An ``.ozx`` target: staged as a directory, zipped into place by :meth:`commit`."""
         final = path.expanduser().absolute()
         if zarr_format != 3:
@@ -135,42 +200,404 @@ class Target:
                 )
             if not overwrite:
                 raise StoreExistsError(f"{final} exists; pass overwrite=True to replace it")
-        staging = final.parent / f".{final.name}.ngff-zarr-{uuid.uuid4().hex[:12]}"
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
-            staging.mkdir()
         except OSError as exc:
             raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
-        group = zarr.open_group(zarr.storage.LocalStore(staging), mode="w", zarr_format=3)
-        return cls(group, final=final, staging=staging, local_root=staging, zipped=True)
+        clean_beside(final)
+        names = StagingNames.new(final)
+        lock = WriterLock.acquire(names.lock)
+        try:
+            names.staging.mkdir()
+            group = zarr.open_group(zarr.storage.LocalStore(names.staging), mode="w", zarr_format=3)
+            return cls(
+                group,
+                where=str(final),
+                plan=_Plan(existed=final.exists()),
+                zarr_format=3,
+                final=final,
+                names=names,
+                lock=lock,
+                local_root=names.staging,
+                zipped=True,
+            )
+        except BaseException as exc:
+            remove_tree(names.staging)
+            lock.release()
+            if isinstance(exc, OSError):
+                raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
+            raise
+
+    @classmethod
+    def _open_in_place(
+        cls,
+        zstore: Store,
+        path: str,
+        overwrite: bool,
+        zarr_format: int,
+        paths: Sequence[str],
+        sources: Sequence[Location],
+        keep_others: bool = True,
+    ) -> Target:
+        where = describe(zstore, path)
+        entries = list_dir(zstore, path)
+        existing = _existing(zstore, path, entries)
+        plan = _plan(existing, entries, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
+                     where=where, keep_others=keep_others)  # fmt: skip
+        here = location_of(zstore, path)
+        replaced = plan.owned | {_top(p) for p in paths}
+        for source in sources:
+            if source.under(here) and (not plan.keep or _top(source.relative_to(here)) in replaced):
+                raise NgffValueError(
+                    f"store: the image is read from {describe(zstore, source.key)}, which this "
+                    f"write would replace; a {type(zstore).__name__} is written in place (it "
+                    "cannot stage and rename), so write to another location, or load the data "
+                    "into memory first"
+                )
+        if plan.existed and plan.keep:
+            for name in sorted(plan.owned | (replaced & set(entries))):
+                sync(zstore.delete_dir(join(path, name)))
+            mode = "a"
+        else:
+            mode = "w"
+        root = getattr(zstore, "root", None)
+        group = zarr.open_group(zstore, path=path, mode=mode, zarr_format=zarr_format)  # type: ignore[arg-type]
+        return cls(
+            group,
+            where=where,
+            plan=plan,
+            zarr_format=zarr_format,
+            local_root=Path(root) if isinstance(root, Path) else None,
+            group_path=path,
+        )
+
+    @classmethod
+    def existing(cls, group: zarr.Group) -> Target:
+        """An existing group written in place (levels added to it): its attributes are kept."""
+        root = getattr(group.store, "root", None)
+        zarr_format = group.metadata.zarr_format
+        return cls(
+            group,
+            where=describe(group.store, group.path),
+            plan=_Plan(
+                existed=True, attributes=_carried(dict(group.attrs), zarr_format, zarr_format)
+            ),
+            zarr_format=zarr_format,
+            local_root=Path(root) if isinstance(root, Path) else None,
+            group_path=group.path,
+        )
+
+    def finish(
+        self,
+        attributes: Mapping[str, Any],
+        before_commit: Callable[[zarr.Group], None] | None = None,
+    ) -> None:
+        """Write the group's attributes (with those kept from the old image) and commit."""
+        merged = _merge(self.plan.attributes, attributes, self.zarr_format)
+        write_documents(
+            self.group.store, group_documents(self.zarr_format, self.group.path, merged)
+        )
+        if before_commit is not None:  # e.g. consolidate the metadata just written
+            before_commit(self.group)
+        self.commit()
 
     def commit(self) -> None:
-        if self.staging is None or self.final is None:
+        """Move the staged tree into place, keeping what the old one held beside its image."""
+        if self.names is None or self.final is None or self.staging is None:
             return
+        staging, final = self.staging, self.final
         if self.zipped:
-            attrs = dict(self.group.attrs)
-            ome = attrs.get("ome")
+            ome = dict(self.group.attrs).get("ome")
             version = str(ome.get("version", "0.5")) if isinstance(ome, dict) else "0.5"
-            write_store_to_zip(self.staging, self.final, version=version)
-            shutil.rmtree(self.staging, ignore_errors=True)
+            write_store_to_zip(staging, final, version=version)  # beside, then renamed
+            remove_tree(staging)
             self.staging = None
+            self._release()
             return
-        backup = None
-        if self.final.exists():
-            backup = self.final.parent / f".{self.final.name}.ngff-zarr-old-{uuid.uuid4().hex[:12]}"
-            os.replace(self.final, backup)
-        try:
-            os.replace(self.staging, self.final)
-        except OSError:
-            if backup is not None:
-                os.replace(backup, self.final)
-            raise
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+        for name in self.plan.keep:
+            _link_tree(final / name, staging / name)
+        # Done once swapped: the path left is the replaced tree, which abort() also removes
+        # (a Ctrl-C while it is removed).
+        self.staging = _swap(staging, final, self.names.backup)
+        if self.staging is not None and not remove_tree(self.staging):
+            _LOG.warning("%s: could not remove the replaced tree %s", final, self.staging)
         self.staging = None
+        self._release()
 
-    def abort(self) -> None:
+    def abort(self) -> bool:
+        """Remove the partial write; True when nothing of it is left."""
+        removed = True
         if self.staging is not None:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(self.staging)
+            settle_pending_writes()
+            removed = remove_tree(self.staging, quiet=0.2)
             self.staging = None
+        self._release()
+        return removed
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def failure(self, exc: BaseException) -> WriteError:
+        """The error for a write that failed with ``exc`` (after :meth:`abort`): what was kept."""
+        if self.final is not None:
+            kept = (
+                f"the existing store at {self.final} was kept unchanged"
+                if self.plan.existed
+                else f"nothing was written at {self.final}"
+            )
+            return write_failure(str(self.final), exc, kept)
+        kept = f"kept {list(self.plan.keep)}; " if self.plan.keep else ""
+        return write_failure(
+            self.where,
+            exc,
+            f"{kept}the image written in place there is incomplete (this store cannot stage "
+            "and rename a tree)",
+        )
+
+
+def write_failure(where: str, exc: BaseException, kept: str) -> WriteError:
+    """``WriteError("writing <where> failed: <reason> [ERRNO]; <kept>")``."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        reason = f"{reason} [{errno.errorcode.get(exc.errno, exc.errno)}]"
+    return WriteError(f"writing {where} failed: {reason}; {kept}")
+
+
+def _check_group(group: zarr.Group, zarr_format: int, overwrite: bool) -> None:
+    members = [name for name, _ in group.members()]
+    if (members or dict(group.attrs)) and not overwrite:
+        raise StoreExistsError(
+            f"group {group.path or '/'} is not empty (holds {sorted(members)[:5]}); "
+            "pass overwrite=True to replace it"
+        )
+    if group.metadata.zarr_format != zarr_format:
+        raise UnsupportedVersionError(
+            f"group {group.path or '/'} is Zarr v{group.metadata.zarr_format}, "
+            f"but the requested OME-Zarr version needs Zarr v{zarr_format}"
+        )
+    if getattr(group.store, "read_only", False):
+        raise WriteError(f"group {group.path or '/'}: its store is opened read-only")
+
+
+def _local_directory(store: StoreLike) -> Path | None:
+    """The directory a local target (path, LocalStore, group of one) is written to."""
+    if isinstance(store, str | os.PathLike):
+        text = os.fspath(store)
+        if "://" in text and not text.startswith("file://"):
+            return None
+        text = text.removeprefix("file://")
+        return Path(text).expanduser().absolute()
+    zstore = store.store if isinstance(store, zarr.Group) else store
+    if not isinstance(zstore, zarr.storage.LocalStore):
+        return None
+    root = Path(zstore.root).absolute()
+    return root / store.path if isinstance(store, zarr.Group) and store.path else root
+
+
+def _top(path: str) -> str:
+    return path.strip("/").split("/", 1)[0]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Existing:
+    zarr_format: int | None  # None: not a Zarr node
+    is_array: bool
+    attrs: dict[str, Any]
+
+
+def _existing(store: Store, path: str, entries: list[str]) -> _Existing | None:
+    if not entries:
+        return None
+    if ".zarray" in entries:
+        return _Existing(zarr_format=2, is_array=True, attrs={})
+    if "zarr.json" in entries:
+        doc = read_json(store, join(path, "zarr.json")) or {}
+        if doc.get("node_type") == "array":
+            return _Existing(zarr_format=3, is_array=True, attrs={})
+    try:
+        zarr_format, attrs = group_attributes(store, path)
+    except MetadataNotFoundError:
+        return _Existing(zarr_format=None, is_array=False, attrs={})
+    return _Existing(zarr_format=zarr_format, is_array=False, attrs=attrs)
+
+
+def _plan_local(
+    final: Path,
+    *,
+    overwrite: bool,
+    zarr_format: int,
+    paths: Sequence[str],
+    keep_others: bool = True,
+) -> _Plan:
+    try:
+        entries = sorted(entry.name for entry in os.scandir(final))
+    except (FileNotFoundError, NotADirectoryError):
+        return _Plan()
+    except OSError as exc:
+        raise WriteError(f"cannot read {final}: {exc.strerror or exc}") from exc
+    if entries and not is_zarr_node(final):
+        existing: _Existing | None = _Existing(zarr_format=None, is_array=False, attrs={})
+    else:
+        existing = _existing(zarr.storage.LocalStore(final, read_only=True), "", entries)
+    return _plan(
+        existing, entries, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
+        where=str(final), keep_others=keep_others,
+    )  # fmt: skip
+
+
+def _plan(
+    existing: _Existing | None,
+    entries: list[str],
+    *,
+    overwrite: bool,
+    zarr_format: int,
+    paths: Sequence[str],
+    where: str,
+    keep_others: bool = True,
+) -> _Plan:
+    """What a write replacing ``existing`` keeps, or the error refusing it."""
+    if existing is None or (not existing.is_array and set(entries) <= _METADATA
+                            and not existing.attrs):  # fmt: skip
+        return _Plan(existed=existing is not None)
+    if not overwrite:
+        raise StoreExistsError(f"{where} is not empty; pass overwrite=True to replace it")
+    if existing.zarr_format is None:
+        raise StoreExistsError(
+            f"{where} is not a Zarr hierarchy; it is never deleted, even with overwrite=True "
+            f"(no zarr.json, .zgroup or .zattrs at its top; holds {entries[:5]})"
+        )
+    if existing.is_array or not keep_others:
+        return _Plan(existed=True)
+    owned = _owned(existing.attrs, existing.zarr_format)
+    keep = tuple(
+        e for e in entries if e not in owned and e not in _METADATA and not _PARTIAL.search(e)
+    )
+    new = {_top(p) for p in paths}
+    clash = [e for e in keep if e in new]
+    if clash:
+        raise StoreExistsError(
+            f"{where} holds {clash}, which the image it holds does not list as levels; the new "
+            "image's levels would replace them. Move them away first"
+        )
+    if keep and existing.zarr_format != zarr_format:
+        raise StoreExistsError(
+            f"{where} holds {list(keep)} beside its image, in Zarr v{existing.zarr_format}; "
+            f"rewriting the image as Zarr v{zarr_format} would leave them in a hierarchy of "
+            "another format. Write the image elsewhere, or convert them too"
+        )
+    if keep:
+        _LOG.info("%s: keeping %s beside the rewritten image", where, list(keep))
+    return _Plan(
+        existed=True,
+        keep=keep,
+        owned=frozenset(owned),
+        attributes=_carried(existing.attrs, existing.zarr_format, zarr_format),
+    )
+
+
+def _owned(attrs: Mapping[str, Any], zarr_format: int) -> set[str]:
+    """The top-level names of an image group's levels (what its rewrite replaces)."""
+    ome = attrs.get("ome")
+    content = ome if zarr_format == 3 and isinstance(ome, Mapping) else attrs
+    multiscales = content.get("multiscales")
+    owned: set[str] = set()
+    for ms in multiscales if isinstance(multiscales, list) else []:
+        datasets = ms.get("datasets") if isinstance(ms, Mapping) else None
+        for ds in datasets if isinstance(datasets, list) else []:
+            if isinstance(ds, Mapping) and isinstance(ds.get("path"), str) and ds["path"]:
+                owned.add(_top(ds["path"]))
+    return owned
+
+
+def _carried(attrs: Mapping[str, Any], old_format: int, new_format: int) -> dict[str, Any]:
+    """The attributes of the replaced group that the new image keeps (all but its own)."""
+    if old_format != new_format:
+        return {k: v for k, v in attrs.items() if k not in _OME_KEYS and k != "ome"}
+    out = {k: v for k, v in attrs.items() if k not in _IMAGE_KEYS}
+    ome = out.get("ome")
+    if isinstance(ome, Mapping):
+        out["ome"] = {k: v for k, v in ome.items() if k not in (*_IMAGE_KEYS, "version")}
+    return out
+
+
+def _merge(
+    carried: Mapping[str, Any], attributes: Mapping[str, Any], zarr_format: int
+) -> dict[str, Any]:
+    out = {**carried, **attributes}
+    old_ome, new_ome = carried.get("ome"), attributes.get("ome")
+    if zarr_format == 3 and isinstance(old_ome, Mapping) and isinstance(new_ome, Mapping):
+        out["ome"] = {**old_ome, **new_ome}
+    return out
+
+
+def _link_tree(source: Path, destination: Path) -> None:
+    """Hard-link ``source`` (a file or a tree) at ``destination``; copy where links fail."""
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, destination, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(str(source), str(destination))
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, destination, follow_symlinks=False)
+
+
+def _swap(staging: Path, final: Path, backup: Path) -> Path | None:
+    """Put ``staging`` at ``final``; the path the replaced tree is left at, if any."""
+    if not os.path.lexists(final):
+        os.rename(staging, final)
+        return None
+    if _exchange(staging, final):
+        return staging
+    os.rename(final, backup)
+    try:
+        os.rename(staging, final)
+    except BaseException:
+        os.rename(backup, final)
+        raise
+    return backup
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories atomically (Linux ``renameat2``); False where unsupported."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(-100, os.fsencode(first), -100, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise WriteError(code, os.strerror(code), str(second))  # errno kept: see is_write_failure
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """libc's renameat2, or None (not Linux, or an old C library)."""
+    if os.uname().sysname != "Linux":  # pragma: no cover
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # pragma: no cover - old C library
+        return None
+    function.argtypes = (
+        ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
+    )  # fmt: skip
+    function.restype = ctypes.c_int
+    return function
+
+
+def is_write_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is an I/O failure of the target (to report as :class:`WriteError`).
+
+    A plain :class:`OSError`, or a :class:`WriteError` that carries the system's error number
+    (raised by a backend for a failed system call): the caller adds what was kept.
+    """
+    if isinstance(exc, WriteError):
+        return exc.errno is not None
+    return isinstance(exc, OSError) and not isinstance(exc, NgffZarrError)

@@ -15,7 +15,7 @@ from zarr.core.sync import sync
 from ..errors import MetadataNotFoundError, NgffValueError, missing_dependency
 from ..rfc9_zip import open_ozx
 
-__all__ = ["StoreLike", "as_store", "describe", "join", "list_dir"]
+__all__ = ["StoreLike", "as_store", "describe", "is_relative_key", "join", "list_dir"]
 
 StoreLike = str | os.PathLike[str] | Store | zarr.Group
 
@@ -77,6 +77,18 @@ def describe(store: Store, key: str = "") -> str:
 def join(*parts: str) -> str:
     """Join store key parts with '/', ignoring empty parts."""
     return "/".join(p.strip("/") for p in parts if p and p.strip("/"))
+
+
+def is_relative_key(key: str) -> bool:
+    """Whether ``key`` stays inside its store: no ``..`` or ``.`` part, no empty part.
+
+    Paths in metadata (dataset, well, field and label paths) are joined to store keys; one
+    that climbs out of the store must never be read.
+
+    >>> is_relative_key("A/1/0/zarr.json"), is_relative_key("../../etc/passwd")
+    (True, False)
+    """
+    return bool(key) and all(part not in ("", ".", "..") for part in key.split("/"))
 
 
 def list_dir(store: Store, prefix: str) -> list[str]:

@@ -11,12 +11,19 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .._versions import stated_versions
+from ..config import config
 from ..vocab import READ_VERSIONS, check_version
 from .report import Finding
 from .rules import CHECKS, Sink
 from .schema import available_schemas, schema_violations
 
-__all__ = ["KINDS", "DocumentResult", "check_version_argument", "validate_document"]
+__all__ = [
+    "KINDS",
+    "DocumentResult",
+    "check_version_argument",
+    "too_many_values",
+    "validate_document",
+]
 
 # attribute key -> kind of metadata (and name of its schema)
 _KIND_KEYS: Final[dict[str, str]] = {
@@ -105,6 +112,13 @@ def validate_document(
         )
         if effective == "0.5" and wrapped:
             _schema(attrs["ome"], effective, "ome", sink, "ome.", version_reported)
+    if kinds and too_many_values([content.get(_KIND_FIELDS[kind]) for kind in kinds]):
+        sink.error(
+            "NGFF009",
+            f"more than {config.metadata_max_values} values of {', '.join(kinds)} metadata: not "
+            "checked (config.metadata_max_values)",
+        )
+        kinds = ()
     for kind in kinds:
         _schema(attrs, effective, kind, sink, "", version_reported)
     checks_sink = Sink(path, prefix="ome." if content is not attrs else "")
@@ -117,6 +131,31 @@ def validate_document(
         kinds=kinds,
         findings=sink.findings + checks_sink.findings,
     )
+
+
+# kind of metadata -> the attribute key holding it
+_KIND_FIELDS: Final[dict[str, str]] = {kind: key for key, kind in _KIND_KEYS.items()}
+
+
+def too_many_values(values: list[Any]) -> bool:
+    """Whether ``values`` hold more than ``config.metadata_max_values`` values in all.
+
+    Stops counting at the limit, so it costs at most that many steps.
+    """
+    budget = config.metadata_max_values
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            if len(value) > budget:
+                return True
+            stack.extend(value)
+    return False
 
 
 def _schema(

@@ -7,6 +7,7 @@ are defensive: they skip values of the wrong type, which the schema reports alre
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -140,7 +141,7 @@ def _check_axes(axes: list[Any], sink: Sink, fld: str) -> None:
             sink.warn(
                 "NGFF107", "axis has no 'type' (expected space, time or channel)", f"{fld}[{j}]"
             )
-        elif kind not in _KNOWN_TYPES:
+        elif not isinstance(kind, str) or kind not in _KNOWN_TYPES:
             sink.warn(
                 "NGFF106", f"expected type space, time or channel, found {kind!r}", f"{fld}[{j}]"
             )
@@ -305,6 +306,8 @@ def _check_transforms(transforms: Any, names: list[str] | None, sink: Sink, fld:
             f"expected a scale optionally followed by one translation, found {kinds}",
             fld,
         )
+    for j, transform in _dicts(transforms):
+        _check_values(transform, sink, f"{fld}[{j}]")
     if names is None:
         return
     for j, transform in _dicts(transforms):
@@ -316,6 +319,23 @@ def _check_transforms(transforms: Any, names: list[str] | None, sink: Sink, fld:
                     f"expected {len(names)} values (one per axis {names}), found {len(values)}",
                     f"{fld}[{j}].{key}",
                 )
+
+
+def _check_values(transform: dict[str, Any], sink: Sink, fld: str) -> None:
+    """Scales finite and positive, translations finite (the schema only asks for numbers)."""
+    kind = transform.get("type")
+    values = transform.get(kind) if kind in ("scale", "translation") else None
+    if not isinstance(values, list):
+        return
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if kind == "scale":
+        bad = [v for v in numbers if not (math.isfinite(v) and v > 0)]
+        expected = "finite numbers > 0"
+    else:
+        bad = [v for v in numbers if not math.isfinite(v)]
+        expected = "finite numbers"
+    if bad:
+        sink.error("NGFF205", f"expected {expected}, found {bad[:5]}", f"{fld}.{kind}")
 
 
 # --- labels -------------------------------------------------------------------------------
@@ -420,7 +440,8 @@ def check_well(content: dict[str, Any], version: str, sink: Sink) -> None:
 
 def check_well_acquisitions(content: dict[str, Any], ids: tuple[int, ...], sink: Sink) -> None:
     """The acquisitions of a well's images against the ids its plate defines."""
-    for j, image in _dicts((content.get("well") or {}).get("images")):
+    well = content.get("well")
+    for j, image in _dicts(well.get("images") if isinstance(well, dict) else None):
         acq = image.get("acquisition")
         if isinstance(acq, int) and ids and acq not in ids:
             sink.error(

@@ -68,16 +68,26 @@ def _validator(version: str, kind: str) -> Any:
     return Draft202012Validator(schema, registry=registry)
 
 
+# Documents up to this size (as JSON text) are cached: the cache holds at most 4096 of them.
+_CACHED_TEXT_LIMIT = 1 << 16
+
+
 def schema_violations(document: dict[str, Any], version: str, kind: str) -> list[Violation]:
     """The schema violations of ``document`` against schema ``kind`` of ``version``."""
     key = json.dumps(document, sort_keys=True, default=str)
-    return list(_cached_violations(key, version, kind))
+    if len(key) <= _CACHED_TEXT_LIMIT:
+        return list(_cached_violations(key, version, kind))
+    return list(_violations(key, version, kind))
 
 
 @functools.lru_cache(maxsize=4096)
 def _cached_violations(key: str, version: str, kind: str) -> tuple[Violation, ...]:
     # Plates repeat the same well and field metadata thousands of times: validate each
     # distinct document once.
+    return _violations(key, version, kind)
+
+
+def _violations(key: str, version: str, kind: str) -> tuple[Violation, ...]:
     validator = _validator(version, kind)
     found = []
     for error in validator.iter_errors(json.loads(key)):

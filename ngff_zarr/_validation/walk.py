@@ -7,7 +7,6 @@ stores and straight from the file system for local ones, so a 1536-well plate va
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -16,11 +15,11 @@ from typing import Any, Final, TypeVar
 import zarr
 from zarr.abc.store import Store
 
-from .._io.documents import parse_json, read_raw
+from .._io.documents import read_raw
 from .._io.store import StoreLike, as_store, describe, join
-from ..errors import InvalidMetadataError
 from ..tables.spec import check_table_attributes
 from .document import DocumentResult, validate_document
+from .levels import check_levels, parse_or_report
 from .report import Finding
 from .rules import Sink, axis_names, check_well_acquisitions
 
@@ -49,8 +48,6 @@ _REQUIRED_KIND: Final[dict[str, tuple[str, str]]] = {
     "label": ("image", "NGFF404"),
     "series": ("image", "NGFF601"),
 }
-_INTEGER_V2: Final[frozenset[str]] = frozenset("iub")
-_INTEGER_V3: Final[tuple[str, ...]] = ("int", "uint")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +56,7 @@ class _Node:
     role: str
     parent_version: str | None = None
     acquisitions: tuple[int, ...] | None = None
+    image_levels: int | None = None  # labels: the number of levels of their image
 
 
 class _Reader:
@@ -69,17 +67,6 @@ class _Reader:
 
     def read(self, keys: list[str]) -> dict[str, bytes | None]:
         return read_raw(self.store, keys)
-
-
-def _parse(raw: bytes | None, sink: Sink, store: Store, key: str) -> dict[str, Any] | None:
-    """The document, or None with an NGFF001 finding when it is not a JSON object."""
-    if raw is None:
-        return None
-    try:
-        return parse_json(store, key, raw)
-    except InvalidMetadataError as exc:
-        sink.error("NGFF001", str(exc).removeprefix(f"{describe(store, key)}: "))
-        return None
 
 
 class _Walker:
@@ -149,9 +136,7 @@ class _Walker:
     def _group_uncached(self, node: _Node, raw: dict[str, bytes | None]) -> DocumentResult | None:
         keys = self._group_keys(node.path)
         sink = Sink(keys[0])
-        docs = [
-            _parse(raw.get(k), Sink(k, findings=sink.findings), self.reader.store, k) for k in keys
-        ]
+        docs = [parse_or_report(raw.get(k), Sink(k, findings=sink.findings)) for k in keys]
         self.findings.extend(sink.findings)
         if sink.findings:
             return None
@@ -193,6 +178,19 @@ class _Walker:
             )
         if node.role == "label" and "label" not in result.kinds:
             self._error("NGFF402", keys[0], "expected image-label metadata in this label group")
+        levels = _level_count(result.content)
+        if (
+            node.role == "label"
+            and None not in (levels, node.image_levels)
+            and (levels != node.image_levels)
+        ):
+            self._error(
+                "NGFF406",
+                keys[0],
+                f"the label image has {levels} resolution levels, its image {node.image_levels}; "
+                "they must have the same number",
+                "multiscales[0].datasets",
+            )
         if "well" in result.kinds and node.acquisitions is not None:
             check_well_acquisitions(
                 result.content, node.acquisitions, Sink(keys[0], findings=self.findings)
@@ -238,7 +236,11 @@ class _Walker:
         content, version, path = result.content, result.version, node.path
         out: list[_Node] = []
         if "image" in result.kinds and node.role != "label":
-            out.append(_Node(path=join(path, "labels"), role="labels", parent_version=version))
+            levels = _level_count(content)
+            out.append(
+                _Node(path=join(path, "labels"), role="labels", parent_version=version,
+                      image_levels=levels)
+            )  # fmt: skip
         if ("image" in result.kinds and node.role != "label") or "plate" in result.kinds:
             out.append(_Node(path=join(path, "tables"), role="tables"))
         if "tables" in result.kinds:
@@ -254,11 +256,13 @@ class _Walker:
                     out.append(_Node(path=resolved.lstrip("./"), role="region"))
         if "labels" in result.kinds:
             out += [
-                _Node(path=join(path, name), role="label", parent_version=version)
+                _Node(path=join(path, name), role="label", parent_version=version,
+                      image_levels=node.image_levels)
                 for name in _strings(content.get("labels"))
-            ]
+            ]  # fmt: skip
         if "plate" in result.kinds:
-            plate = content.get("plate") or {}
+            plate = content.get("plate")
+            plate = plate if isinstance(plate, dict) else {}
             acquisitions = _dicts(plate.get("acquisitions"))
             ids = tuple(a["id"] for _, a in acquisitions if isinstance(a.get("id"), int))
             wells = dict.fromkeys(_strings([w.get("path") for _, w in _dicts(plate.get("wells"))]))
@@ -267,7 +271,8 @@ class _Walker:
                 for w in wells
             ]
         if "well" in result.kinds:
-            listed = _dicts((content.get("well") or {}).get("images"))
+            well = content.get("well")
+            listed = _dicts(well.get("images") if isinstance(well, dict) else None)
             images = dict.fromkeys(_strings([i.get("path") for _, i in listed]))
             out += [_Node(path=join(path, i), role="field", parent_version=version) for i in images]
         if "bf2raw" in result.kinds and "plate" not in result.kinds:
@@ -298,63 +303,26 @@ class _Walker:
                 key = (id(result), i, node.role, docs)
                 hit = self._levels_cache.get(key)
                 if hit is None:
-                    work = functools.partial(self._check_levels, node, result, i, ms, raw)
-                    _, produced = self._collect(work)
+                    levels = [
+                        (ds, self._array_key(join(node.path, ds["path"])),
+                         raw.get(self._array_key(join(node.path, ds["path"]))))
+                        for _, ds in _dicts(ms.get("datasets"))
+                        if isinstance(ds.get("path"), str)
+                    ]  # fmt: skip
+                    version = result.version or "0.4"
+                    produced: list[Finding] = []
+                    check_levels(
+                        levels,
+                        index=i,
+                        names=axis_names(ms, version),
+                        version=version,
+                        zarr_format=self.zarr_format,
+                        is_label="label" in result.kinds or node.role == "label",
+                        findings=produced,
+                    )
                     hit = [_relative(f, node.path) for f in produced]
                     self._levels_cache[key] = hit
                 self.findings.extend(_absolute(f, node.path) for f in hit)
-
-    def _check_levels(
-        self,
-        node: _Node,
-        result: DocumentResult,
-        index: int,
-        ms: dict[str, Any],
-        raw: dict[str, bytes | None],
-    ) -> None:
-        version = result.version or "0.4"
-        names = axis_names(ms, version)
-        is_label = "label" in result.kinds or node.role == "label"
-        previous: tuple[list[int], list[float] | None, str] | None = None
-        for j, ds in _dicts(ms.get("datasets")):
-            if not isinstance(ds.get("path"), str):
-                continue
-            key = self._array_key(join(node.path, ds["path"]))
-            sink = Sink(key, findings=self.findings)
-            doc = _parse(raw.get(key), sink, self.reader.store, key)
-            fld = f"multiscales[{index}].datasets[{j}].path"
-            if doc is None or (self.zarr_format == 3 and doc.get("node_type") != "array"):
-                if raw.get(key) is None:
-                    sink.error("NGFF301", f"dataset {ds['path']!r} ({fld}): no array here")
-                elif doc is not None:
-                    sink.error(
-                        "NGFF301",
-                        f"dataset {ds['path']!r}: expected an array, "
-                        f"found node_type {doc.get('node_type')!r}",
-                    )
-                continue
-            shape = doc.get("shape")
-            if not (isinstance(shape, list) and all(isinstance(n, int) for n in shape)):
-                continue
-            if names is not None and len(shape) != len(names):
-                sink.error(
-                    "NGFF302",
-                    f"expected {len(names)} dimensions (axes {names}), found shape {shape}",
-                )
-            if is_label:
-                _check_integer(doc, self.zarr_format, sink)
-            if version == "0.5":
-                dims = doc.get("dimension_names")
-                if names is not None and dims != names:
-                    sink.error(
-                        "NGFF306",
-                        f"expected dimension_names {names}, found {dims}",
-                        "dimension_names",
-                    )
-            scale = _scale(ds)
-            if previous is not None and len(previous[0]) == len(shape):
-                _check_shrink(previous, (shape, scale, ds["path"]), names, sink)
-            previous = (shape, scale, ds["path"])
 
     def _error(self, code: str, key: str, message: str, fld: str | None = None) -> None:
         Sink(key, findings=self.findings).error(code, message, fld)
@@ -370,66 +338,20 @@ def _absolute(finding: Finding, base: str) -> Finding:
     return replace(finding, path=join(base, finding.path)) if base else finding
 
 
-def _check_integer(doc: dict[str, Any], zarr_format: int, sink: Sink) -> None:
-    if zarr_format == 3:
-        dtype = doc.get("data_type")
-        ok = isinstance(dtype, str) and dtype.startswith(_INTEGER_V3)
-    else:
-        dtype = doc.get("dtype")
-        ok = (
-            isinstance(dtype, str) and len(dtype) > 1 and dtype[1] in _INTEGER_V2 and dtype != "|b1"
-        )
-    if not ok:
-        sink.error("NGFF401", f"label images must hold integers, found data type {dtype!r}")
-
-
-def _scale(ds: dict[str, Any]) -> list[float] | None:
-    for _, t in _dicts(ds.get("coordinateTransformations")):
-        values = t.get("scale")
-        if t.get("type") == "scale" and isinstance(values, list):
-            numbers = [v for v in values if isinstance(v, int | float) and v > 0]
-            return [float(v) for v in numbers] if len(numbers) == len(values) else None
-    return None
-
-
-def _check_shrink(
-    prev: tuple[list[int], list[float] | None, str],
-    cur: tuple[list[int], list[float] | None, str],
-    names: list[str] | None,
-    sink: Sink,
-) -> None:
-    (p_shape, p_scale, p_path), (shape, scale, path) = prev, cur
-    labels = (
-        names
-        if names is not None and len(names) == len(shape)
-        else [str(k) for k in range(len(shape))]
-    )
-    grown = [labels[k] for k in range(len(shape)) if shape[k] > p_shape[k]]
-    if grown:
-        sink.error(
-            "NGFF303",
-            f"level {path!r} {shape} is larger than the previous level {p_path!r} {p_shape} "
-            f"along {grown}; levels must go from largest to smallest",
-        )
-        return
-    if p_scale is None or scale is None or len(p_scale) != len(shape) or len(scale) != len(shape):
-        return
-    for k, name in enumerate(labels):
-        expected = p_shape[k] * p_scale[k] / scale[k]
-        if abs(shape[k] - expected) > 1.0:
-            sink.warn(
-                "NGFF304",
-                f"axis {name!r}: the scale goes from {p_scale[k]:g} to {scale[k]:g}, so about "
-                f"{expected:.0f} elements were expected after {p_shape[k]}, found {shape[k]}",
-            )
-
-
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return (
         [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
         if isinstance(value, list)
         else []
     )
+
+
+def _level_count(content: dict[str, Any]) -> int | None:
+    """The number of datasets of the first multiscale, None when there is none."""
+    multiscales = content.get("multiscales")
+    first = multiscales[0] if isinstance(multiscales, list) and multiscales else None
+    datasets = first.get("datasets") if isinstance(first, dict) else None
+    return len(datasets) if isinstance(datasets, list) else None
 
 
 def _strings(values: Any) -> list[str]:

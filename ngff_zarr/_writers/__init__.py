@@ -16,7 +16,7 @@ import numpy as np
 from ..codecs import CodecSpec, default_compressors
 from ..errors import missing_dependency, unknown_choice
 
-__all__ = ["ArraySpec", "Backend", "LevelArray", "get_backend"]
+__all__ = ["ArraySpec", "Backend", "LevelArray", "get_backend", "wrap_zarr"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,3 +84,10 @@ def get_backend(name: str, **kwargs: object) -> Backend:
     if importlib.util.find_spec(registration.package) is None:
         raise missing_dependency(f"the {name} writer", registration.package, registration.extra)
     return registration.factory(**kwargs)
+
+
+def wrap_zarr(array: object) -> LevelArray:
+    """An existing zarr array as a :class:`LevelArray` (what an in-place edit writes to)."""
+    from ._zarr import _ZarrLevel
+
+    return _ZarrLevel(array)

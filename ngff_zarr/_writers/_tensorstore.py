@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +21,38 @@ def _ts() -> Any:
     return tensorstore
 
 
+# tensorstore reports I/O failures as ValueError("<STATUS>: ..."): these statuses are the
+# target's (disk full, permissions, I/O), reported as WriteError carrying the errno (zarr-python
+# raises OSError); to_ngff_zarr then says what was kept.
+_IO_STATUSES: dict[str, int] = {
+    "RESOURCE_EXHAUSTED": errno.ENOSPC,
+    "PERMISSION_DENIED": errno.EACCES,
+    "UNAVAILABLE": errno.EIO,
+    "DATA_LOSS": errno.EIO,
+}
+
+
+def _io(run: Callable[[], Any]) -> Any:
+    """``run()``, with tensorstore's I/O failures raised as :class:`WriteError` (errno set)."""
+    try:
+        return run()
+    except ValueError as exc:
+        status = str(exc).split(":", 1)[0]
+        if status not in _IO_STATUSES:
+            raise
+        code = errno.ENOSPC if "No space left on device" in str(exc) else _IO_STATUSES[status]
+        raise WriteError(code, f"{os.strerror(code)} (tensorstore: {exc})") from exc
+
+
 class _TensorStoreLevel:
     def __init__(self, store: Any) -> None:
         self._store = store
 
     def write(self, key: tuple[slice, ...], data: np.ndarray) -> None:
-        self._store[key].write(data).result()
+        _io(lambda: self._store[key].write(data).result())
 
     def read(self, key: tuple[slice, ...]) -> np.ndarray:
-        return np.asarray(self._store[key].read().result())
+        return np.asarray(_io(lambda: self._store[key].read().result()))
 
 
 class TensorStoreBackend:
@@ -98,12 +124,14 @@ class TensorStoreBackend:
                 "dimension_names": list(spec.dims),
             }
             driver = "zarr3"
-        store = ts.open(
-            {"driver": driver, "kvstore": kvstore, "metadata": metadata},
-            create=True,
-            delete_existing=True,
-            context=self._context,
-        ).result()
+        store = _io(
+            lambda: ts.open(
+                {"driver": driver, "kvstore": kvstore, "metadata": metadata},
+                create=True,
+                delete_existing=True,
+                context=self._context,
+            ).result()
+        )
         return _TensorStoreLevel(store)
 
 

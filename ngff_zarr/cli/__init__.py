@@ -1,8 +1,8 @@
 """The ``ngff-zarr`` command line.
 
-Each sub-command lives in a module of this package (``convert``, ``info``, ``validate``,
-``upgrade``, ``conformance``, ``download``) that defines ``add_parser(subparsers)`` and
-``run(args) -> int``; this module only dispatches. ngff-zarr's own form,
+Each sub-command lives in a module of this package (``cleanup``, ``convert``, ``info``,
+``validate``, ``upgrade``, ``conformance``, ``download``) that defines
+``add_parser(subparsers)`` and ``run(args) -> int``; this module only dispatches. ngff-zarr's own form,
 ``ngff-zarr -i INPUT... [-o OUTPUT] [options]``, is :mod:`.classic`.
 """
 
@@ -17,6 +17,7 @@ __all__ = ["main"]
 
 # sub-command name -> the module implementing it
 _COMMANDS: dict[str, str] = {
+    "cleanup": "ngff_zarr.cli.cleanup",
     "convert": "ngff_zarr.cli.convert",
     "info": "ngff_zarr.cli.info",
     "validate": "ngff_zarr.cli.validate",

@@ -1,6 +1,7 @@
 """Microscope file readers: a small protocol and a name-to-implementation registry.
 
-Each format lives in a private module (``_tiff``, ``_czi``, ``_nd2``, ``_lif``, ``_imageio``)
+Each format lives in a private module (``_tiff``, ``_czi``, ``_nd2``, ``_lif``, ``_imageio``,
+``_thorlabs``)
 that exposes a ``READER`` object satisfying :class:`Reader`. The registry below names, for every
 reader, the optional package it needs and the pip extra that installs it, so ``import ngff_zarr``
 never imports a format library and a missing one gives an error that says how to install it.
@@ -171,6 +172,17 @@ READERS: dict[str, ReaderEntry] = {
             magic=(b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
             description="plain PNG and JPEG images",
         ),
+        ReaderEntry(
+            name="thorlabs",
+            module="ngff_zarr.formats._thorlabs",
+            package="numpy",  # nothing beyond the core dependencies
+            import_name="numpy",
+            extra="",
+            extensions=(".raw", "experiment.xml"),
+            magic=(),  # headerless pixels; the sidecar is plain XML
+            description="Thorlabs ThorImageLS RAW files (with Experiment.xml)",
+            folder_suffixes=("experiment.xml",),
+        ),
     )
 }
 
@@ -233,8 +245,15 @@ def primary_files(paths: list[Path]) -> list[Path]:
 
     A folder of a multi-file OME-TIFF set holds its companion file and every member; each one
     would read the whole set. Kept: each companion, then each file that no kept file names.
+    A ThorImageLS ``Experiment.xml`` beside a kept ``.raw`` file is that file's sidecar.
     """
     from ._ome import COMPANION_SUFFIX, dataset_members
+    from ._thorlabs import SIDECAR
+
+    raw_folders = {p.parent.resolve() for p in paths if p.name.lower().endswith(".raw")}
+    paths = [
+        p for p in paths if not (p.name.lower() == SIDECAR and p.parent.resolve() in raw_folders)
+    ]
 
     ordered = sorted(paths, key=lambda p: (not p.name.lower().endswith(COMPANION_SUFFIX), p))
     covered: set[Path] = set()

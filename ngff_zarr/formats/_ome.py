@@ -3,9 +3,9 @@
 A multi-file OME-TIFF set spreads one series over several ``.ome.tif`` files. Either every
 member carries the full OME-XML, or each carries only a pointer,
 ``<BinaryOnly MetadataFile="x.companion.ome"/>``, and the full description lives in that
-companion file. :func:`resolve` turns any entry point
-of a set (a member, the companion, or the folder) into the TIFF file to open and the OME-XML
-to open it with.
+companion file (or in the member the pointer names, as Bio-Formats writes sets).
+:func:`resolve` turns any entry point of a set (a member, the companion, or the folder) into
+the TIFF file to open and the OME-XML to open it with.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ __all__ = [
     "OME_TIFF_SUFFIXES",
     "binary_only",
     "dataset_members",
+    "metadata_text",
     "ome_images",
     "resolve",
 ]
@@ -69,7 +70,7 @@ def resolve(path: Path) -> tuple[Path, str | None]:
         return members[0], None
     if not path.name.lower().endswith(COMPANION_SUFFIX):
         return path, None
-    xml = path.read_text(encoding="utf-8")
+    xml = metadata_text(path) or ""
     first = _first_file(_parse(xml, path))
     if first is None:
         raise InvalidMetadataError(
@@ -85,28 +86,77 @@ def resolve(path: Path) -> tuple[Path, str | None]:
     return member, xml
 
 
-def binary_only(xml: str | None, path: Path) -> str | None:
-    """The OME-XML to read ``path`` with when its own XML is only a ``BinaryOnly`` pointer.
+def binary_only(xml: str | None, path: Path) -> tuple[Path, str | None] | None:
+    """Where to read ``path`` from when its own XML is only a ``BinaryOnly`` pointer.
 
-    Returns None when the file's XML is complete. A companion that does not exist is an
-    :class:`~ngff_zarr.NgffWarning` (the file's own planes are read) and gives None.
+    Returns None when the file's XML is complete; else the TIFF file to open and the OME-XML
+    to open it with: ``path`` with the companion file's XML, or the member that holds the full
+    description (Bio-Formats' sets) with its own XML (None). A metadata file that does not exist
+    or holds no description is an :class:`~ngff_zarr.NgffWarning` (the file's own planes are
+    read) and gives None.
     """
-    if not xml or "BinaryOnly" not in xml:
-        return None
-    pointer = next((e for e in _parse(xml, path).iter() if e.tag.endswith("}BinaryOnly")), None)
-    name = pointer.get("MetadataFile") if pointer is not None else None
-    if not name:
+    name = _pointer(xml, path)
+    if name is None:
         return None
     companion = path.parent / name
-    if not companion.is_file():
+    full = metadata_text(companion) if companion.is_file() else None
+    if full is None or "BinaryOnly" in full:
+        state = "does not exist" if not companion.is_file() else "holds none"
         warnings.warn(
-            f"{path.name}: its OME-XML says the full description is in {name!r}, which does "
-            "not exist; reading only the planes of this file",
+            f"{path.name}: its OME-XML says the full description is in {name!r}, which "
+            f"{state}; reading only the planes of this file",
             NgffWarning,
             stacklevel=5,
         )
         return None
-    return companion.read_text(encoding="utf-8")
+    if name.lower().endswith(COMPANION_SUFFIX) or not _is_tiff(companion):
+        return path, full
+    return companion, None
+
+
+def _pointer(xml: str | None, path: Path) -> str | None:
+    """The ``MetadataFile`` a ``BinaryOnly`` OME-XML points at."""
+    if not xml or "BinaryOnly" not in xml:
+        return None
+    pointer = next((e for e in _parse(xml, path).iter() if e.tag.endswith("}BinaryOnly")), None)
+    name = pointer.get("MetadataFile") if pointer is not None else None
+    return name or None
+
+
+def _is_tiff(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4).startswith(_TIFF_MAGIC)
+
+
+_TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+
+
+def metadata_text(path: Path) -> str | None:
+    """The OME-XML that ``path`` holds: a companion file's text, or an OME-TIFF's description.
+
+    A ``BinaryOnly`` pointer may name either (Bio-Formats points the members of a set at the
+    member holding the full description). None when a TIFF file has no OME-XML.
+
+    Raises
+    ------
+    InvalidMetadataError
+        The file is neither UTF-8 text nor a readable TIFF file.
+    """
+    if _is_tiff(path):
+        import tifffile
+
+        try:
+            with tifffile.TiffFile(path) as tif:
+                return tif.ome_metadata if tif.is_ome else None
+        except (OSError, ValueError, tifffile.TiffFileError) as exc:
+            raise InvalidMetadataError(f"not a readable TIFF file: {exc}", path=str(path)) from exc
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidMetadataError(
+            f"expected OME-XML text (UTF-8) or an OME-TIFF file, found undecodable bytes: {exc}",
+            path=str(path),
+        ) from exc
 
 
 def dataset_members(path: Path) -> list[Path]:
@@ -115,21 +165,30 @@ def dataset_members(path: Path) -> list[Path]:
     Anything unreadable names nothing: the file is then simply read on its own.
     """
     lowered = path.name.lower()
+    if not lowered.endswith((COMPANION_SUFFIX, *OME_TIFF_SUFFIXES)):
+        return []
     try:
-        if lowered.endswith(COMPANION_SUFFIX):
-            xml: str | None = path.read_text(encoding="utf-8")
-        elif lowered.endswith(OME_TIFF_SUFFIXES):
-            import tifffile
-
-            with tifffile.TiffFile(path) as tif:
-                xml = tif.ome_metadata if tif.is_ome else None
-        else:
-            return []
+        xml = metadata_text(path)
         root = ET.fromstring(xml or "<none/>")
+        pointer = _pointer(xml, path)
     except (OSError, ValueError, ET.ParseError):
         return []
-    names = {e.get("FileName") for e in root.iter() if e.tag.endswith("}UUID")}
-    return [path.parent / n for n in sorted(n for n in names if n) if n != path.name]
+    if pointer is not None and pointer != path.name and (path.parent / pointer).is_file():
+        # a member that points at the file describing the set: that file and the files it names
+        try:
+            described = ET.fromstring(metadata_text(path.parent / pointer) or "<none/>")
+        except (OSError, ValueError, ET.ParseError):
+            return [path.parent / pointer]
+        names = {pointer, *_file_names(described)}
+    else:
+        names = _file_names(root)
+    return [path.parent / n for n in sorted(names) if n != path.name]
+
+
+def _file_names(root: ET.Element) -> set[str]:
+    return {
+        str(e.get("FileName")) for e in root.iter() if e.tag.endswith("}UUID") and e.get("FileName")
+    }
 
 
 def _first_file(root: ET.Element) -> str | None:

@@ -32,9 +32,10 @@ class _TiffReader:
         tif = open_tiff(target, omexml)
         try:
             if omexml is None and tif.is_ome:
-                omexml = binary_only(tif.ome_metadata, target)
-                if omexml is not None:  # a member of a set described by its companion file
+                described = binary_only(tif.ome_metadata, target)
+                if described is not None:  # a member of a set described in another file
                     tif.close()
+                    target, omexml = described
                     tif = open_tiff(target, omexml)
             return self._series(tif, TiffSource(target, omexml))
         finally:

@@ -23,7 +23,13 @@ from .._io.documents import attributes_of, group_attributes, read_documents
 from .._io.store import StoreLike, describe, join, list_dir
 from .._versions import Layout, layout, layout_for_zarr_format
 from ..config import config
-from ..errors import MetadataNotFoundError, NgffValidationError, NgffValueError, NgffWarning
+from ..errors import (
+    InvalidMetadataError,
+    MetadataNotFoundError,
+    NgffValidationError,
+    NgffValueError,
+    NgffWarning,
+)
 from ..from_ngff_zarr import from_ngff_zarr
 from ..labels import LabelMultiscales, read_labels
 from ..multiscales import Multiscales
@@ -258,7 +264,9 @@ class HCSPlate:
         todo = [w for w in wells if w._metadata is None]
         if todo:
             keys = [join(self._path, w.path, self._fmt.attributes_key) for w in todo]
-            for well, doc in zip(todo, read_documents(self._store, keys), strict=True):
+            docs = read_documents(self._store, keys)
+            _check_wells_exist(self, [w for w, d in zip(todo, docs, strict=True) if d is None])
+            for well, doc in zip(todo, docs, strict=True):
                 well._set_metadata(doc)
         return wells
 
@@ -307,7 +315,21 @@ class HCSPlate:
 
     def _load_field(self, key: str) -> Multiscales:
         """The field image at store path ``key`` (not cached here: wells cache their fields)."""
-        group = zarr.open_group(self._store, path=key, mode="r", zarr_format=self._fmt.zarr_format)
+        try:
+            group_attributes(self._store, key)  # the one JSON reader: typed, bounded errors
+        except MetadataNotFoundError as exc:
+            raise MetadataNotFoundError(
+                f"{describe(self._store, key)}: the well lists this field, but there is no "
+                "image group here"
+            ) from exc
+        try:
+            group = zarr.open_group(
+                self._store, path=key, mode="r", zarr_format=self._fmt.zarr_format
+            )
+        except Exception as exc:  # zarr's own reading of a group it finds malformed
+            raise InvalidMetadataError(
+                f"cannot open the field's group: {exc}", path=describe(self._store, key)
+            ) from exc
         multiscales: Multiscales = from_ngff_zarr(group, validate=self._validate)
         return multiscales
 
@@ -396,8 +418,12 @@ class HCSWell:
         A well group without ``well`` metadata (created but not yet written to) has no images.
         """
         if self._metadata is None:
-            key = join(self.plate._path, self.path, self.plate._fmt.attributes_key)
-            self._set_metadata(read_documents(self.plate._store, [key])[0])
+            store, fmt = self.plate._store, self.plate._fmt
+            key = join(self.plate._path, self.path, fmt.attributes_key)
+            document = read_documents(store, [key])[0]
+            if document is None:
+                _check_wells_exist(self.plate, [self])
+            self._set_metadata(document)
         assert self._metadata is not None
         return self._metadata
 
@@ -516,6 +542,21 @@ class HCSWell:
         with plate._lock:
             if self._metadata is None:
                 self._metadata = well
+
+
+def _check_wells_exist(plate: HCSPlate, wells: list[HCSWell]) -> None:
+    """Raise when a well the plate lists has no group (a Zarr v2 well may have no .zattrs)."""
+    if not wells:
+        return
+    keys = (
+        [join(plate._path, w.path, ".zgroup") for w in wells] if plate._fmt.zarr_format == 2 else []
+    )
+    groups = read_documents(plate._store, keys) if keys else [None] * len(wells)
+    for well, group in zip(wells, groups, strict=True):
+        if group is None:
+            raise MetadataNotFoundError(
+                f"{well._where()}: the plate lists well {well.path}, but there is no well group"
+            )
 
 
 def _field_order(name: str) -> tuple[int, str]:

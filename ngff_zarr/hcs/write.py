@@ -19,6 +19,7 @@ from .._io.documents import (
     write_documents,
 )
 from .._io.locks import well_lock
+from .._io.staging import is_write_failure, write_failure
 from .._io.store import StoreLike, describe, join, list_dir
 from .._versions import Layout, layout, layout_for_zarr_format
 from ..errors import (
@@ -115,12 +116,20 @@ def _write_plate(plate: Plate, store: StoreLike, fmt: Layout, *, overwrite: bool
     for row in plate.rows:
         _add_group(documents, fmt, join(root, row.name), None)
     for well in plate.wells:
-        _add_group(documents, fmt, join(root, well.path), None)
-    write_documents(target, documents)
+        # an empty attribute document, so that readers tell an empty well from a missing one
+        _add_group(documents, fmt, join(root, well.path), {})
     # The plate document last: a plate that lists its wells has every well group.
     plate_docs: dict[str, bytes] = {}
     _add_group(plate_docs, fmt, root, attributes)
-    write_documents(target, plate_docs)
+    try:
+        write_documents(target, documents)
+        write_documents(target, plate_docs)
+    except Exception as exc:
+        if is_write_failure(exc):
+            raise write_failure(
+                describe(target, root), exc, "the plate metadata was not written"
+            ) from exc
+        raise
 
 
 class _Unset(enum.Enum):
@@ -285,7 +294,17 @@ def _write_field_into(
         new_attrs = {**attrs, **fmt.well_to_attributes(well)}
         well_docs: dict[str, bytes] = {}
         _add_group(well_docs, fmt, well_key, new_attrs)
-        write_documents(target, well_docs)
+        try:
+            write_documents(target, well_docs)
+        except Exception as exc:
+            if is_write_failure(exc):
+                listed = [i.path for i in images]
+                raise write_failure(
+                    describe(target, well_key),
+                    exc,
+                    f"the field {image.path} was written, but the well still lists {listed}",
+                ) from exc
+            raise
 
 
 def _one_of(name: str, value: Any, alias: str, alias_value: Any) -> Any:
@@ -336,6 +355,11 @@ def _holds_data(store: Store, root: str, fmt: Layout) -> bool:
     An empty group of the other Zarr format is refused: the plate could not be written into it.
     """
     entries = set(list_dir(store, root))
+    if entries and not entries & _GROUP_KEYS:
+        raise StoreExistsError(
+            f"{describe(store, root)} is not a Zarr hierarchy; it is never deleted (no zarr.json, "
+            f".zgroup or .zattrs at its top; holds {sorted(entries)[:5]})"
+        )
     if entries - _GROUP_KEYS:
         return True
     if not entries:

@@ -1,34 +1,27 @@
 """``read_roi`` and ``write_roi``: the pixels of an image or label image inside a region.
 
-Writing the full resolution also recomputes the region of every lower level from it, with
-the engine's pyramid cascade and the pyramid's own method, so the levels stay consistent.
+Writing a level also recomputes what depends on it in every lower level, with the pyramid's
+own method (:func:`~ngff_zarr.write_region`), so the levels stay consistent.
 """
 
 from __future__ import annotations
 
-import logging
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import zarr
 
-from .._arrays import as_dask
-from .._engine.geometry import Box, clip, slices
-from .._engine.pyramid import compute_region, make_plan
+from .._engine.geometry import Box
 from .._io.locate import locate_image
-from .._io.store import StoreLike, join
+from .._io.store import StoreLike
 from ..errors import NgffValueError
 from ..from_ngff_zarr import from_ngff_zarr
-from ..methods import Methods, get_method
+from ..methods import Methods
 from ..multiscales import Multiscales
-from ..vocab import SPATIAL_DIMS
+from ..write_region import write_region
 from .roi import ROI, PixelROI
 
 __all__ = ["read_roi", "write_roi"]
-
-logger = logging.getLogger(__name__)
 
 
 def read_roi(
@@ -81,10 +74,10 @@ def write_roi(
 ) -> None:
     """Write ``data`` into the region ``roi`` of the image (or label image ``label``) in ``store``.
 
-    Written at full resolution (``level=0``), the same region of every lower level is
-    recomputed from it with the pyramid's method (``nearest`` for a pyramid whose method is
-    not known, on integers; ``local_mean`` otherwise). Written at a lower level, only that
-    level changes.
+    The part of every lower level that depends on the region is recomputed from it with the
+    pyramid's method (``nearest`` for a pyramid whose method is not known, on integers;
+    ``local_mean`` otherwise), by :func:`~ngff_zarr.write_region`; the levels above are left
+    as they are.
 
     Raises
     ------
@@ -106,8 +99,8 @@ def write_roi(
     """
     image = locate_image(store, writable=True, storage_options=storage_options)
     parts = ["labels", label] if label is not None else []
-    base = join(image.path, *parts)
-    multiscales = from_ngff_zarr(image.open_group(*parts, mode="r"))
+    group = image.open_group(*parts, mode="r+")
+    multiscales = from_ngff_zarr(group)
     level = _check_level(multiscales, level)
     target = multiscales.images[level]
     pixels = roi if isinstance(roi, PixelROI) else roi.to_pixels(multiscales, level)
@@ -123,14 +116,12 @@ def write_roi(
             f"data: expected the region's shape {expected} (dims {list(target.dims)}), got "
             f"{values.shape}"
         )
-    fmt: Any = image.zarr_format
-    arrays = [
-        zarr.open_array(image.store, path=join(base, ds.path), mode="r+", zarr_format=fmt)
-        for ds in multiscales.metadata.datasets
-    ]
-    arrays[level][slices(box)] = values.astype(arrays[level].dtype, copy=False)
-    if level == 0 and len(arrays) > 1:
-        _refresh_lower(multiscales, arrays, box)
+    method = None
+    if multiscales.method is None:  # a pyramid made elsewhere: a method that suits its data
+        integer = np.dtype(target.dtype).kind in "iub"
+        method = Methods.NEAREST if integer else Methods.LOCAL_MEAN
+    start = {d: lo for d, (lo, _) in zip(target.dims, box, strict=True)}
+    write_region(group, values.astype(target.dtype, copy=False), start, level=level, method=method)
 
 
 def _open(
@@ -154,42 +145,3 @@ def _check_level(multiscales: Multiscales, level: int) -> int:
     if not 0 <= level < len(multiscales.images):
         raise NgffValueError(f"level: expected 0 to {len(multiscales.images) - 1}, got {level}")
     return level
-
-
-def _refresh_lower(multiscales: Multiscales, arrays: list[Any], box: Box) -> None:
-    """Recompute ``box`` (of level 0) in every lower level, from the level 0 just written."""
-    dims = multiscales.dims
-    shapes = [tuple(int(s) for s in a.shape) for a in arrays]
-    factors = [
-        tuple(max(1, round(shapes[0][i] / shape[i])) for i in range(len(dims)))
-        for shape in shapes[1:]
-    ]
-    method = multiscales.method
-    if method is None:
-        integer = np.dtype(arrays[0].dtype).kind in "iub"
-        method = Methods.NEAREST if integer else Methods.LOCAL_MEAN
-    spatial = tuple(d in SPATIAL_DIMS for d in dims)
-    plan = make_plan(as_dask(arrays[0]), factors, get_method(method), spatial)
-    if tuple(plan.shapes) != tuple(shapes):
-        logger.warning(
-            "lower levels not refreshed: their shapes %s are not the pyramid of %s with factors %s",
-            shapes[1:],
-            shapes[0],
-            factors,
-        )
-        return
-    interiors: dict[int, Box] = {}
-    current = box
-    for level in range(1, plan.levels):
-        step, halo = plan.steps[level], plan.halos[level]
-        current = clip(
-            tuple(
-                (math.floor((lo - h) / f), math.ceil((hi + h) / f))
-                for (lo, hi), f, h in zip(current, step, halo, strict=True)
-            ),
-            plan.shapes[level],
-        )
-        interiors[level] = current
-    values = compute_region(plan, 0, interiors, lambda b: np.asarray(arrays[0][slices(b)]))
-    for level, part in values.items():
-        arrays[level][slices(interiors[level])] = part

@@ -221,6 +221,7 @@ def write_table(
             overwrite=True,
             storage_options=None,
             zarr_format=fmt,
+            keep_others=False,  # a table is replaced whole
         )
         group, location = (
             target.group,

@@ -243,6 +243,8 @@ def test_help_and_a_conversion_as_subprocesses(workdir: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (
-        json.loads(Path("out.ome.zarr/zarr.json").read_text())["attributes"]["ome"]["version"]
+        json.loads(Path("out.ome.zarr/zarr.json").read_text(encoding="utf-8"))["attributes"]["ome"][
+            "version"
+        ]
         == "0.5"
     )

@@ -82,12 +82,12 @@ print(f"Created v{version} plate with {{len(plate.wells)}} wells")
 def test_simple_complete_example_v04(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _simple_example("0.4")
     assert capsys.readouterr().out == "Created v0.4 plate with 4 wells\n"
-    root = json.loads(Path("my_plate_v4.ome.zarr/.zattrs").read_text())
+    root = json.loads(Path("my_plate_v4.ome.zarr/.zattrs").read_text(encoding="utf-8"))
     assert root["plate"]["version"] == "0.4"
     assert (root["plate"]["name"], root["plate"]["field_count"]) == ("Example Plate v0.4", 1)
     assert root["plate"]["wells"][3] == {"path": "B/2", "rowIndex": 1, "columnIndex": 1}
     assert not Path("my_plate_v4.ome.zarr/.zmetadata").exists()  # none at the plate root
-    well = json.loads(Path("my_plate_v4.ome.zarr/A/1/.zattrs").read_text())
+    well = json.loads(Path("my_plate_v4.ome.zarr/A/1/.zattrs").read_text(encoding="utf-8"))
     assert well == {"well": {"images": [{"path": "0", "acquisition": 0}], "version": "0.4"}}
     plate = nz.from_hcs_zarr("my_plate_v4.ome.zarr", validate=True)
     image = plate.get_well("A", "1").get_image(0)
@@ -99,9 +99,13 @@ def test_simple_complete_example_v04(workdir: Path, capsys: pytest.CaptureFixtur
 def test_simple_complete_example_v05(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _simple_example("0.5")
     assert capsys.readouterr().out == "Created v0.5 plate with 4 wells\nVersion: 0.5\n"
-    root = json.loads(Path("my_plate_v5.ome.zarr/zarr.json").read_text())["attributes"]
+    root = json.loads(Path("my_plate_v5.ome.zarr/zarr.json").read_text(encoding="utf-8"))[
+        "attributes"
+    ]
     assert root["ome"]["version"] == "0.5"  # the version is given in the ome wrapper
-    well = json.loads(Path("my_plate_v5.ome.zarr/A/1/zarr.json").read_text())["attributes"]
+    well = json.loads(Path("my_plate_v5.ome.zarr/A/1/zarr.json").read_text(encoding="utf-8"))[
+        "attributes"
+    ]
     assert well == {
         "ome": {"version": "0.5", "well": {"images": [{"path": "0", "acquisition": 0}]}}
     }

@@ -86,7 +86,7 @@ def test_displacement_and_coordinate_fields_v06(workdir: Path) -> None:
     )
     multiscales = nz.to_multiscales(field)
     nz.to_ome_zarr("displacement.ome.zarr", multiscales, version="0.6")
-    root = json.loads(Path("displacement.ome.zarr/zarr.json").read_text())
+    root = json.loads(Path("displacement.ome.zarr/zarr.json").read_text(encoding="utf-8"))
     axes = root["attributes"]["ome"]["multiscales"][0]["coordinateSystems"][0]["axes"]
     assert axes[0] == {"name": "c", "type": "displacement", "discrete": True}
 
@@ -118,9 +118,9 @@ def test_validate_while_reading(cthead_store: Callable[[str], Path]) -> None:
     cthead_store("0.4")
     multiscales = nz.from_ngff_zarr("cthead1.ome.zarr", validate=True)
     assert len(multiscales.images) == 3
-    attrs = json.loads(Path("cthead1.ome.zarr/.zattrs").read_text())
+    attrs = json.loads(Path("cthead1.ome.zarr/.zattrs").read_text(encoding="utf-8"))
     attrs["multiscales"][0]["axes"][0]["type"] = 5  # "an error will be raised"
-    Path("cthead1.ome.zarr/.zattrs").write_text(json.dumps(attrs))
+    Path("cthead1.ome.zarr/.zattrs").write_text(json.dumps(attrs), encoding="utf-8")
     with pytest.raises(jsonschema.ValidationError):
         nz.from_ngff_zarr("cthead1.ome.zarr", validate=True)
 
@@ -128,7 +128,7 @@ def test_validate_while_reading(cthead_store: Callable[[str], Path]) -> None:
 def test_write(cthead_png: np.ndarray) -> None:
     multiscales = nz.to_multiscales(nz.to_ngff_image(cthead_png, dims=["y", "x"]), [2, 4])
     nz.to_ngff_zarr("cthead1.ome.zarr", multiscales)
-    root = json.loads(Path("cthead1.ome.zarr/zarr.json").read_text())
+    root = json.loads(Path("cthead1.ome.zarr/zarr.json").read_text(encoding="utf-8"))
     assert root["attributes"]["ome"]["version"] == "0.5"  # the default, as ngff-zarr's
     assert nz.validate("cthead1.ome.zarr", strict=True).valid
     back = nz.from_ngff_zarr("cthead1.ome.zarr")
@@ -142,7 +142,9 @@ def test_sharded_store(workdir: Path) -> None:
     multiscales = nz.to_multiscales(image, scale_factors=[], chunks=64)
 
     def shard_shape() -> list[int]:
-        array = json.loads(Path("lightsheet.ome.zarr/scale0/image/zarr.json").read_text())
+        array = json.loads(
+            Path("lightsheet.ome.zarr/scale0/image/zarr.json").read_text(encoding="utf-8")
+        )
         assert array["codecs"][0]["configuration"]["chunk_shape"] == [64, 64, 64]
         return list(array["chunk_grid"]["configuration"]["chunk_shape"])
 
@@ -301,7 +303,9 @@ def test_upgrade_in_place_to_06(workdir: Path) -> None:
     nz.to_ome_zarr("image.ome.zarr", multiscales, version="0.5")
     nz.upgrade_ome_zarr("image.ome.zarr", version="0.6")
     assert (
-        json.loads(Path("image.ome.zarr/zarr.json").read_text())["attributes"]["ome"]["version"]
+        json.loads(Path("image.ome.zarr/zarr.json").read_text(encoding="utf-8"))["attributes"][
+            "ome"
+        ]["version"]
         == "0.6"
     )
 

@@ -30,7 +30,7 @@ AXES_JSON = [
 
 
 def _written_axes(store: str) -> list[dict[str, object]]:
-    root = json.loads(Path(store, "zarr.json").read_text())["attributes"]
+    root = json.loads(Path(store, "zarr.json").read_text(encoding="utf-8"))["attributes"]
     axes: list[dict[str, object]] = root["ome"]["multiscales"][0]["axes"]
     return axes
 
@@ -122,10 +122,10 @@ def test_validation_and_conformance(workdir: Path, capsys: pytest.CaptureFixture
     image = nz.to_ngff_image(np.zeros((8, 16, 16), np.uint8))
     nz.to_ngff_zarr("image.ome.zarr", nz.to_multiscales(image, orientation="LPS"))
     root_path = Path("image.ome.zarr/zarr.json")
-    root = json.loads(root_path.read_text())
+    root = json.loads(root_path.read_text(encoding="utf-8"))
     axes = root["attributes"]["ome"]["multiscales"][0]["axes"]
     axes[1]["orientation"]["value"] = "superior-to-inferior"  # y now repeats z's axis
-    root_path.write_text(json.dumps(root))
+    root_path.write_text(json.dumps(root), encoding="utf-8")
 
     from ngff_zarr import ValidationError, from_ngff_zarr, validate_structural
 

@@ -69,3 +69,16 @@ class TestImageio(ReaderContract):
 
 def test_every_reader_has_a_contract_subclass() -> None:
     assert {cls.reader for cls in ReaderContract.__subclasses__()} == set(READERS)
+
+
+class TestThorlabs(ReaderContract):
+    reader = "thorlabs"
+
+    @pytest.fixture
+    def sample(self, tmp_path: Path) -> Path:
+        from .test_thorlabs import _dataset, _frames
+
+        return (
+            _dataset(tmp_path / "thor", _frames(2 * 3), steps=3, timepoints=2)
+            / "Image_0001_0001.raw"
+        )

@@ -12,6 +12,7 @@ import pytest
 
 from ngff_zarr import NgffWarning, config
 from ngff_zarr.convert import convert_folder
+from ngff_zarr.errors import InvalidMetadataError
 from ngff_zarr.formats import select_reader
 from ngff_zarr.read_image import read_image, read_images
 
@@ -89,6 +90,59 @@ def test_folder_of_a_set_converts_to_one_store(tmp_path: Path) -> None:
     assert run.failed == []
     assert [c["inputs"] for c in run.converted] == [[str(tmp_path / "in" / "cells.companion.ome")]]
     assert sorted(p.name for p in (tmp_path / "out").glob("*.ome.zarr")) == ["cells.ome.zarr"]
+
+
+def _pointed_set(folder: Path, nz: int = 3, master: int = 2) -> np.ndarray:
+    """A set whose member ``master`` holds the full OME-XML; the others point at it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    planes = [np.full((16, 20), 10 * z + 1, "uint16") for z in range(nz)]
+    names = [f"m_z{z}.ome.tif" for z in range(nz)]
+    ids = [f"urn:uuid:{uuid.uuid4()}" for _ in range(nz)]
+    tiffdata = "".join(
+        f'<TiffData FirstZ="{z}" IFD="0" PlaneCount="1"><UUID FileName="{names[z]}">{ids[z]}'
+        "</UUID></TiffData>"
+        for z in range(nz)
+    )
+    full = (
+        f'<?xml version="1.0" encoding="UTF-8"?><OME xmlns="{_NS}" UUID="{ids[master]}">'
+        '<Image ID="Image:0" Name="m"><Pixels ID="Pixels:0" DimensionOrder="XYZCT" '
+        f'Type="uint16" SizeX="20" SizeY="16" SizeZ="{nz}" SizeC="1" SizeT="1" '
+        'PhysicalSizeX="0.5" PhysicalSizeY="0.5" PhysicalSizeZ="2.0">'
+        f'<Channel ID="Channel:0:0" SamplesPerPixel="1"/>{tiffdata}</Pixels></Image></OME>'
+    )
+    for z in range(nz):
+        pointer = (
+            f'<?xml version="1.0" encoding="UTF-8"?><OME xmlns="{_NS}" UUID="{ids[z]}">'
+            f'<BinaryOnly MetadataFile="{names[master]}" UUID="{ids[master]}"/></OME>'
+        )
+        description = full if z == master else pointer
+        tifffile.imwrite(folder / names[z], planes[z], description=description, metadata=None)
+    return np.stack(planes)
+
+
+@pytest.mark.parametrize("entry", ["m_z0.ome.tif", "m_z2.ome.tif", "."])
+def test_members_pointing_at_the_member_with_the_description(tmp_path: Path, entry: str) -> None:
+    """Every plane from its own file, whichever member is read (not the entry's plane twice)."""
+    expected = _pointed_set(tmp_path / "set")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        image = read_image(tmp_path / "set" / entry)
+    assert image.scale == {"z": 2.0, "y": 0.5, "x": 0.5}
+    np.testing.assert_array_equal(image.data.compute(), expected)
+
+
+def test_a_set_described_by_a_member_converts_once(tmp_path: Path) -> None:
+    _pointed_set(tmp_path / "in", master=2)
+    run = convert_folder(tmp_path / "in", tmp_path / "out")
+    assert run.failed == []
+    assert len(run.converted) == 1
+
+
+def test_an_undecodable_metadata_file_is_a_metadata_error(tmp_path: Path) -> None:
+    _companion_set(tmp_path)
+    (tmp_path / "cells.companion.ome").write_bytes(b"\xff\xfe\xb6 not text")
+    with pytest.raises(InvalidMetadataError, match=r"expected OME-XML text"):
+        read_image(tmp_path / "cells_z1.ome.tif")
 
 
 def _write_lsm(path: Path, stack: np.ndarray, thumb: int = 8) -> None:

@@ -144,9 +144,9 @@ def _increment(path: str, counter: Path, times: int) -> None:
     store = zarr.storage.LocalStore(path)
     for _ in range(times):
         with well_lock(store, "A/1"):
-            value = int(counter.read_text())
+            value = int(counter.read_text(encoding="utf-8"))
             os.sched_yield()
-            counter.write_text(str(value + 1))
+            counter.write_text(str(value + 1), encoding="utf-8")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="flock is POSIX")

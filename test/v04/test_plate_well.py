@@ -47,7 +47,7 @@ def _examples(spec: Path, version: str, kind: str) -> list[Path]:
 
 
 def _attributes(path: Path, version: str) -> dict[str, Any]:
-    doc = json.loads(path.read_text())
+    doc = json.loads(path.read_text(encoding="utf-8"))
     return doc["attributes"] if version == "0.5" else doc
 
 
