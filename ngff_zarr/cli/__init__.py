@@ -2,8 +2,8 @@
 
 Each sub-command lives in a module of this package (``cleanup``, ``convert``, ``info``,
 ``validate``, ``upgrade``, ``conformance``, ``download``) that defines
-``add_parser(subparsers)`` and ``run(args) -> int``; this module only dispatches. ngff-zarr's own form,
-``ngff-zarr -i INPUT... [-o OUTPUT] [options]``, is :mod:`.classic`.
+``add_parser(subparsers)`` and ``run(args) -> int``; this module only dispatches.
+ngff-zarr's own form, ``ngff-zarr -i INPUT... [-o OUTPUT] [options]``, is :mod:`.classic`.
 """
 
 from __future__ import annotations
