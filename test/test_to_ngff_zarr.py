@@ -246,7 +246,7 @@ def test_overwrite_never_replaces_a_directory_that_is_not_a_zarr_store(
     (target / "chapters").mkdir(parents=True)
     (target / "chapters" / "one.tex").write_text("years of work")
     kwargs = {} if overwrite is None else {"overwrite": overwrite}  # None: the default (True)
-    with pytest.raises(StoreExistsError, match=r"thesis is not empty and is not a Zarr store"):
+    with pytest.raises(StoreExistsError, match=r"thesis is not a Zarr hierarchy; it is never"):
         to_ngff_zarr(target, _small(), **kwargs)  # type: ignore[arg-type]
     assert (target / "chapters" / "one.tex").read_text() == "years of work"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]  # no staging left
@@ -397,7 +397,7 @@ def test_ctrl_c_stops_quickly_and_leaves_nothing(tmp_path: Path) -> None:
     stopped_after = time.monotonic() - sent
     assert proc.returncode == 3, out
     assert "interrupted" in out
-    assert stopped_after < 5.0
+    assert stopped_after < 10.0  # about 1 s on an idle machine; a shared one is slower
     assert list(tmp_path.iterdir()) == []  # no staging directory, no partial store
 
 
@@ -550,7 +550,7 @@ def test_cli_overwrite_never_deletes_a_directory_that_is_not_a_store(
     mine.mkdir()
     (mine / "notes.txt").write_text("mine")
     assert main(["convert", "--no-progress", "--overwrite", str(source), str(mine)]) == 1
-    assert "is not a Zarr store" in capsys.readouterr().err
+    assert "is not a Zarr hierarchy; it is never deleted" in capsys.readouterr().err
     assert (mine / "notes.txt").read_text() == "mine"
     out = tmp_path / "out.zarr"
     assert main(["convert", "--no-progress", str(source), str(out)]) == 0

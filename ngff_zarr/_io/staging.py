@@ -297,15 +297,21 @@ class Target:
         write_documents(
             self.group.store, group_documents(self.zarr_format, self.group.path, merged)
         )
-        if before_commit is not None:  # e.g. consolidate the metadata just written
-            before_commit(self.group)
-        self.commit()
+        self.commit(before_commit)
 
-    def commit(self) -> None:
-        """Move the staged tree into place, keeping what the old one held beside its image."""
+    def commit(self, before_commit: Callable[[zarr.Group], None] | None = None) -> None:
+        """Move the staged tree into place, keeping what the old one held beside its image.
+
+        ``before_commit(group)`` runs on the complete tree (the kept groups in it), just
+        before it is moved into place: e.g. to consolidate its metadata.
+        """
         if self.names is None or self.final is None or self.staging is None:
+            if before_commit is not None:
+                before_commit(self.group)
             return
         staging, final = self.staging, self.final
+        if self.zipped and before_commit is not None:
+            before_commit(self.group)
         if self.zipped:
             ome = dict(self.group.attrs).get("ome")
             version = str(ome.get("version", "0.5")) if isinstance(ome, dict) else "0.5"
@@ -316,6 +322,8 @@ class Target:
             return
         for name in self.plan.keep:
             _link_tree(final / name, staging / name)
+        if before_commit is not None:
+            before_commit(self.group)
         # Done once swapped: the path left is the replaced tree, which abort() also removes
         # (a Ctrl-C while it is removed).
         self.staging = _swap(staging, final, self.names.backup)
