@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from .errors import InvalidMetadataError, NgffValueError
+from .errors import InvalidMetadataError, NgffValueError, unknown_choice
 from .methods import Methods
 from .multiscales import Multiscales, build_metadata
 from .ngff_image import NgffImage
@@ -193,31 +193,60 @@ def _multiscales(tree: xr.DataTree) -> Multiscales:
             f"(one per level), got children {sorted(map(str, tree.children))}"
         )
     count = next(i for i in range(len(found) + 1) if i not in found)
-    attrs = dict(tree.attrs)
+    attrs = {str(k): v for k, v in tree.attrs.items()}
     stored = _stored_metadata(attrs)
     name = stored.name if stored is not None else None
     images = [_image(_level_array(found[i], name, i)) for i in range(count)]
     built = build_metadata(images)
     metadata = stored if stored is not None and _describes(stored, built) else built
-    pyramid = attrs.get(PYRAMID_KEY)
-    pyramid = pyramid if isinstance(pyramid, Mapping) else {}
-    method = pyramid.get("method")
-    chunks = pyramid.get("chunks")
-    factors = pyramid.get("scale_factors")
+    factors, method, chunks = _pyramid(attrs.get(PYRAMID_KEY))
     return Multiscales(
-        images=images,
-        metadata=metadata,
-        scale_factors=[{str(k): int(v) for k, v in f.items()} for f in factors]
-        if factors is not None
-        else None,
-        method=Methods(method) if method is not None else None,
-        chunks={str(k): int(v) for k, v in chunks.items()} if chunks is not None else None,
+        images=images, metadata=metadata, scale_factors=factors, method=method, chunks=chunks
     )
 
 
+def _pyramid(
+    value: Any,
+) -> tuple[list[dict[str, int]] | None, Methods | None, dict[str, int] | None]:
+    """The scale factors, method and chunks stored under the tree's ``ngff_zarr`` attr."""
+    if value is None:
+        return None, None, None
+
+    def bad(field: str, got: Any) -> InvalidMetadataError:
+        return InvalidMetadataError(
+            f"expected {field}, found {got!r}", path="DataTree attrs", field=PYRAMID_KEY
+        )
+
+    if not isinstance(value, Mapping):
+        raise bad("an object with scale_factors, method and chunks", value)
+
+    def counts(item: Any, field: str) -> dict[str, int]:
+        if not isinstance(item, Mapping) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in item.values()
+        ):
+            raise bad(f"{field} as an object of integers per dim", item)
+        return {str(k): int(v) for k, v in item.items()}
+
+    factors = value.get("scale_factors")
+    if factors is not None:
+        if not isinstance(factors, list):
+            raise bad("scale_factors as a list", factors)
+        factors = [counts(f, "each scale factor") for f in factors]
+    method = value.get("method")
+    if method is not None:
+        choices = [m.value for m in Methods]
+        if method not in choices:
+            # the one "expected one of" message, as a metadata error: the tree holds it
+            message = str(unknown_choice(f"{PYRAMID_KEY}.method", method, choices))
+            raise InvalidMetadataError(message, path="DataTree attrs")
+        method = Methods(method)
+    chunks = value.get("chunks")
+    return factors, method, None if chunks is None else counts(chunks, "chunks")
+
+
 def _level_array(node: xr.DataTree, name: str | None, level: int) -> xr.DataArray:
-    variables = list(node.data_vars)
-    if name in variables:
+    variables = [str(v) for v in node.data_vars]
+    if name is not None and name in variables:
         chosen = name
     elif len(variables) == 1:
         chosen = variables[0]
@@ -225,7 +254,7 @@ def _level_array(node: xr.DataTree, name: str | None, level: int) -> xr.DataArra
         raise NgffValueError(
             f"{LEVEL_PREFIX}{level}: expected one variable (the image), got {variables}"
         )
-    array: xr.DataArray = node[str(chosen)]
+    array: xr.DataArray = node.dataset[chosen]
     return array
 
 
@@ -234,8 +263,10 @@ def _stored_metadata(attrs: Mapping[str, Any]) -> Metadata | None:
     multiscales = attrs.get("multiscales")
     if multiscales is None:
         return None
-    if not isinstance(multiscales, list) or not multiscales or not isinstance(
-        multiscales[0], Mapping
+    if (
+        not isinstance(multiscales, list)
+        or not multiscales
+        or not isinstance(multiscales[0], Mapping)
     ):
         raise InvalidMetadataError(
             f"expected a list with one object, found {multiscales!r}",

@@ -73,8 +73,8 @@ def to_xarray(image: NgffImage | Multiscales) -> xr.DataArray | xr.DataTree:
     DependencyError
         xarray is not installed (``pip install 'ngff-zarr[xarray]'``).
     NgffValueError
-        Not an image or a pyramid, or a pyramid whose name contains ``/`` (a DataTree
-        variable name cannot).
+        Not an image or a pyramid, or a pyramid whose name contains ``/`` or is the name of
+        one of its coordinates (``x``, ``c``, ...; a DataTree variable name cannot be).
 
     Examples
     --------
@@ -148,10 +148,13 @@ def _data_tree(multiscales: Multiscales) -> xr.DataTree:
         raise NgffValueError(
             f"name: a DataTree variable name cannot contain '/', got {name!r}; rename the image"
         )
-    levels = {
-        f"{LEVEL_PREFIX}{i}": xarray.Dataset({name: _data_array(level)})
-        for i, level in enumerate(multiscales.images)
-    }
+    arrays = [_data_array(level) for level in multiscales.images]
+    if name in arrays[0].coords:
+        raise NgffValueError(
+            f"name: a DataTree variable cannot share its name with a coordinate "
+            f"{sorted(map(str, arrays[0].coords))}, got {name!r}; rename the image"
+        )
+    levels = {f"{LEVEL_PREFIX}{i}": xarray.Dataset({name: array}) for i, array in enumerate(arrays)}
     pyramid: dict[str, Any] = {}
     if multiscales.scale_factors is not None:
         pyramid["scale_factors"] = [dict(f) for f in multiscales.scale_factors]

@@ -89,9 +89,9 @@ def test_multiscales_round_trip_is_lossless(
         total *= f
         if any(image.sizes[d] // total < 1 for d in spatial):
             break
-        levels.append({d: total for d in spatial})
-    if not levels:
-        return
+        levels.append(dict.fromkeys(spatial, total))
+    if not levels or image.name in (*image.dims, "channel_color"):
+        return  # a tree variable cannot be named as a coordinate (test_to_xarray)
     multiscales = nz.to_multiscales(image, scale_factors=levels, method=method)
     with nothing_computed():
         back = nz.from_xarray(nz.to_xarray(multiscales))
@@ -150,7 +150,9 @@ def test_a_spatial_image_made_by_spatial_image() -> None:
     assert image.axes_units == {"y": "micrometer", "x": "micrometer"}
     assert image.channel_names == ["DAPI", "GFP"]
     # a default spatial image (integer channel ids, unit-less) has no names and no units
-    plain = nz.from_xarray(spatial_image.to_spatial_image(np.zeros((3, 4, 4)), dims=("c", "y", "x")))
+    plain = nz.from_xarray(
+        spatial_image.to_spatial_image(np.zeros((3, 4, 4)), dims=("c", "y", "x"))
+    )
     assert plain.channel_names is None and plain.axes_units is None
     assert plain.scale == {"c": 1.0, "y": 1.0, "x": 1.0}
 
@@ -194,7 +196,9 @@ def test_slicing_changes_position_and_spacing_from_the_coordinates() -> None:
     image = nz.NgffImage(da.zeros((6, 10)), ("y", "x"), {"y": 0.3, "x": 0.7}, {"x": 1.0})
     array = nz.to_xarray(image)
     strided = nz.from_xarray(array[:, 1::2])
-    assert strided.scale["x"] == pytest.approx(1.4) and strided.translation["x"] == pytest.approx(1.7)
+    assert strided.scale["x"] == pytest.approx(1.4) and strided.translation["x"] == pytest.approx(
+        1.7
+    )
     shifted = nz.from_xarray(array.isel(y=slice(2, None)))
     assert shifted.scale["y"] == 0.3 and shifted.translation["y"] == pytest.approx(0.6)
     single = nz.from_xarray(array.isel(y=[3]))  # one pixel: the spacing comes from the attrs
@@ -203,7 +207,11 @@ def test_slicing_changes_position_and_spacing_from_the_coordinates() -> None:
 
 def test_a_custom_axis_keeps_its_type() -> None:
     image = nz.NgffImage(
-        da.zeros((3, 4, 4)), ("angle", "y", "x"), {"angle": 15.0}, {}, axes_types={"angle": "custom"}
+        da.zeros((3, 4, 4)),
+        ("angle", "y", "x"),
+        {"angle": 15.0},
+        {},
+        axes_types={"angle": "custom"},
     )
     back = nz.from_xarray(nz.to_xarray(image))
     assert back == image and back.axes_types == {"angle": "custom"}
@@ -258,6 +266,24 @@ def test_bad_arrays_and_trees_are_refused() -> None:
     bad_root = xr.DataTree.from_dict({"/": xr.Dataset(attrs={"multiscales": {}}), "scale0": level})
     with pytest.raises(nz.InvalidMetadataError, match=r"multiscales: expected a list"):
         nz.from_xarray(bad_root)
+
+
+@pytest.mark.parametrize(
+    ("pyramid", "message"),
+    [
+        ([2], r"ngff_zarr: expected an object with scale_factors"),
+        ({"scale_factors": 2}, r"ngff_zarr: expected scale_factors as a list, found 2"),
+        ({"scale_factors": [{"x": 1.5}]}, r"expected each scale factor as an object of integers"),
+        ({"method": "bicubic"}, r"ngff_zarr.method: expected one of \['.*'\], got 'bicubic'"),
+        ({"chunks": {"x": "64"}}, r"expected chunks as an object of integers per dim"),
+    ],
+)
+def test_bad_pyramid_attrs_are_refused(pyramid: Any, message: str) -> None:
+    image = nz.to_ngff_image(np.zeros((8, 8), "uint8"))
+    tree = nz.to_xarray(nz.to_multiscales(image, scale_factors=[2]))
+    tree.attrs["ngff_zarr"] = pyramid
+    with pytest.raises(nz.InvalidMetadataError, match=message):
+        nz.from_xarray(tree)
 
 
 def test_levels_stop_at_the_first_gap() -> None:
