@@ -11,7 +11,7 @@ from typing import Any
 import dask.array as da
 import numpy as np
 
-from .errors import NgffValueError, NgffZarrError, ReadError
+from .errors import NgffIndexError, NgffValueError, NgffZarrError, ReadError
 
 __all__ = ["BoxReader", "as_dask", "grouped_chunks"]
 
@@ -123,7 +123,7 @@ def _box_of(key: Any, shape: tuple[int, ...]) -> tuple[tuple[slice, ...] | None,
         at = ellipses[0]
         items[at : at + 1] = [slice(None)] * (len(shape) - len(items) + 1)
     if len(items) > len(shape):
-        raise IndexError(f"too many indices: {len(items)} for {len(shape)} dims")
+        raise NgffIndexError(f"too many indices: {len(items)} for {len(shape)} dims")
     items += [slice(None)] * (len(shape) - len(items))
     box: list[slice] = []
     after: list[Any] = []
@@ -147,7 +147,7 @@ def _box_of(key: Any, shape: tuple[int, ...]) -> tuple[tuple[slice, ...] | None,
         elif isinstance(item, int | np.integer):
             index = operator.index(item)
             if not -n <= index < n:
-                raise IndexError(f"index {index} is out of bounds for dim {dim} of size {n}")
+                raise NgffIndexError(f"index {index} is out of bounds for dim {dim} of size {n}")
             index %= n
             box.append(slice(index, index + 1))
             after.append(0)
@@ -160,7 +160,7 @@ def _box_of(key: Any, shape: tuple[int, ...]) -> tuple[tuple[slice, ...] | None,
             elif picked.dtype.kind not in "iu":
                 return None, None
             if picked.size and not (-n <= picked.min() and picked.max() < n):
-                raise IndexError(f"an index of dim {dim} is out of bounds for size {n}")
+                raise NgffIndexError(f"an index of dim {dim} is out of bounds for size {n}")
             picked = picked % n if picked.size else picked.astype(np.intp)
         low = int(picked.min()) if picked.size else 0
         high = int(picked.max()) + 1 if picked.size else 0
