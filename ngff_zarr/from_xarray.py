@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import InvalidMetadataError, NgffValueError, unknown_choice
 from .methods import Methods
-from .multiscales import Multiscales, build_metadata
+from .multiscales import Multiscales, ScaleFactors, build_metadata
 from .ngff_image import NgffImage
 from .to_xarray import CHANNEL_COLOR, LEVEL_PREFIX, PYRAMID_KEY, _xarray
 from .v04.multiscales import Metadata
@@ -207,7 +207,7 @@ def _multiscales(tree: xr.DataTree) -> Multiscales:
 
 def _pyramid(
     value: Any,
-) -> tuple[list[dict[str, int]] | None, Methods | None, dict[str, int] | None]:
+) -> tuple[ScaleFactors | None, Methods | None, dict[str, int] | None]:
     """The scale factors, method and chunks stored under the tree's ``ngff_zarr`` attr."""
     if value is None:
         return None, None, None
@@ -228,10 +228,13 @@ def _pyramid(
         return {str(k): int(v) for k, v in item.items()}
 
     factors = value.get("scale_factors")
-    if factors is not None:
+    if factors is not None and not (isinstance(factors, int) and not isinstance(factors, bool)):
         if not isinstance(factors, list):
-            raise bad("scale_factors as a list", factors)
-        factors = [counts(f, "each scale factor") for f in factors]
+            raise bad("scale_factors as an int or a list", factors)
+        factors = [
+            f if isinstance(f, int) and not isinstance(f, bool) else counts(f, "each scale factor")
+            for f in factors
+        ]
     method = value.get("method")
     if method is not None:
         choices = [m.value for m in Methods]

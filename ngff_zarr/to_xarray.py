@@ -21,6 +21,7 @@ group, JSON values) and the pyramid's scale factors, method and chunks (under
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -156,8 +157,13 @@ def _data_tree(multiscales: Multiscales) -> xr.DataTree:
         )
     levels = {f"{LEVEL_PREFIX}{i}": xarray.Dataset({name: array}) for i, array in enumerate(arrays)}
     pyramid: dict[str, Any] = {}
-    if multiscales.scale_factors is not None:
-        pyramid["scale_factors"] = [dict(f) for f in multiscales.scale_factors]
+    factors = multiscales.scale_factors
+    if factors is not None:  # as given: an int, ints per level, or a mapping per level
+        pyramid["scale_factors"] = (
+            int(factors)
+            if isinstance(factors, int)
+            else [dict(f) if isinstance(f, Mapping) else int(f) for f in factors]
+        )
     if multiscales.method is not None:
         pyramid["method"] = multiscales.method.value
     if multiscales.chunks is not None:
