@@ -18,8 +18,9 @@ import numpy as np
 
 from .errors import InvalidMetadataError, NgffValueError, unknown_choice
 from .methods import Methods
-from .multiscales import Multiscales, ScaleFactors, build_metadata
+from .multiscales import Multiscales, build_metadata
 from .ngff_image import NgffImage
+from .rfc4 import AnatomicalOrientation
 from .to_xarray import CHANNEL_COLOR, LEVEL_PREFIX, PYRAMID_KEY, _xarray
 from .v04.multiscales import Metadata
 from .v04.transformations import Scale, Translation
@@ -97,6 +98,7 @@ def _image(array: xr.DataArray) -> NgffImage:
     translation: dict[str, float] = {}
     units: dict[str, str] = {}
     types: dict[str, str | None] = {}
+    orientations: dict[str, AnatomicalOrientation] = {}
     channel_names: list[str] | None = None
     for dim in dims:
         coord = array.coords.get(dim)
@@ -105,6 +107,8 @@ def _image(array: xr.DataArray) -> NgffImage:
             units[str(dim)] = str(attrs["units"])
         if "type" in attrs:
             types[str(dim)] = None if attrs["type"] is None else str(attrs["type"])
+        if attrs.get("orientation"):
+            orientations[str(dim)] = AnatomicalOrientation.from_dict(attrs["orientation"])
         if dim == "c":
             channel_names = _channel_names(coord)
             scale[dim] = float(attrs.get("scale", 1.0))
@@ -125,6 +129,7 @@ def _image(array: xr.DataArray) -> NgffImage:
         translation,
         name=str(array.name) if array.name is not None else "image",
         axes_units=units or None,
+        axes_orientations=orientations or None,
         axes_types=types or None,
         channel_names=channel_names,
         channel_colors=colors,
@@ -200,14 +205,20 @@ def _multiscales(tree: xr.DataTree) -> Multiscales:
     built = build_metadata(images)
     metadata = stored if stored is not None and _describes(stored, built) else built
     factors, method, chunks = _pyramid(attrs.get(PYRAMID_KEY))
+    root = {k: v for k, v in attrs.items() if k not in ("multiscales", "omero", PYRAMID_KEY)}
     return Multiscales(
-        images=images, metadata=metadata, scale_factors=factors, method=method, chunks=chunks
+        images=images,
+        metadata=metadata,
+        scale_factors=factors,
+        method=method,
+        chunks=chunks,
+        root_attributes=root or None,
     )
 
 
 def _pyramid(
     value: Any,
-) -> tuple[ScaleFactors | None, Methods | None, dict[str, int] | None]:
+) -> tuple[int | list[int] | list[dict[str, int]] | None, Methods | None, dict[str, int] | None]:
     """The scale factors, method and chunks stored under the tree's ``ngff_zarr`` attr."""
     if value is None:
         return None, None, None
@@ -221,20 +232,16 @@ def _pyramid(
         raise bad("an object with scale_factors, method and chunks", value)
 
     def counts(item: Any, field: str) -> dict[str, int]:
-        if not isinstance(item, Mapping) or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in item.values()
-        ):
+        if not isinstance(item, Mapping) or not all(_integer(v) for v in item.values()):
             raise bad(f"{field} as an object of integers per dim", item)
         return {str(k): int(v) for k, v in item.items()}
 
     factors = value.get("scale_factors")
-    if factors is not None and not (isinstance(factors, int) and not isinstance(factors, bool)):
+    if factors is not None and not _integer(factors):
         if not isinstance(factors, list):
-            raise bad("scale_factors as an int or a list", factors)
-        factors = [
-            f if isinstance(f, int) and not isinstance(f, bool) else counts(f, "each scale factor")
-            for f in factors
-        ]
+            raise bad("scale_factors as an integer or a list", factors)
+        if not all(_integer(f) for f in factors):
+            factors = [counts(f, "each scale factor") for f in factors]
     method = value.get("method")
     if method is not None:
         choices = [m.value for m in Methods]
@@ -245,6 +252,10 @@ def _pyramid(
         method = Methods(method)
     chunks = value.get("chunks")
     return factors, method, None if chunks is None else counts(chunks, "chunks")
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _level_array(node: xr.DataTree, name: str | None, level: int) -> xr.DataArray:

@@ -13,15 +13,16 @@ The layout is spatial-image's and multiscale-spatial-image's:
 What these coordinates cannot hold travels in attrs, so that :func:`~ngff_zarr.from_xarray`
 gives back the same object: the exact pixel spacing (``"scale"`` in a coordinate's attrs: a
 spacing read back from float coordinates would be off in the last digits), a custom axis
-type (``"type"``), the channel colours (a ``channel_color`` coordinate along ``c``), and at
-the tree's root the ``multiscales`` and ``omero`` metadata (as in an OME-Zarr 0.4 image
-group, JSON values) and the pyramid's scale factors, method and chunks (under
-``"ngff_zarr"``).
+type (``"type"``), an RFC-4 anatomical orientation (``"orientation"``, its JSON object), the
+channel colours (a ``channel_color`` coordinate along ``c``), and at the tree's root the
+``multiscales`` and ``omero`` metadata (JSON, as in an OME-Zarr 0.4 image group, the
+multiscale stating the metadata's version), the pyramid's scale factors, method and chunks
+(under ``"ngff_zarr"``) and its ``root_attributes`` (as they are). An image's
+``computed_callbacks`` (functions, not data) are not carried.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -29,7 +30,7 @@ import numpy as np
 from .errors import NgffValueError, missing_dependency
 from .multiscales import Multiscales
 from .ngff_image import NgffImage
-from .v04.multiscales import image_attributes
+from .v04.multiscales import multiscale_to_dict
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -106,11 +107,14 @@ def _data_array(image: NgffImage) -> xr.DataArray:
     xarray = _xarray()
     units = image.axes_units or {}
     types = image.axes_types or {}
+    orientations = image.axes_orientations or {}
     coords: dict[str, Any] = {}
     for dim, size in image.sizes.items():
         attrs: dict[str, Any] = {"long_name": dim, "units": units.get(dim, "")}
         if dim in types:
             attrs["type"] = types[dim]
+        if dim in orientations:
+            attrs["orientation"] = orientations[dim].to_dict()
         scale, translation = image.scale[dim], image.translation[dim]
         if dim == "c":
             names = image.channel_names
@@ -158,16 +162,23 @@ def _data_tree(multiscales: Multiscales) -> xr.DataTree:
     levels = {f"{LEVEL_PREFIX}{i}": xarray.Dataset({name: array}) for i, array in enumerate(arrays)}
     pyramid: dict[str, Any] = {}
     factors = multiscales.scale_factors
-    if factors is not None:  # as given: an int, ints per level, or a mapping per level
+    if factors is not None:
         pyramid["scale_factors"] = (
-            int(factors)
+            factors
             if isinstance(factors, int)
-            else [dict(f) if isinstance(f, Mapping) else int(f) for f in factors]
+            else [f if isinstance(f, int) else dict(f) for f in factors]
         )
     if multiscales.method is not None:
         pyramid["method"] = multiscales.method.value
     if multiscales.chunks is not None:
         pyramid["chunks"] = dict(multiscales.chunks)
-    root = xarray.Dataset(attrs={**image_attributes(multiscales.metadata), PYRAMID_KEY: pyramid})
+    metadata = multiscales.metadata
+    ome: dict[str, Any] = {
+        "multiscales": [multiscale_to_dict(metadata, with_version=metadata.version)]
+    }
+    if metadata.omero is not None:
+        ome["omero"] = metadata.omero.to_dict()
+    root_attributes = multiscales.root_attributes or {}
+    root = xarray.Dataset(attrs={**root_attributes, **ome, PYRAMID_KEY: pyramid})
     tree: xr.DataTree = xarray.DataTree.from_dict({"/": root, **levels})
     return tree

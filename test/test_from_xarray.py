@@ -39,6 +39,11 @@ def images(draw: st.DrawFn) -> nz.NgffImage:
             units[d] = draw(st.sampled_from(sorted(SPACE_UNITS)))
         elif d == "t" and draw(st.booleans()):
             units[d] = draw(st.sampled_from(sorted(TIME_UNITS)))
+    orientations = {
+        d: nz.AnatomicalOrientation(draw(st.sampled_from(list(nz.AnatomicalOrientationValues))))
+        for d in dims
+        if d in "zyx" and draw(st.booleans())
+    }
     return nz.NgffImage(
         da.zeros(shape, dtype=draw(st.sampled_from(["uint8", "uint16", "float32"]))),
         dims,
@@ -46,6 +51,7 @@ def images(draw: st.DrawFn) -> nz.NgffImage:
         {d: draw(_finite) for d in dims if draw(st.booleans())},
         name=draw(_name),
         axes_units=units or None,
+        axes_orientations=orientations or None,
         channel_names=draw(st.none() | st.lists(_name, min_size=channels, max_size=channels)),
         channel_colors=draw(
             st.none()
@@ -79,9 +85,15 @@ def test_image_round_trip_is_lossless(image: nz.NgffImage) -> None:
     image=images(),
     factors=st.lists(st.sampled_from([2, 3]), min_size=1, max_size=2),
     method=st.sampled_from([nz.Methods.GAUSSIAN, nz.Methods.NEAREST]),
+    as_ints=st.booleans(),
+    root=st.none() | st.dictionaries(st.sampled_from(["a", "b"]), st.integers(0, 9), min_size=1),
 )
 def test_multiscales_round_trip_is_lossless(
-    image: nz.NgffImage, factors: list[int], method: nz.Methods
+    image: nz.NgffImage,
+    factors: list[int],
+    method: nz.Methods,
+    as_ints: bool,
+    root: dict[str, int] | None,
 ) -> None:
     spatial = [d for d in image.dims if d in "zyx"]
     levels, total = [], 1
@@ -92,12 +104,15 @@ def test_multiscales_round_trip_is_lossless(
         levels.append(dict.fromkeys(spatial, total))
     if not levels or image.name in (*image.dims, "channel_color"):
         return  # a tree variable cannot be named as a coordinate (test_to_xarray)
-    multiscales = nz.to_multiscales(image, scale_factors=levels, method=method)
+    given: Any = [next(iter(f.values())) for f in levels] if as_ints else levels
+    multiscales = nz.to_multiscales(image, scale_factors=given, method=method)
+    multiscales.root_attributes = root
     with nothing_computed():
         back = nz.from_xarray(nz.to_xarray(multiscales))
     assert back.metadata == multiscales.metadata
     assert back.scale_factors == multiscales.scale_factors
     assert back.method == multiscales.method and back.chunks == multiscales.chunks
+    assert back.root_attributes == multiscales.root_attributes
     for ours, theirs in zip(multiscales.images, back.images, strict=True):
         _assert_same_image(theirs, ours)
     assert back == multiscales
@@ -122,6 +137,9 @@ def test_a_store_read_and_written_through_xarray_keeps_pixels_and_metadata(
     with nothing_computed():
         tree = nz.to_xarray(read)
         back = nz.from_xarray(tree)
+    # the omero metadata the store was written with travels at the tree's root
+    assert [c["label"] for c in tree.attrs["omero"]["channels"]] == ["a", "b"]
+    assert tree.attrs["multiscales"][0]["version"] == read.metadata.version
     assert back.metadata == read.metadata
     nz.to_ngff_zarr(tmp_path / "out.ome.zarr", back)
     again = nz.from_ngff_zarr(tmp_path / "out.ome.zarr")
@@ -272,7 +290,10 @@ def test_bad_arrays_and_trees_are_refused() -> None:
     ("pyramid", "message"),
     [
         ([2], r"ngff_zarr: expected an object with scale_factors"),
-        ({"scale_factors": 2}, r"ngff_zarr: expected scale_factors as a list, found 2"),
+        (
+            {"scale_factors": "2"},
+            r"ngff_zarr: expected scale_factors as an integer or a list, found '2'",
+        ),
         ({"scale_factors": [{"x": 1.5}]}, r"expected each scale factor as an object of integers"),
         ({"method": "bicubic"}, r"ngff_zarr.method: expected one of \['.*'\], got 'bicubic'"),
         ({"chunks": {"x": "64"}}, r"expected chunks as an object of integers per dim"),

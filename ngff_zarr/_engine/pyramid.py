@@ -286,8 +286,9 @@ def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Ar
         name = f"ngff-level0-{tokenize(plan.source.name, wanted)}"
         _VIEWS[name] = view
         level0: da.Array = da.from_array(
-            view, chunks=chunks, name=name, asarray=False, lock=False, fancy=False
-        )
+            view, chunks=chunks, name=name, asarray=False, lock=False, fancy=False,
+            meta=np.empty((0,) * len(chunks), dtype=plan.source.dtype),  # no probing read
+        )  # fmt: skip
         return level0
     array: da.Array = da.from_array(
         _VirtualLevel(plan, level),
