@@ -44,10 +44,10 @@ def _write(path: Path, sharded: bool) -> None:
 
 def _corrupt(path: Path, sharded: bool) -> None:
     if not sharded:
-        chunk = path / "0" / "3" / "3" / "3"
+        chunk = path / "scale0" / "image" / "3" / "3" / "3"
         chunk.write_bytes(b"\xff" * chunk.stat().st_size)
         return
-    shard = path / "0" / "c" / "1" / "1" / "1"
+    shard = path / "scale0" / "image" / "c" / "1" / "1" / "1"
     raw = bytearray(shard.read_bytes())
     # the shard index at the end: 8 x (offset, nbytes) little-endian uint64, then a crc32c;
     # inner chunk (1, 1, 1) of the shard is the last entry (C order)
