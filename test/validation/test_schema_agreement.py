@@ -104,3 +104,15 @@ def test_what_the_official_schema_rejects_we_reject(
     except NgffValidationError as exc:
         report = exc.report
     assert not report.valid, f"{version} {kind} {name}: official rejects, we accept {doc}"
+
+
+def test_the_same_multiscale_twice_is_an_error(material: tuple[list[Any], dict[str, Any]]) -> None:
+    """Found by the test above: the official schemas' uniqueItems on multiscales (NGFF113)."""
+    examples, official = material
+    version, kind, _, doc = next(e for e in examples if e[1] == "image" and e[0] == "0.5")
+    twice = copy.deepcopy(doc)
+    twice["ome"]["multiscales"] = twice["ome"]["multiscales"] * 2
+    assert not official[version, kind].is_valid(twice)
+    with pytest.raises(NgffValidationError) as caught:
+        validate(twice, version=version, model=kind)
+    assert [f.code for f in caught.value.report.errors] == ["NGFF113"]
