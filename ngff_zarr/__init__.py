@@ -31,6 +31,7 @@ from .errors import (
     WriteError,
 )
 from .from_ngff_zarr import from_ngff_zarr
+from .from_xarray import from_xarray
 from .hcs import (
     HCSPlate,
     HCSPlateWriter,
@@ -76,6 +77,7 @@ from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import to_ngff_zarr
 from .to_ome_tiff import to_ome_tiff
+from .to_xarray import to_xarray
 from .update_metadata import update_metadata
 from .update_root_attributes import update_root_attributes
 from .upgrade_ome_zarr import upgrade_ome_zarr
@@ -166,6 +168,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "finish_edits",
     "from_hcs_zarr",
     "from_ngff_zarr",
+    "from_xarray",
     "get_available_codecs",
     "is_ozx_path",
     "iter_masked",
@@ -193,6 +196,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "to_ngff_image",
     "to_ngff_zarr",
     "to_ome_tiff",
+    "to_xarray",
     "update_metadata",
     "update_root_attributes",
     "upgrade_ome_zarr",

@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
-import dask.array as da
 import zarr
 from dask.base import tokenize
 
-from ._arrays import grouped_chunks
+from ._arrays import BoxReader, grouped_chunks
 from ._io.documents import group_attributes, read_json
 from ._io.snapshot import StoredArray, location_of, register_source, tree_identity
 from ._io.store import StoreLike, as_store, describe, is_relative_key, join
@@ -261,7 +260,8 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
 def _read_chunks(array: Any) -> tuple[int, ...]:
     """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
 
-    Each task then decodes many chunks at once through the concurrent codec pipeline. Sizes
+    Each task then decodes many chunks at once through the concurrent codec pipeline; a
+    slice of the dask array reads only what it asks for (:class:`BoxReader`). Sizes
     are computed, not counted up, so huge shapes cost nothing; an array that would still need
     more than ``_MAX_READ_TASKS`` tasks is refused.
     """
@@ -284,9 +284,8 @@ def _image(
     dims = metadata.dims
     token = tokenize(str(array.store), array.path, array.shape, pinned)
     name = f"ngff-zarr-{array.path or 'array'}-{token}"
-    data = da.from_array(
-        array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False, name=name
-    )
+    # a slice of ``data`` reads the storage chunks it touches, not whole dask chunks
+    data = BoxReader(array, array.path or "/").to_dask(_read_chunks(array), name=name)
     register_source(name, array)
     scale = [1.0] * len(dims)
     translation = [0.0] * len(dims)

@@ -12,6 +12,7 @@ level's units first), so that few units are ever partly assembled.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from ..config import config
 from .geometry import Box, Range
 from .pyramid import PyramidPlan
+from .source_chunks import chunk_bounds, computed_source
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,9 +35,13 @@ class Pass:
     shape: tuple[int, ...]  # shape of level ``first``
     # write units of levels last..first+1, in level ``first`` pixels: the visiting order
     order_blocks: tuple[tuple[int, ...], ...] = ()
+    # the chunk starts per dim of a computed source (see .source_chunks): visited first
+    # chunk by chunk, so that a source chunk is held only while nearby regions read it
+    source_bounds: tuple[tuple[int, ...], ...] = ()
 
     def regions(self, within: Box | None = None) -> Iterator[Box]:
-        """The regions of level ``first``, coarsest level's write units first.
+        """The regions of level ``first``: source chunk by chunk (when ``source_bounds`` is
+        set), then the coarsest level's write units first.
 
         With ``within`` (a box of level ``first``), only the regions that meet it, found
         without visiting the others (an edit of one frame of a long series costs one frame).
@@ -53,7 +59,10 @@ class Pass:
                 tuple(s // b for s, b in zip(starts, block, strict=True))
                 for block in self.order_blocks
             )
-            return (*blocks, starts)
+            # no source_bounds: an empty key
+            pairs = zip(starts, self.source_bounds, strict=False)
+            chunk = tuple(bisect.bisect_right(b, s) - 1 for s, b in pairs)
+            return (chunk, *blocks, starts)
 
         combos.sort(key=key)
         yield from combos
@@ -126,6 +135,7 @@ def plan_passes(
     budget = max(1, memory_target // in_flight)
     passes: list[Pass] = []
     first, write_first = 0, True
+    bounds = chunk_bounds(plan.source) if computed_source(plan.source) else ()
     levels = plan.levels
     while True:
         last = first if write_first else first + 1
@@ -150,6 +160,7 @@ def plan_passes(
                 region_shape=region,
                 shape=plan.shapes[first],
                 order_blocks=order,
+                source_bounds=bounds if first == 0 else (),
             )
         )
         if last + 1 >= levels:

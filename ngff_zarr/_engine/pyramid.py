@@ -222,6 +222,7 @@ def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Ar
         asarray=False,
         lock=False,
         fancy=False,
+        meta=np.empty((0,) * len(chunks), dtype=plan.source.dtype),  # no probing read
     )
     return array
 
