@@ -1,7 +1,8 @@
 """Issue 13 benchmark: in-place edits against rewriting the whole image, each case in its own
 interpreter.
 
-    python benchmarks/bench_edit.py [--quick] [--cases region,append,iterate] [--method NAME]
+    python benchmarks/bench_edit.py [--quick] [--cases region,append,append_long,iterate]
+                                     [--method NAME]
 
 ``--method`` picks the downsampling method of the region and append cases (default: the
 package's default, itkwasm_gaussian).
@@ -13,6 +14,8 @@ Cases (figures: wall seconds; the load average is printed with each, as the mach
            ``to_ngff_zarr`` (the same pixels, from memory). Alternating, median of the runs.
 - append:  a t,z,y,x image of 64x256x256 uint16 frames, 3 levels: 100 single time points
            appended one at a time with ``append``; the time of the first and last 10 and in all.
+- append_long: one 16x128x128 frame appended to a 1-frame image and to a 2000-frame one,
+           alternating, 6 times each (the median of each).
 - iterate: 1 GiB (256x2048x1024 uint16, 3 levels, chunks 64, shards 256) mapped with a cheap
            function (x + 1) by ``RegionIterator`` (its default regions: the output's shards)
            into a derived image, against reading, adding 1 and writing the same level-0 shards
@@ -151,6 +154,41 @@ def case_append(out: str, quick: str) -> dict[str, Any]:
     }
 
 
+def case_append_long(out: str, quick: str) -> dict[str, Any]:
+    """One frame appended to a 1-frame and to a long image, alternating: equal times mean an
+    append costs the frame, not the image."""
+    import dask.array as da
+
+    import ngff_zarr as nz
+
+    small = quick == "1"
+    frame_shape = (4, 32, 32) if small else (16, 128, 128)
+    long_t = 50 if small else 2000
+    frame = np.random.default_rng(0).integers(0, 4000, frame_shape, dtype=np.uint16)
+
+    def make(path: str, t: int) -> None:
+        data = da.broadcast_to(da.from_array(frame[None]), (t, *frame_shape))
+        image = nz.to_ngff_image(data.rechunk((1, *frame_shape)), dims=("t", "z", "y", "x"))
+        multiscales = nz.to_multiscales(image, scale_factors=[2, 4], **_method())
+        nz.to_ngff_zarr(path, multiscales, version="0.5")
+
+    make(f"{out}/short.ome.zarr", 1)
+    make(f"{out}/long.ome.zarr", long_t)
+    times: dict[str, list[float]] = {"short": [], "long": []}
+    for _ in range(6):
+        for name, runs in times.items():
+            t0 = time.perf_counter()
+            nz.append(f"{out}/{name}.ome.zarr", frame)
+            runs.append(time.perf_counter() - t0)
+    return {
+        "frame_MiB": round(frame.nbytes / 2**20, 2),
+        "frames_stored": {"short": 1, "long": long_t},
+        "median_s": {k: round(statistics.median(v), 3) for k, v in times.items()},
+        "runs_s": {k: [round(x, 3) for x in v] for k, v in times.items()},
+        "load": _load(),
+    }
+
+
 def case_iterate(out: str, quick: str) -> dict[str, Any]:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -229,7 +267,7 @@ def case_iterate(out: str, quick: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--cases", default="region,append,iterate")
+    parser.add_argument("--cases", default="region,append,append_long,iterate")
     parser.add_argument("--method", help="downsampling method of the region and append cases")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args()
