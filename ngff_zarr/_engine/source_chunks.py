@@ -7,7 +7,8 @@ smoothing method, would compute a chunk once per region that touches it. Here ev
 read window is known before the pass starts: :class:`SourceChunks` counts how many reads
 need each source chunk, computes a chunk the first time a read needs it (a concurrent read of
 the same chunk waits for that computation), keeps it while later reads still need it, and
-drops it after its last read. The pass visits regions chunk by chunk (see
+drops it after its last read; a read whose chunks no other read needs goes straight
+through (one dask slice, no copy into the cache). The pass visits regions chunk by chunk (see
 :attr:`~ngff_zarr._engine.passes.Pass.source_bounds`), so only the chunks of about one band of
 regions are held at a time.
 
@@ -110,6 +111,18 @@ class SourceChunks:
     def read(self, box: Box) -> np.ndarray:
         """``box`` of the source as NumPy."""
         touched = self._touched(box)
+        with self._lock:  # no other read needs these chunks: read the box straight through
+            alone = all(
+                self._uses.get(i, 0) <= 1 and i not in self._held and i not in self._pending
+                for i in touched
+            )
+            if alone:
+                for index in touched:
+                    self._uses[index] = 0
+                self.computed += len(touched)
+        if alone:
+            part = self._array[tuple(slice(lo, hi) for lo, hi in box)]
+            return np.asarray(part.compute(scheduler="synchronous"))
         while True:
             self._ensure(touched)
             with self._lock:
@@ -157,10 +170,7 @@ class SourceChunks:
 
     def _compute(self, indices: list[Index]) -> None:
         try:
-            # one call for all of them: chunks that share upstream tasks compute those once
-            blocks = compute(
-                *[self._array.blocks[index] for index in indices], scheduler="synchronous"
-            )
+            blocks = self._blocks(indices)
         except BaseException as exc:
             with self._lock:
                 for index in indices:
@@ -169,11 +179,32 @@ class SourceChunks:
             raise
         with self._lock:
             for index, block in zip(indices, blocks, strict=True):
-                self._held[index] = np.asarray(block)
+                self._held[index] = block
                 self._failed.pop(index, None)
                 self._pending.pop(index).set()
             self.computed += len(indices)
             self.peak_held = max(self.peak_held, len(self._held))
+
+    def _blocks(self, indices: list[Index]) -> list[np.ndarray]:
+        """The chunks ``indices``, computed in one dask call (shared upstream tasks once)."""
+        low = [min(index[d] for index in indices) for d in range(len(self._shape))]
+        high = [max(index[d] for index in indices) for d in range(len(self._shape))]
+        if math.prod(h - lo + 1 for lo, h in zip(low, high, strict=True)) == len(indices):
+            # they tile one box (a fresh window): one slice, cut into chunks (views)
+            first, last = self._chunk_box(tuple(low)), self._chunk_box(tuple(high))
+            box = tuple((a[0], b[1]) for a, b in zip(first, last, strict=True))
+            part = self._array[tuple(slice(lo, hi) for lo, hi in box)]
+            whole = np.asarray(part.compute(scheduler="synchronous"))
+            out = []
+            for index in indices:
+                cbox = self._chunk_box(index)
+                key = tuple(
+                    slice(a - lo, b - lo) for (a, b), (lo, _) in zip(cbox, box, strict=True)
+                )
+                out.append(whole[key])
+            return out
+        blocks = compute(*[self._array.blocks[index] for index in indices], scheduler="synchronous")
+        return [np.asarray(b) for b in blocks]
 
     @property
     def held_bytes(self) -> int:
