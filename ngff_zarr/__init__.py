@@ -35,7 +35,7 @@ from .errors import (
     UnsupportedVersionError,
     WriteError,
 )
-from .from_ngff_zarr import from_ngff_zarr
+from .from_ngff_zarr import from_ngff_zarr, from_ome_zarr
 from .from_xarray import from_xarray
 from .hcs import (
     HCSPlate,
@@ -94,7 +94,7 @@ from .task_count import task_count
 from .tiff_to_ngff_image import tiff_file_to_ngff_images
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
-from .to_ngff_zarr import ScaleStrategy, to_ngff_zarr
+from .to_ngff_zarr import ScaleStrategy, to_ngff_zarr, to_ome_zarr
 from .to_ome_tiff import to_ome_tiff
 from .to_xarray import to_xarray
 from .update_metadata import update_metadata
@@ -133,10 +133,6 @@ from .vocab import (
     Units,
 )
 from .write_region import finish_edits, write_region
-
-# ngff-zarr 0.50's other names of the pipeline's ends (the same function objects)
-to_ome_zarr = to_ngff_zarr
-from_ome_zarr = from_ngff_zarr
 
 
 def _version() -> str:

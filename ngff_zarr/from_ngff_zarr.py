@@ -40,7 +40,7 @@ from .v04.multiscales import Metadata, dataset_path
 from .v04.transformations import Scale, Translation
 from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit, zarr_format_of
 
-__all__ = ["from_ngff_zarr"]
+__all__ = ["from_ngff_zarr", "from_ome_zarr"]
 
 
 def from_ngff_zarr(
@@ -214,6 +214,9 @@ def _open(
         chunks=dict(zip(metadata.dims, (int(c) for c in first_chunks), strict=True)),
         root_attributes=root_attributes,
     )
+
+
+from_ome_zarr = from_ngff_zarr  # ngff-zarr 0.50's other name for it (the same function)
 
 
 # Rules of the validator that a read relies on: axes that name and order the dims, and
