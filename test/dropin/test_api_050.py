@@ -91,6 +91,10 @@ NOT_PROVIDED: Final[dict[str, str]] = {
         "validate_zarr_format_for_version",
     )},
 }  # fmt: skip
+# enum members of 0.50 that ours lack, and why
+MISSING_MEMBERS: Final[dict[str, tuple[set[str], str]]] = {
+    "ngff_zarr:NgffVersion": ({"V06", "V09dev1"}, "0.6 and 0.9.dev1 are not read here (issue 11)"),
+}
 # signatures whose 0.50 positions ours do not keep, and why keyword calls (the documented
 # form) bind the same
 KEYWORD_ONLY_USE: Final[dict[str, str]] = {
@@ -164,7 +168,10 @@ def test_050_name(key: str, entry: dict[str, Any]) -> None:
     kind = entry["kind"]
     if kind == "enum":
         members = {m.name: str(m.value) for m in obj}
-        assert entry["members"].items() <= members.items(), f"{key}: members"
+        missing = MISSING_MEMBERS.get(key, (set(), ""))[0]
+        assert missing.isdisjoint(members), f"{key}: now has {missing & members.keys()}"
+        expected = {k: v for k, v in entry["members"].items() if k not in missing}
+        assert expected.items() <= members.items(), f"{key}: members"
     elif kind in ("class", "function") and entry.get("parameters") is not None:
         _check_call(key, obj, entry["parameters"])
         if "fields" in entry:  # 0.50's fields first, in order; ours after them
