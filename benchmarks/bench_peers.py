@@ -410,6 +410,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for key in sorted({g.needs for g in groups if g.needs}):
             case, name = PREPARE[key]
+            if (workdir / "inputs" / name).exists():  # a kept --workdir: prepared before
+                inputs[key] = workdir / "inputs" / name
+                print(f"  reused {key} from {inputs[key]} (delete it to prepare it again)")
+                continue
             record = runner.run("ours", case, out=workdir / "inputs")
             ok = "error" not in record and (workdir / "inputs" / name).exists()
             inputs[key] = workdir / "inputs" / name if ok else None

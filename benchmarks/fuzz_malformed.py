@@ -28,10 +28,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "test" / "validation"))
-import test_fuzz as fuzz
+_TEST = Path(__file__).resolve().parents[1] / "test"
+sys.path[:0] = [str(_TEST), str(_TEST / "validation")]
+import test_fuzz as fuzz  # noqa: E402 - the test's stores and mutations
 
-from ngff_zarr import NgffWarning, NgffZarrError
+from ngff_zarr import NgffWarning, NgffZarrError  # noqa: E402
 
 
 def _outcome(work: Any) -> tuple[str, float]:

@@ -35,7 +35,8 @@ from .errors import (
     UnsupportedVersionError,
     WriteError,
 )
-from .from_ngff_zarr import from_ngff_zarr
+from .from_ngff_zarr import from_ngff_zarr, from_ome_zarr
+from .from_xarray import from_xarray
 from .hcs import (
     HCSPlate,
     HCSPlateWriter,
@@ -93,8 +94,9 @@ from .task_count import task_count
 from .tiff_to_ngff_image import tiff_file_to_ngff_images
 from .to_multiscales import to_multiscales
 from .to_ngff_image import to_ngff_image
-from .to_ngff_zarr import ScaleStrategy, to_ngff_zarr
+from .to_ngff_zarr import ScaleStrategy, to_ngff_zarr, to_ome_zarr
 from .to_ome_tiff import to_ome_tiff
+from .to_xarray import to_xarray
 from .update_metadata import update_metadata
 from .update_root_attributes import update_root_attributes
 from .upgrade_ome_zarr import upgrade_ome_zarr
@@ -241,6 +243,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "from_hcs_zarr",
     "from_ngff_zarr",
     "from_ome_zarr",
+    "from_xarray",
     "get_available_codecs",
     "is_ozx_path",
     "iter_masked",
@@ -275,6 +278,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "to_ngff_zarr",
     "to_ome_tiff",
     "to_ome_zarr",
+    "to_xarray",
     "update_metadata",
     "update_root_attributes",
     "upgrade_ome_zarr",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -10,9 +11,9 @@ from typing import Any
 import dask.array as da
 import numpy as np
 
-from .errors import NgffValueError
+from .errors import NgffIndexError, NgffValueError, NgffZarrError, ReadError
 
-__all__ = ["as_dask", "grouped_chunks"]
+__all__ = ["BoxReader", "as_dask", "grouped_chunks"]
 
 
 def as_dask(data: Any) -> da.Array:
@@ -47,6 +48,128 @@ def grouped_chunks(
     return tuple(out)
 
 
+class BoxReader:
+    """A read-only array with NumPy's indexing over a source that reads boxes.
+
+    :meth:`read_box` gets one ascending ``slice`` per dim, within bounds (a positive step
+    allowed) and returns that box as a NumPy array (by default ``source[box]``; a subclass
+    may read otherwise). Any other key (integers, negative steps, integer or boolean index
+    arrays) is read as the smallest box that holds it and indexed in memory, so the result
+    is what NumPy gives. Through :meth:`to_dask`, a slice of the dask array reads only the
+    storage chunks it touches. A failed read (a corrupt chunk, a lost connection) raises
+    :class:`~ngff_zarr.ReadError` naming ``where`` and the box. A reader pickles when its
+    source does (zarr arrays do), so it runs on dask's distributed workers too.
+
+    >>> data = np.arange(24).reshape(4, 6)
+    >>> reader = BoxReader(data)
+    >>> reader[1, ::-2].tolist(), reader[[3, 0], 1:3].tolist()
+    ([11, 9, 7], [[19, 20], [1, 2]])
+    >>> np.array_equal(reader.to_dask((3, 4))[1:, 2:5].compute(), data[1:, 2:5])
+    True
+    """
+
+    def __init__(self, source: Any, where: str = "array", dtype: Any = None) -> None:
+        self._source = source
+        self.shape = tuple(int(s) for s in source.shape)
+        self.dtype = np.dtype(source.dtype if dtype is None else dtype)
+        self.ndim = len(self.shape)
+        self.where = where
+
+    def read_box(self, box: tuple[slice, ...]) -> np.ndarray:
+        """The box ``box`` (one ascending slice per dim) of the source."""
+        return np.asarray(self._source[box])
+
+    def to_dask(self, chunks: Any, name: str | None = None) -> da.Array:
+        """A lazy dask array over the reader; its slices fold into the reads (no whole
+        chunk is read for a part of it)."""
+        # asarray=False and fancy indexing allowed: dask then composes a slice of the dask
+        # array with the slice of each chunk and reads only the composed box.
+        meta = np.empty((0,) * self.ndim, dtype=self.dtype)  # dask need not probe a read
+        out: da.Array = da.from_array(
+            self, chunks=chunks, lock=False, asarray=False, name=name, inline_array=True, meta=meta
+        )
+        return out
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        box, after = _box_of(key, self.shape)
+        if box is None:  # a key beyond this class's cases: the whole array, indexed by NumPy
+            return np.asarray(self._checked_read(tuple(slice(0, n) for n in self.shape))[key])
+        out = self._checked_read(box)
+        return out if after is None else np.asarray(out[after])
+
+    def _checked_read(self, box: tuple[slice, ...]) -> np.ndarray:
+        try:
+            return np.asarray(self.read_box(box))
+        except NgffZarrError:  # the source's own error already says where and what
+            raise
+        except Exception as exc:
+            where = ", ".join(
+                f"{s.start}:{s.stop}" + (f":{s.step}" if s.step not in (None, 1) else "")
+                for s in box
+            )
+            raise ReadError(f"{self.where}: cannot read [{where}]: {exc}") from exc
+
+
+def _box_of(key: Any, shape: tuple[int, ...]) -> tuple[tuple[slice, ...] | None, Any]:
+    """(the box to read, the index into it) for ``key``; (None, None) when not handled.
+
+    The index is None when the box is the result itself.
+    """
+    items = list(key) if isinstance(key, tuple) else [key]
+    if any(item is None for item in items) or sum(item is Ellipsis for item in items) > 1:
+        return None, None
+    ellipses = [i for i, item in enumerate(items) if item is Ellipsis]
+    if ellipses:
+        at = ellipses[0]
+        items[at : at + 1] = [slice(None)] * (len(shape) - len(items) + 1)
+    if len(items) > len(shape):
+        raise NgffIndexError(f"too many indices: {len(items)} for {len(shape)} dims")
+    items += [slice(None)] * (len(shape) - len(items))
+    box: list[slice] = []
+    after: list[Any] = []
+    plain = True
+    for dim, (item, n) in enumerate(zip(items, shape, strict=True)):
+        if isinstance(item, slice):
+            picks = range(*item.indices(n))
+            if picks.step > 0:
+                box.append(slice(picks.start, max(picks.start, picks.stop), picks.step))
+                after.append(slice(None))
+            elif not picks:
+                box.append(slice(0, 0))
+                after.append(slice(None))
+            else:  # read ascending, then step backwards through the box in memory
+                box.append(slice(picks[-1], picks[0] + 1))
+                after.append(slice(picks[0] - picks[-1], None, picks.step))
+                plain = False
+            continue
+        elif isinstance(item, bool | np.bool_):
+            return None, None
+        elif isinstance(item, int | np.integer):
+            index = operator.index(item)
+            if not -n <= index < n:
+                raise NgffIndexError(f"index {index} is out of bounds for dim {dim} of size {n}")
+            index %= n
+            box.append(slice(index, index + 1))
+            after.append(0)
+            plain = False
+            continue
+        else:
+            picked = np.asarray(item)
+            if picked.dtype == bool and picked.shape == (n,):
+                picked = np.flatnonzero(picked)
+            elif picked.dtype.kind not in "iu":
+                return None, None
+            if picked.size and not (-n <= picked.min() and picked.max() < n):
+                raise NgffIndexError(f"an index of dim {dim} is out of bounds for size {n}")
+            picked = picked % n if picked.size else picked.astype(np.intp)
+        low = int(picked.min()) if picked.size else 0
+        high = int(picked.max()) + 1 if picked.size else 0
+        box.append(slice(low, high))
+        after.append(picked - low)
+        plain = False
+    return tuple(box), None if plain else tuple(after)
+
+
 def _wrap(data: Any) -> Any:
     if isinstance(data, da.Array | np.ndarray) and data.dtype == object:
         raise NgffValueError("data: expected a numeric array, got an array of Python objects")
@@ -57,7 +180,7 @@ def _wrap(data: Any) -> Any:
     import zarr
 
     if isinstance(data, zarr.Array):
-        return da.from_array(data, chunks=data.chunks, asarray=True, lock=False)
+        return BoxReader(data, f"array {data.path or '/'}").to_dask(data.chunks)
     if hasattr(data, "__array_namespace__") or hasattr(data, "__dlpack__"):
         adapter = _ArrayAPIAdapter(data)
         return da.from_array(adapter, chunks=adapter.shape, asarray=False, lock=False)

@@ -14,7 +14,8 @@ from ._editing.journal import abandoned, entry_box, open_entry, recording
 from ._editing.stored import StoredImage, open_image
 from ._engine.geometry import Box
 from ._engine.pyramid import read_box
-from ._io.locks import image_lock
+from ._io.edit import grow_array, refresh_consolidated
+from ._io.locks import image_lock, well_lock
 from ._io.store import StoreLike
 from .errors import NgffValueError
 from .methods import Methods
@@ -182,14 +183,16 @@ def _resume(image: StoredImage, dim: str, count: int) -> int:
 
 
 def _grow(image: StoredImage, shape0: tuple[int, ...]) -> None:
-    """Resize every level to the pyramid of ``shape0`` (never shrinking a level)."""
+    """Resize every level to the pyramid of ``shape0`` (never shrinking a level), and the
+    consolidated metadata that repeats their shapes: array documents only (zarr's resize
+    lists every chunk of the grid; an append of one frame must not cost the image)."""
     shapes = [shape0]
     for step in image.steps():
         shapes.append(tuple(n // f for n, f in zip(shapes[-1], step, strict=True)))
-    for array, old, new in zip(image.arrays, image.shapes, shapes, strict=True):
-        target = tuple(max(a, b) for a, b in zip(old, new, strict=True))
-        if target != old:
-            array.resize(target)
+    for key, old, new in zip(image.keys, image.shapes, shapes, strict=True):
+        grow_array(image.store, key, [max(a, b) for a, b in zip(old, new, strict=True)])
+    with well_lock(image.store, image.path):  # the journal writes the same documents
+        refresh_consolidated(image.store, image.path, [ds.path for ds in image.metadata.datasets])
 
 
 def _with_channels(

@@ -133,8 +133,6 @@ class NgffZarrConfig:
         Wells an opened plate keeps loaded (least recently used go first).
     hcs_image_cache_size
         Field images a well of an opened plate keeps loaded (least recently used go first).
-    hcs_well_cache_size
-        Wells of an opened plate whose metadata stays loaded (least recently used go first).
     codec_level
         Zstandard level of the default codec.
     small_region_bytes
@@ -212,13 +210,6 @@ class NgffZarrConfig:
         minimum=0,
         doc="field images kept by a well",
     )
-    hcs_well_cache_size = _Setting(
-        env="NGFF_ZARR_HCS_WELL_CACHE_SIZE",
-        default=lambda: 500,
-        parse=int,
-        minimum=0,
-        doc="wells whose metadata a plate keeps",
-    )
     codec_level = _Setting(
         env="NGFF_ZARR_CODEC_LEVEL", default=lambda: 3, parse=int, minimum=-7, doc="zstd level"
     )
@@ -252,8 +243,26 @@ class NgffZarrConfig:
         doc="values of one group's metadata that are validated",
     )
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        memory_target: int | str | None = None,
+        task_target: int | None = None,
+        cache_store: Any = None,
+        hcs_image_cache_size: int | None = None,
+        hcs_well_cache_size: int | None = None,
+    ) -> None:
+        """Settings of ngff-zarr's ``NgffZarrConfig(...)`` fields; None: the default."""
         self._assigned: dict[str, Any] = {}
+        given = {
+            "memory_target": memory_target,
+            "task_target": task_target,
+            "cache_store": cache_store,
+            "hcs_image_cache_size": hcs_image_cache_size,
+            "hcs_well_cache_size": hcs_well_cache_size,
+        }
+        for name, value in given.items():
+            if value is not None:
+                setattr(self, name, value)
 
     @classmethod
     def _settings(cls) -> dict[str, _Setting[Any]]:

@@ -16,6 +16,7 @@ __all__ = [
     "InvalidDimsError",
     "InvalidMetadataError",
     "MetadataNotFoundError",
+    "NgffIndexError",
     "NgffValidationError",
     "NgffValueError",
     "NgffWarning",
@@ -79,6 +80,10 @@ class StoreExistsError(NgffZarrError, FileExistsError):
 
 class WriteError(NgffZarrError, OSError):
     """Writing to the target failed (unwritable location, interrupted write, ...)."""
+
+
+class NgffIndexError(NgffZarrError, IndexError):
+    """An index of an array read is out of its bounds (or has too many dims), as NumPy says."""
 
 
 class ReadError(NgffZarrError, OSError):

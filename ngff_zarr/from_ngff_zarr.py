@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
-import dask.array as da
 import zarr
 from dask.base import tokenize
 
-from ._arrays import grouped_chunks
+from ._arrays import BoxReader, grouped_chunks
 from ._io.documents import group_attributes, read_json
 from ._io.snapshot import StoredArray, location_of, register_source, tree_identity
 from ._io.store import StoreLike, as_store, describe, is_relative_key, join
@@ -41,7 +40,7 @@ from .v04.multiscales import Metadata, dataset_path
 from .v04.transformations import Scale, Translation
 from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit, zarr_format_of
 
-__all__ = ["from_ngff_zarr"]
+__all__ = ["from_ngff_zarr", "from_ome_zarr"]
 
 
 def from_ngff_zarr(
@@ -217,6 +216,9 @@ def _open(
     )
 
 
+from_ome_zarr = from_ngff_zarr  # ngff-zarr 0.50's other name for it (the same function)
+
+
 # Rules of the validator that a read relies on: axes that name and order the dims, and
 # transformations that place them (a read past them returns wrong scales or levels).
 _READ_RULES: Final = frozenset(
@@ -278,7 +280,8 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
 def _read_chunks(array: Any) -> tuple[int, ...]:
     """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
 
-    Each task then decodes many chunks at once through the concurrent codec pipeline. Sizes
+    Each task then decodes many chunks at once through the concurrent codec pipeline; a
+    slice of the dask array reads only what it asks for (:class:`BoxReader`). Sizes
     are computed, not counted up, so huge shapes cost nothing; an array that would still need
     more than ``_MAX_READ_TASKS`` tasks is refused.
     """
@@ -301,9 +304,8 @@ def _image(
     dims = metadata.dims
     token = tokenize(str(array.store), array.path, array.shape, pinned)
     name = f"ngff-zarr-{array.path or 'array'}-{token}"
-    data = da.from_array(
-        array, chunks=_read_chunks(array), lock=False, asarray=True, fancy=False, name=name
-    )
+    # a slice of ``data`` reads the storage chunks it touches, not whole dask chunks
+    data = BoxReader(array, array.path or "/").to_dask(_read_chunks(array), name=name)
     register_source(name, array)
     scale = [1.0] * len(dims)
     translation = [0.0] * len(dims)

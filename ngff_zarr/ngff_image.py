@@ -14,7 +14,7 @@ from .errors import InvalidDimsError, NgffValueError
 from .rfc4 import AnatomicalOrientation
 from .vocab import AXIS_TYPES, DIM_TYPES, DIMS, normalize_unit
 
-__all__ = ["ComputedCallback", "NgffImage", "canonical_order"]
+__all__ = ["ComputedCallback", "NgffImage", "canonical_order", "non_default_axes_types"]
 
 ComputedCallback = Callable[[], None]
 
@@ -122,6 +122,22 @@ class NgffImage:
     def sizes(self) -> dict[str, int]:
         """Length of each dim, by name."""
         return dict(zip(self.dims, self.shape, strict=True))
+
+
+def non_default_axes_types(axes: Sequence[Any]) -> dict[str, str]:
+    """The axis types of ``axes`` (objects with ``name`` and ``type``) that differ from the
+    type their name implies (``c`` channel, ``t`` time, ``z``/``y``/``x`` space): what a
+    multiscales rebuilt from the dims alone would lose, to pass on as ``axes_types``.
+
+    >>> from ngff_zarr.v04.axes import Axis
+    >>> non_default_axes_types([Axis("c", "channel"), Axis("x", "space"), Axis("d", "custom")])
+    {'d': 'custom'}
+    """
+    out: dict[str, str] = {}
+    for axis in axes:
+        if axis.type is not None and axis.type != DIM_TYPES.get(axis.name):
+            out[axis.name] = axis.type
+    return out
 
 
 def canonical_order(image: NgffImage) -> NgffImage:

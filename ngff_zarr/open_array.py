@@ -14,6 +14,7 @@ import dask.array as da
 import numpy as np
 import zarr
 
+from ._arrays import BoxReader
 from ._io.documents import read_json
 from ._io.store import StoreLike, as_store, describe, join
 from .errors import ArrayNotFoundError, InvalidMetadataError, WriteError
@@ -86,11 +87,7 @@ class ArrayHandle:
 
     def to_dask(self) -> da.Array:
         """The array as a lazy dask array, one task per stored chunk (or shard)."""
-        unit = self.shards or self.chunks
-        data: da.Array = da.from_array(
-            self._array, chunks=unit, lock=False, asarray=True, fancy=False
-        )
-        return data
+        return BoxReader(self._array, self.path).to_dask(self.shards or self.chunks)
 
     def __repr__(self) -> str:
         return (

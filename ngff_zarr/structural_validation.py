@@ -69,6 +69,7 @@ class SpecRule(enum.StrEnum):
     MULTISCALE_NAME = "multiscale-name"
     MULTISCALE_TYPE = "multiscale-type"
     MULTISCALE_METADATA = "multiscale-metadata"
+    MULTISCALES_UNIQUE = "multiscales-unique"
     SCALE_COUNT = "scale-count"
     TRANSFORM_ORDER = "transform-order"
     SCALE_POSITIVE_FINITE = "scale-positive-finite"

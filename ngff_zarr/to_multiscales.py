@@ -55,9 +55,10 @@ def to_multiscales(
         * a list of mappings: per-dim factors of each level relative to the full resolution
           (e.g. ``[{"x": 2, "y": 2}, {"x": 4, "y": 4, "z": 2}]``).
 
-        Any positive integers: a level is computed from the finest level above it whose
-        factors divide its own (``[2, 3, 4]``: the 3 from the full resolution, the 4 from the
-        2), in the same single read of the source. A list is kept in
+        Any positive integers: a level is computed from the level just above when its
+        factors divide the level's own, else from the full resolution (``[2, 3, 4]``: the 3
+        and the 4 from the full resolution), as ngff-zarr computes them, in the same single
+        read of the source. A list is kept in
         :attr:`Multiscales.scale_factors` as given.
     method
         A :class:`Methods` member or name; default ``Methods.ITKWASM_GAUSSIAN`` (as

@@ -39,7 +39,7 @@ from .update_root_attributes import update_root_attributes  # ngff-zarr keeps it
 from .v04.omero import Omero
 from .vocab import DEFAULT_WRITE_VERSION, SPATIAL_DIMS, WriteVersion
 
-__all__ = ["ScaleStrategy", "to_ngff_zarr", "update_root_attributes"]
+__all__ = ["ScaleStrategy", "to_ngff_zarr", "to_ome_zarr", "update_root_attributes"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -268,6 +268,9 @@ def to_ngff_zarr(
     for im in levels:
         for callback in im.computed_callbacks:
             callback()
+
+
+to_ome_zarr = to_ngff_zarr  # ngff-zarr 0.50's other name for it (the same function)
 
 
 def _stream_levels(

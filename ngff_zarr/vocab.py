@@ -34,6 +34,7 @@ __all__ = [
     "AxisUnit",
     "Methods",
     "NgffVersion",
+    "ReadVersion",
     "SpaceUnit",
     "SpaceUnits",
     "SpatialDims",
@@ -96,16 +97,31 @@ class Methods(enum.Enum):
 
 # --- versions ---------------------------------------------------------------------------
 
-NgffVersion = Literal["0.1", "0.2", "0.3", "0.4", "0.5"]
+ReadVersion = Literal["0.1", "0.2", "0.3", "0.4", "0.5"]
 WriteVersion = Literal["0.4", "0.5"]
 ZarrFormat = Literal[2, 3]
 
-READ_VERSIONS: Final[tuple[str, ...]] = get_args(NgffVersion)
+
+class NgffVersion(enum.StrEnum):
+    """The OME-NGFF versions read here (ngff-zarr 0.50's enum; members equal their strings).
+
+    >>> NgffVersion.V05 == "0.5", NgffVersion("0.4")
+    (True, <NgffVersion.V04: '0.4'>)
+    """
+
+    V01 = "0.1"
+    V02 = "0.2"
+    V03 = "0.3"
+    V04 = "0.4"
+    V05 = "0.5"
+
+
+READ_VERSIONS: Final[tuple[str, ...]] = get_args(ReadVersion)
 WRITE_VERSIONS: Final[tuple[str, ...]] = get_args(WriteVersion)
 # what to_ngff_zarr writes when no version is given (as ngff-zarr 0.50 does)
 DEFAULT_WRITE_VERSION: Final = "0.5"
 # ngff-zarr 0.50's name of every version read
-SUPPORTED_VERSIONS: Final[tuple[str, ...]] = READ_VERSIONS
+SUPPORTED_VERSIONS: Final[tuple[NgffVersion, ...]] = tuple(NgffVersion)
 # the OME-NGFF version -> Zarr format of its arrays and groups
 _ZARR_FORMAT: Final[dict[str, int]] = {"0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3}
 

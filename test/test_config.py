@@ -67,3 +67,14 @@ def test_codec_level_reaches_the_written_arrays(tmp_path) -> None:  # type: igno
     path = levels["datasets"][0]["path"]
     compressor = json.loads((tmp_path / "a.zarr" / path / ".zarray").read_text())["compressor"]
     assert compressor == {"id": "zstd", "level": 7, "checksum": False} or compressor["level"] == 7
+
+
+def test_a_config_built_with_ngff_zarrs_fields() -> None:
+    from ngff_zarr.config import NgffZarrConfig
+
+    own = NgffZarrConfig(memory_target=64 << 20, task_target=10, hcs_well_cache_size=3)
+    assert (own.memory_target, own.task_target, own.hcs_well_cache_size) == (64 << 20, 10, 3)
+    assert own.hcs_image_cache_size == NgffZarrConfig().hcs_image_cache_size  # not given
+    assert config.task_target == NgffZarrConfig().task_target  # the package's own untouched
+    with pytest.raises(NgffValueError, match=r"config\.task_target: expected a value >= 1"):
+        NgffZarrConfig(task_target=0)

@@ -68,6 +68,7 @@ def test_no_bare_builtin_is_raised() -> None:
         (errors.StoreExistsError, FileExistsError),
         (errors.WriteError, OSError),
         (errors.ReadError, OSError),
+        (errors.NgffIndexError, IndexError),
         (errors.DependencyError, ImportError),
         (errors.InternalError, RuntimeError),
     ],

@@ -54,6 +54,8 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.read_image": 4,
     "ngff_zarr.concatenate": 4,
     "ngff_zarr.to_ome_tiff": 4,
+    "ngff_zarr.to_xarray": 4,
+    "ngff_zarr.from_xarray": 4,
     "ngff_zarr.validate": 4,
     "ngff_zarr.structural_validation": 4,
     "ngff_zarr.memory_usage": 4,
@@ -77,6 +79,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.convert": 5,
     "ngff_zarr.cli": 5,
     "ngff_zarr.testing": 5,
+    "ngff_zarr.napari": 5,
     "ngff_zarr": 6,
 }
 

@@ -13,6 +13,7 @@ level's units first), so that few units are ever partly assembled.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from ..config import config
 from .geometry import Box, Range
 from .pyramid import PyramidPlan
+from .source_chunks import chunk_bounds, computed_source
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,6 +35,9 @@ class Pass:
     shape: tuple[int, ...]  # shape of level ``first``
     # write units of the outputs, coarsest first, in level ``first`` pixels: the visiting order
     order_blocks: tuple[tuple[int, ...], ...] = ()
+    # the chunk starts per dim of a computed source (see .source_chunks): visited first
+    # chunk by chunk, so that a source chunk is held only while nearby regions read it
+    source_bounds: tuple[tuple[int, ...], ...] = ()
 
     @property
     def last(self) -> int:
@@ -43,7 +48,8 @@ class Pass:
         return self.first in self.outputs
 
     def regions(self, within: Box | None = None) -> Iterator[Box]:
-        """The regions of level ``first``, coarsest level's write units first.
+        """The regions of level ``first``: source chunk by chunk (when ``source_bounds`` is
+        set), then the coarsest level's write units first.
 
         With ``within`` (a box of level ``first``), only the regions that meet it, found
         without visiting the others (an edit of one frame of a long series costs one frame).
@@ -61,7 +67,10 @@ class Pass:
                 tuple(s // b for s, b in zip(starts, block, strict=True))
                 for block in self.order_blocks
             )
-            return (*blocks, starts)
+            # no source_bounds: an empty key
+            pairs = zip(starts, self.source_bounds, strict=False)
+            chunk = tuple(bisect.bisect_right(b, s) - 1 for s, b in pairs)
+            return (chunk, *blocks, starts)
 
         combos.sort(key=key)
         yield from combos
@@ -142,6 +151,7 @@ def plan_passes(
     budget = max(1, memory_target // in_flight)
     passes: list[Pass] = []
     first, outputs = 0, [start]
+    bounds = chunk_bounds(plan.source) if computed_source(plan.source) else ()
     levels = plan.levels
     while True:
         if outputs != [0]:  # a later pass: read the parent of the next level to write
@@ -167,6 +177,7 @@ def plan_passes(
                 region_shape=region,
                 shape=plan.shapes[first],
                 order_blocks=order,
+                source_bounds=bounds if first == 0 else (),
             )
         )
         if outputs[-1] + 1 >= levels:

@@ -26,9 +26,9 @@ from .geometry import Box, clip, hull, slices
 class PyramidPlan:
     """How the levels derive from ``source``: shapes, parents, per-step factors and halos.
 
-    Level ``k`` is computed from level ``parents[k]``, the finest level above it whose factors
-    divide its own (the level just above when factors are multiples of each other, as for
-    ``[2, 4, 8]``; level 0 for the 3 of ``[2, 3, 4]``), by ``steps[k]``.
+    Level ``k`` is computed from level ``parents[k]`` by ``steps[k]``: from the level just above
+    when its factors divide level ``k``'s (``[2, 4, 8]``), else from level 0 (the 3 and the 4
+    of ``[2, 3, 4]``), as ngff-zarr 0.50 computes them: the same call gives the same pixels.
     """
 
     source: da.Array
@@ -89,9 +89,10 @@ def make_plan(
 ) -> PyramidPlan:
     """The plan of levels with total ``factors`` (one tuple per level below the first).
 
-    Any positive factors: each level is computed from the finest level above it whose factors
-    divide its own, so ``[2, 3, 4]`` computes the 3 from the full resolution and the 4 from
-    the 2, every level exactly ``shape // factor``.
+    Any positive factors: each level is computed from the level just above when its factors
+    divide the level's own, else from the full resolution (ngff-zarr 0.50's rule), so
+    ``[2, 3, 4]`` computes both the 3 and the 4 from the full resolution, every level exactly
+    ``shape // factor``.
 
     Raises
     ------
@@ -110,11 +111,9 @@ def make_plan(
             raise NgffValueError(
                 f"scale_factors: level {level}: expected factors >= 1, got {current}"
             )
-        parent = max(
-            j
-            for j, t in enumerate(totals)
-            if all(c % f == 0 for c, f in zip(current, t, strict=True))
-        )
+        above = level - 1
+        divides = all(c % f == 0 for c, f in zip(current, totals[above], strict=True))
+        parent = above if divides else 0
         step = tuple(c // f for c, f in zip(current, totals[parent], strict=True))
         shape = tuple(s // f for s, f in zip(shape0, current, strict=True))
         if any(s < 1 for s in shape):
@@ -286,8 +285,9 @@ def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Ar
         name = f"ngff-level0-{tokenize(plan.source.name, wanted)}"
         _VIEWS[name] = view
         level0: da.Array = da.from_array(
-            view, chunks=chunks, name=name, asarray=False, lock=False, fancy=False
-        )
+            view, chunks=chunks, name=name, asarray=False, lock=False, fancy=False,
+            meta=np.empty((0,) * len(chunks), dtype=plan.source.dtype),  # no probing read
+        )  # fmt: skip
         return level0
     array: da.Array = da.from_array(
         _VirtualLevel(plan, level),
@@ -296,6 +296,7 @@ def level_array(plan: PyramidPlan, level: int, chunks: tuple[int, ...]) -> da.Ar
         asarray=False,
         lock=False,
         fancy=False,
+        meta=np.empty((0,) * len(chunks), dtype=plan.source.dtype),  # no probing read
     )
     return array
 

@@ -21,7 +21,8 @@ from .assemble import LevelSink
 from .geometry import Box, hull, intersect, slices
 from .passes import Pass, level_box, level_reach
 from .progress import Progress
-from .pyramid import PyramidPlan, compute_region, read_box
+from .pyramid import PyramidPlan, compute_region, needed_boxes, read_box
+from .source_chunks import SourceChunks, computed_source
 
 
 def run_passes(
@@ -92,13 +93,6 @@ def _run_pass(
     read_source: Callable[[Box], np.ndarray] | None,
     within: Mapping[int, Box] | None = None,
 ) -> None:
-    if p.first == 0 and read_source is not None:  # an edit: level 0 as it is being changed
-        source = read_source
-    elif p.first == 0 and p.write_first:  # the one pass that reads the source
-        source = lambda box: read_box(plan.source, box)  # noqa: E731
-    else:  # later passes read the level written before them, never the source again
-        level_array = arrays[p.first]
-        source = lambda box: level_array.read(slices(box))  # noqa: E731
     outputs = [level for level in p.outputs if within is None or level in within]
     reach: Box | None = None
     if within is not None:
@@ -106,17 +100,28 @@ def _run_pass(
             reach = hull(reach, level_reach(plan, p.first, level, within[level]))
         if reach is None:
             return
+    regions = list(p.regions(reach)) if reach is not None else None
+    source: Callable[[Box], np.ndarray]
+    if p.first == 0 and read_source is not None:  # an edit: level 0 as it is being changed
+        source = read_source
+    elif p.first == 0 and p.write_first and computed_source(plan.source):
+        # every source chunk computed once, held while the regions that read it run
+        windows = [
+            needed_boxes(plan, 0, interiors)[0]
+            for region in (regions if regions is not None else p.regions())
+            if (interiors := _interiors(plan, p, outputs, region, within))
+        ]
+        source = SourceChunks(plan.source, windows).read
+    elif p.first == 0 and p.write_first:  # the one pass that reads the source
+        source = lambda box: read_box(plan.source, box)  # noqa: E731
+    else:  # later passes read the level written before them, never the source again
+        level_array = arrays[p.first]
+        source = lambda box: level_array.read(slices(box))  # noqa: E731
 
     def work(region: Box) -> None:
         if cancel.is_set():
             return
-        interiors: dict[int, Box] = {}
-        for level in outputs:
-            box: Box | None = level_box(plan, p.first, level, region)
-            if box is not None and within is not None:
-                box = intersect(box, within[level])
-            if box is not None and all(hi > lo for lo, hi in box):
-                interiors[level] = box
+        interiors = _interiors(plan, p, outputs, region, within)
         if not interiors:
             return
         results = compute_region(plan, p.first, interiors, source, cancel.is_set)
@@ -126,7 +131,6 @@ def _run_pass(
             sinks[level].put(box, results[level])
             bar.advance(level, results[level].nbytes)
 
-    regions = list(p.regions(reach)) if reach is not None else None
     if (regions is not None and len(regions) == 1) or p.region_count == 1:
         for region in regions if regions is not None else p.regions():
             work(region)  # nothing to overlap: no thread hand-off
@@ -149,3 +153,21 @@ def _run_pass(
             future.cancel()
         wait(pending)
         raise
+
+
+def _interiors(
+    plan: PyramidPlan,
+    p: Pass,
+    outputs: list[int],
+    region: Box,
+    within: Mapping[int, Box] | None = None,
+) -> dict[int, Box]:
+    """The non-empty box of every output level that ``region`` computes (inside ``within``)."""
+    interiors: dict[int, Box] = {}
+    for level in outputs:
+        box: Box | None = level_box(plan, p.first, level, region)
+        if box is not None and within is not None:
+            box = intersect(box, within[level])
+        if box is not None and all(hi > lo for lo, hi in box):
+            interiors[level] = box
+    return interiors

@@ -66,8 +66,12 @@ async def fetch(store: Store, key: str, prototype: Any) -> Any:
 
 
 def read_json(store: Store, key: str) -> dict[str, Any] | None:
-    """Parse the JSON document under ``key``; None when missing, a clear error when malformed."""
-    raw = read_bytes(store, key)
+    """Parse the JSON document under ``key``; None when missing, a clear error when malformed.
+
+    A local document larger than ``config.metadata_max_bytes`` is refused without being read
+    whole (see :func:`read_raw`).
+    """
+    raw = read_raw(store, [key])[key]
     if raw is None:
         return None
     return parse_json(store, key, raw)
@@ -94,9 +98,11 @@ def parse_document(raw: bytes, where: str) -> dict[str, Any]:
     """
     limit = config.metadata_max_bytes
     if len(raw) > limit:
+        # a local file is read one byte past the limit, no further: its size is then unknown
+        size = f"{len(raw)} bytes" if len(raw) > limit + 1 else "its size was not read further"
         raise InvalidMetadataError(
-            f"the document has {len(raw)} bytes, more than the {limit} a metadata document may "
-            "have (config.metadata_max_bytes)",
+            f"the document has more bytes than the {limit} a metadata document may have "
+            f"(config.metadata_max_bytes; {size})",
             path=where,
         )
     depth = json_depth(raw)

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from zarr.abc.store import Store
 
-from ..errors import MetadataNotFoundError
+from ..errors import MetadataNotFoundError, NgffValueError
 from .documents import dump_json, read_json, write_documents
 from .store import describe, join
 
-__all__ = ["edit_attributes", "write_document"]
+__all__ = ["edit_attributes", "grow_array", "refresh_consolidated", "write_document"]
 
 
 def write_document(store: Store, key: str, document: Mapping[str, Any]) -> None:
@@ -104,3 +104,88 @@ def _refresh_v3(store: Store, path: str, attrs: dict[str, Any]) -> None:
         "zarr.json",
         {**root, "consolidated_metadata": {**consolidated, "metadata": {**entries, key: entry}}},
     )
+
+
+def refresh_consolidated(store: Store, path: str, arrays: Sequence[str]) -> None:
+    """Copy the current metadata of ``arrays`` (keys under the group ``path``) into the
+    consolidated metadata that repeats it: that of the group itself and that of the store's
+    root (a resized array otherwise keeps its old shape for readers of consolidated metadata).
+
+    The caller holds the group's lock (the documents are read, changed and written back).
+    """
+    holders = dict.fromkeys([path.strip("/"), ""])
+    for holder in holders:
+        _refresh_arrays_v3(store, holder, path.strip("/"), arrays)
+        _refresh_arrays_v2(store, holder, path.strip("/"), arrays)
+
+
+def _relative(holder: str, group: str, key: str) -> str:
+    full = join(group, key).strip("/")
+    return full[len(holder) + 1 :] if holder else full
+
+
+def _refresh_arrays_v3(store: Store, holder: str, group: str, arrays: Sequence[str]) -> None:
+    document_key = join(holder, "zarr.json")
+    document = read_json(store, document_key)
+    consolidated = document.get("consolidated_metadata") if document is not None else None
+    entries = consolidated.get("metadata") if isinstance(consolidated, dict) else None
+    if document is None or not isinstance(consolidated, dict) or not isinstance(entries, dict):
+        return
+    changed = dict(entries)
+    for key in arrays:
+        name = _relative(holder, group, key)
+        current = read_json(store, join(group, key, "zarr.json"))
+        if name in changed and current is not None:
+            changed[name] = current
+    if changed != entries:
+        write_document(
+            store,
+            document_key,
+            {**document, "consolidated_metadata": {**consolidated, "metadata": changed}},
+        )
+
+
+def _refresh_arrays_v2(store: Store, holder: str, group: str, arrays: Sequence[str]) -> None:
+    document_key = join(holder, ".zmetadata")
+    document = read_json(store, document_key)
+    entries = document.get("metadata") if document is not None else None
+    if document is None or not isinstance(entries, dict):
+        return
+    changed = dict(entries)
+    for key in arrays:
+        name = join(_relative(holder, group, key), ".zarray")
+        current = read_json(store, join(group, key, ".zarray"))
+        if name in changed and current is not None:
+            changed[name] = current
+    if changed != entries:
+        write_document(store, document_key, {**document, "metadata": changed})
+
+
+def grow_array(store: Store, key: str, shape: Sequence[int]) -> None:
+    """Set the shape of the array at ``key`` to ``shape``, which no dim of it exceeds.
+
+    Only the array's document is rewritten (atomically on a local store): no chunk is listed,
+    moved or deleted, so growing costs the same however many chunks the array holds.
+
+    Raises
+    ------
+    MetadataNotFoundError
+        There is no array at ``key``.
+    NgffValueError
+        ``shape`` has another number of dims, or would shrink a dim.
+    """
+    for document_key in (join(key, "zarr.json"), join(key, ".zarray")):
+        document = read_json(store, document_key)
+        if document is None:
+            continue
+        old = [int(n) for n in document["shape"]]
+        new = [int(n) for n in shape]
+        if len(new) != len(old) or any(b < a for a, b in zip(old, new, strict=True)):
+            raise NgffValueError(
+                f"{describe(store, key)}: shape: expected {len(old)} dims, none below {old}, "
+                f"got {new}"
+            )
+        if new != old:
+            write_document(store, document_key, {**document, "shape": new})
+        return
+    raise MetadataNotFoundError(f"{describe(store, key)}: no Zarr array here")

@@ -178,7 +178,9 @@ class Target:
                 local_root=names.staging,
             )
         except BaseException as exc:
-            remove_tree(names.staging)
+            # a Ctrl-C inside zarr's synchronous wrapper leaves its write running: let it end
+            settle_pending_writes()
+            remove_tree(names.staging, quiet=0.2)
             lock.release()
             if isinstance(exc, OSError):
                 raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc
@@ -222,7 +224,9 @@ class Target:
                 zipped=True,
             )
         except BaseException as exc:
-            remove_tree(names.staging)
+            # a Ctrl-C inside zarr's synchronous wrapper leaves its write running: let it end
+            settle_pending_writes()
+            remove_tree(names.staging, quiet=0.2)
             lock.release()
             if isinstance(exc, OSError):
                 raise WriteError(f"cannot write to {final.parent}: {exc.strerror or exc}") from exc

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .._arrays import BoxReader
+
 _LOG = logging.getLogger(__name__)
 _CONTEXT: Any = None
 _LOCK = threading.Lock()
@@ -24,21 +26,19 @@ def _context(ts: Any) -> Any:
         return _CONTEXT
 
 
-class TensorStoreArray:
-    """A read-only sliceable array over a tensorstore handle (for ``dask.array.from_array``)."""
+class TensorStoreArray(BoxReader):
+    """A read-only array over a tensorstore handle (for ``dask.array.from_array``); a key
+    reads exactly the box it asks for (see :class:`~ngff_zarr._arrays.BoxReader`)."""
 
-    def __init__(self, handle: Any, zarr_array: Any) -> None:
-        self._handle = handle
-        self.shape = tuple(int(s) for s in zarr_array.shape)
-        self.dtype = np.dtype(zarr_array.dtype)
-        self.ndim = len(self.shape)
+    def __init__(self, handle: Any, zarr_array: Any, where: str) -> None:
+        super().__init__(handle, where, zarr_array.dtype)
         self.chunks = zarr_array.chunks
         self.shards = getattr(zarr_array, "shards", None)
         self.store = zarr_array.store
         self.path = zarr_array.path
 
-    def __getitem__(self, key: Any) -> np.ndarray:
-        return np.asarray(self._handle[key].read().result())
+    def read_box(self, box: tuple[slice, ...]) -> np.ndarray:
+        return np.asarray(self._source[box].read().result())
 
 
 def open_local(zarr_array: Any, root: Path, zarr_format: int) -> TensorStoreArray | None:
@@ -51,9 +51,10 @@ def open_local(zarr_array: Any, root: Path, zarr_format: int) -> TensorStoreArra
     if dtype.kind not in "biuf" or not dtype.isnative:
         _LOG.debug("%s: dtype %s is read with zarr-python, not tensorstore", zarr_array.path, dtype)
         return None
+    where = str(root / zarr_array.path)
     spec = {
         "driver": "zarr" if zarr_format == 2 else "zarr3",
-        "kvstore": {"driver": "file", "path": str(root / zarr_array.path) + "/"},
+        "kvstore": {"driver": "file", "path": where + "/"},
         "open": True,
     }
     try:
@@ -71,4 +72,4 @@ def open_local(zarr_array: Any, root: Path, zarr_format: int) -> TensorStoreArra
             tuple(zarr_array.shape),
         )
         return None
-    return TensorStoreArray(handle, zarr_array)
+    return TensorStoreArray(handle, zarr_array, where)

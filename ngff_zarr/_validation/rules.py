@@ -7,6 +7,7 @@ are defensive: they skip values of the wrong type, which the schema reports alre
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -85,6 +86,22 @@ def _duplicates(values: Iterable[Any]) -> list[Any]:
     return [v for v, n in counts.items() if n > 1]
 
 
+def _check_unique_multiscales(multiscales: Any, version: str, sink: Sink) -> None:
+    """The same multiscale twice (0.4 on: the official schemas' ``uniqueItems``), in one pass."""
+    if not isinstance(multiscales, list) or older_than(version, "0.4"):
+        return
+    seen: dict[str, int] = {}
+    for i, ms in enumerate(multiscales):
+        try:
+            key = json.dumps(ms, sort_keys=True, default=repr)
+        except (TypeError, ValueError):  # keys of mixed types: not a JSON document
+            continue
+        if key in seen:
+            sink.error("NGFF113", f"the same multiscale as multiscales[{seen[key]}]",
+                       f"multiscales[{i}]")  # fmt: skip
+        seen.setdefault(key, i)
+
+
 def _missing_version(obj: dict[str, Any], version: str, sink: Sink, fld: str) -> None:
     if not older_than("0.4", version) and "version" not in obj:
         sink.warn("NGFF004", f"no 'version' field; read as OME-NGFF {version}", fld)
@@ -95,6 +112,7 @@ def _missing_version(obj: dict[str, Any], version: str, sink: Sink, fld: str) ->
 
 def check_image(content: dict[str, Any], version: str, sink: Sink) -> None:
     """Axes, transformations and SHOULD fields of every multiscale."""
+    _check_unique_multiscales(content.get("multiscales"), version, sink)
     for i, ms in _dicts(content.get("multiscales")):
         fld = f"multiscales[{i}]"
         _missing_version(ms, version, sink, fld)

@@ -260,21 +260,21 @@ def _lazy(raw: Path, layout: _Layout) -> da.Array:
     declared = layout.timepoints or timepoints
     if timepoints == 0:
         raise InvalidMetadataError(
-            f"expected at least one time point of {per_volume} frames of {described}, "
-            f"found {frames} frames",
+            f"expected at least one time point of {_n(per_volume, 'frame')} of {described}, "
+            f"found {_n(frames, 'frame')}",
             path=str(raw),
         )
     if timepoints > declared or (timepoints == declared and frames % per_volume):
         raise InvalidMetadataError(
-            f"expected {declared} time points of {per_volume} frames of {described} as "
-            f"Experiment.xml declares, found {frames} frames",
+            f"expected {_n(declared, 'time point')} of {_n(per_volume, 'frame')} of {described} "
+            f"as Experiment.xml declares, found {_n(frames, 'frame')}",
             path=str(raw),
         )
     if timepoints < declared or frames % per_volume:
         warnings.warn(
-            f"{raw}: Experiment.xml declares {declared} time points of {per_volume} frames, the "
-            f"file holds {frames} frames: reading the {timepoints} whole time points "
-            "(acquisition stopped early?)",
+            f"{raw}: Experiment.xml declares {_n(declared, 'time point')} of "
+            f"{_n(per_volume, 'frame')}, the file holds {_n(frames, 'frame')}: reading the "
+            f"{_n(timepoints, 'whole time point')} (acquisition stopped early?)",
             NgffWarning,
             stacklevel=2,
         )
@@ -289,6 +289,10 @@ def _lazy(raw: Path, layout: _Layout) -> da.Array:
     if layout.flyback:
         array = array[:, : layout.steps]
     return array
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 READER = _ThorlabsReader()

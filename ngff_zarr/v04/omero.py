@@ -11,10 +11,12 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InvalidMetadataError, NgffWarning
+from ..errors import InvalidMetadataError, NgffValueError, NgffWarning
 from .transformations import json_number
 
 __all__ = ["Omero", "OmeroChannel", "OmeroWindow"]
+
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 
 @dataclass
@@ -38,6 +40,28 @@ class OmeroChannel:
     window: OmeroWindow
     label: str | None = None
     active: bool = True
+
+    def validate_color(self) -> None:
+        """Check that ``color`` is six hex digits (``RRGGBB``), as ngff-zarr's method does.
+
+        Raises
+        ------
+        NgffValueError
+            When it is not.
+
+        Examples
+        --------
+        >>> channel = OmeroChannel("00FF00", OmeroWindow(0, 255, 0, 255))
+        >>> channel.validate_color()
+        >>> channel.color = "green"
+        >>> channel.validate_color()
+        Traceback (most recent call last):
+        ...
+        ngff_zarr.errors.NgffValueError: color: expected 6 hex digits (RRGGBB), got 'green'
+        """
+        color = self.color
+        if not (isinstance(color, str) and len(color) == 6 and _HEX.issuperset(color)):
+            raise NgffValueError(f"color: expected 6 hex digits (RRGGBB), got {color!r}")
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -33,6 +33,25 @@ from .well import Well, WellImage, well_from_attributes, well_to_attributes
 
 SUPPORTED_DIMS = DIMS
 
+
+def is_dimension_supported(dim: str) -> bool:
+    """Whether ``dim`` is one of the dims the spec names (``t``, ``c``, ``z``, ``y``, ``x``).
+
+    >>> is_dimension_supported("x"), is_dimension_supported("q")
+    (True, False)
+    """
+    return dim in DIMS
+
+
+def is_unit_supported(unit: str | None) -> bool:
+    """Whether ``unit`` is one of the spec's UDUNITS-2 space or time unit names (not an alias).
+
+    >>> is_unit_supported("micrometer"), is_unit_supported("um"), is_unit_supported(None)
+    (True, False, False)
+    """
+    return unit in SPACE_UNITS or unit in TIME_UNITS
+
+
 __all__ = [
     "DIM_TYPES",
     "SPACE_UNITS",
@@ -61,6 +80,8 @@ __all__ = [
     "Well",
     "WellImage",
     "image_attributes",
+    "is_dimension_supported",
+    "is_unit_supported",
     "multiscale_to_dict",
     "plate_from_attributes",
     "plate_to_attributes",

@@ -134,7 +134,9 @@ def test_an_acquisition_stopped_early_reads_its_whole_time_points_with_a_warning
 ) -> None:
     frames = _frames(2 * 3 + 1)  # 2 whole stacks of 3 planes and one plane of the third
     folder = _dataset(tmp_path / "stopped", frames, steps=3, timepoints=5)
-    with pytest.warns(NgffWarning, match=r"declares 5 time points .* reading the 2 whole"):
+    with pytest.warns(
+        NgffWarning, match=r"declares 5 time points .* reading the 2 whole time points"
+    ):
         image = read_image(folder)
     assert image.data.shape == (2, 2, 3, 24, 40)
     np.testing.assert_array_equal(

@@ -95,7 +95,7 @@ def test_oversized_document_is_refused_without_parsing(tmp_path: Path) -> None:
     with open(path / "zarr.json", "r+b") as handle:  # a sparse file beyond the limit
         handle.truncate(limit + 4096)
     started = time.perf_counter()
-    with pytest.raises(InvalidMetadataError, match=f"bytes, more than the {limit} a metadata"):
+    with pytest.raises(InvalidMetadataError, match=f"more bytes than the {limit} a metadata"):
         from_ngff_zarr(path)
     report = validate(path)
     assert [f.code for f in report.errors] == ["NGFF001"]
@@ -106,7 +106,7 @@ def test_limits_are_settings(tmp_path: Path) -> None:
     path = _store(tmp_path)
     with (
         config.set(metadata_max_bytes=1024),
-        pytest.raises(InvalidMetadataError, match="more than the 1024"),
+        pytest.raises(InvalidMetadataError, match="more bytes than the 1024"),
     ):
         from_ngff_zarr(path)
     with config.set(metadata_max_depth=16):

@@ -182,12 +182,12 @@ def test_rewrite_into_another_zarr_format_with_subgroups_is_refused(tmp_path: Pa
 
 def test_rewrite_whose_level_would_replace_a_foreign_entry_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "img.zarr"
-    _write(path, "0.5")  # levels "0" and "1"
-    zarr.open_group(path, mode="a").create_array("2", shape=(4,), dtype="uint8")[:] = 9
+    _write(path, "0.5")  # levels "scale0/image" and "scale1/image"
+    zarr.open_group(path, mode="a").create_array("scale2", shape=(4,), dtype="uint8")[:] = 9
     three = to_multiscales(to_ngff_image(_image()), scale_factors=[2, 4], chunks=16)
-    with pytest.raises(StoreExistsError, match=r"holds \['2'\]"):
+    with pytest.raises(StoreExistsError, match=r"holds \['scale2'\]"):
         to_ngff_zarr(path, three, version="0.5", overwrite=True)
-    assert zarr.open_array(path / "2", mode="r")[:].tolist() == [9] * 4
+    assert zarr.open_array(path / "scale2", mode="r")[:].tolist() == [9] * 4
 
 
 # --- overwrite never deletes what is not a Zarr hierarchy ----------------------------------
