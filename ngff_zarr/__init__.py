@@ -134,12 +134,6 @@ from .vocab import (
 )
 from .write_region import finish_edits, write_region
 
-# ngff-zarr 0.50's other names of the pipeline's ends (the same function objects)
-to_ome_zarr = to_ngff_zarr
-"""ngff-zarr's other name of `to_ngff_zarr` (the same function)."""
-from_ome_zarr = from_ngff_zarr
-"""ngff-zarr's other name of `from_ngff_zarr` (the same function)."""
-
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
