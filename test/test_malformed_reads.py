@@ -94,10 +94,10 @@ def test_zero_or_negative_chunk_size_is_an_error_not_a_hang(
         else:
             doc["chunks"] = chunks
 
-    _edit(path / "0" / key, broken)
+    _edit(path / "scale0" / "image" / key, broken)
     error = _in_time(lambda: from_ngff_zarr(path).images[0].data.compute())
     assert isinstance(error, InvalidMetadataError), error
-    assert "expected sizes >= 1" in str(error) and f"0/{key}" in str(error)
+    assert "expected sizes >= 1" in str(error) and f"scale0/image/{key}" in str(error)
     report = validate(path)
     assert "NGFF307" in {f.code for f in report.errors}
 
@@ -112,7 +112,7 @@ def test_zero_inner_chunk_of_a_shard_is_an_error(tmp_path: Path) -> None:
     def broken(doc: dict[str, Any]) -> None:
         doc["codecs"][0]["configuration"]["chunk_shape"] = [0, 8]
 
-    _edit(path / "0" / "zarr.json", broken)
+    _edit(path / "scale0" / "image" / "zarr.json", broken)
     error = _in_time(lambda: from_ngff_zarr(path))
     assert isinstance(error, InvalidMetadataError), error
     assert "sharding_indexed.chunk_shape" in str(error)
@@ -123,7 +123,7 @@ def test_zero_inner_chunk_of_a_shard_is_an_error(tmp_path: Path) -> None:
 def test_fill_value_the_data_type_cannot_hold_is_an_error(tmp_path: Path, version: str) -> None:
     path = _store(tmp_path, version)
     key = "zarr.json" if version == "0.5" else ".zarray"
-    _edit(path / "1" / key, lambda doc: doc.update(fill_value=300))  # uint8
+    _edit(path / "scale1" / "image" / key, lambda doc: doc.update(fill_value=300))  # uint8
     error = _in_time(lambda: from_ngff_zarr(path))
     assert isinstance(error, InvalidMetadataError) and "fill_value" in str(error), error
     assert "NGFF307" in validate(path).codes
