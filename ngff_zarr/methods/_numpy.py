@@ -163,6 +163,8 @@ def mode(block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ..
         .reshape(box, -1)
     )
     values = np.ascontiguousarray(values)
+    if np.may_share_memory(values, block):  # a view of the input: never sort the caller's data
+        values = values.copy()
     if box <= 16:
         _odd_even_sort_rows(values)
     else:

@@ -235,3 +235,14 @@ def test_uninstalled_method_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> 
         match=r"got 'itk'; install itk_gaussian with pip install 'ngff-zarr\[itk\]'",
     ):
         get_method("itk")
+
+
+def test_mode_never_sorts_its_input_in_place() -> None:
+    """One box per block makes the reshape a view of the input: the sort must not reach it
+    (regions share their input, so a sorted one gave other regions wrong values)."""
+    from ngff_zarr.methods import _numpy
+
+    block = np.random.default_rng(3).integers(0, 50, (1, 3, 3)).astype("uint16")
+    before = block.copy()
+    _numpy.mode(block, (1, 3, 3), spatial=(True, True, True))
+    np.testing.assert_array_equal(block, before)
