@@ -31,13 +31,18 @@ from .v05 import labels as v05_labels
 from .v05 import multiscales as v05_multiscales
 from .v05 import plate as v05_plate
 from .v05 import well as v05_well
+from .v06 import common as v06_common
+from .v06 import groups as v06_groups
+from .v06 import multiscales as v06_multiscales
 from .vocab import (
     READ_VERSIONS,
+    VERSION_ALIASES,
     WRITE_VERSIONS,
     WriteVersion,
     ZarrFormat,
     check_version,
     nearest_version,
+    zarr_format_of,
 )
 
 __all__ = [
@@ -49,6 +54,7 @@ __all__ = [
     "layout_for_zarr_format",
     "ome_content",
     "plate_hint",
+    "read_metadata",
     "stated_versions",
 ]
 
@@ -91,17 +97,42 @@ class Layout:
         return key in self.content(attrs)
 
 
+def _common(
+    version: str, write: Callable[[Metadata], dict[str, Any]]
+) -> Callable[[Metadata], dict[str, Any]]:
+    """``write`` for the common view of metadata: 0.6 metadata is converted down first (which
+    raises when it has what ``version`` cannot express)."""
+
+    def attributes(metadata: Metadata) -> dict[str, Any]:
+        if isinstance(metadata, v06_common.Metadata):
+            metadata = metadata.to_version(version)
+        return write(metadata)
+
+    return attributes
+
+
+def _common_label(
+    version: str, write: Callable[[Metadata, ImageLabel], dict[str, Any]]
+) -> Callable[[Metadata, ImageLabel], dict[str, Any]]:
+    def attributes(metadata: Metadata, label: ImageLabel) -> dict[str, Any]:
+        if isinstance(metadata, v06_common.Metadata):
+            metadata = metadata.to_version(version)
+        return write(metadata, label)
+
+    return attributes
+
+
 LAYOUTS: Final[dict[str, Layout]] = {
     "0.4": Layout(
         version="0.4",
         zarr_format=2,
         attributes_key=".zattrs",
-        image_attributes=v04_multiscales.image_attributes,
+        image_attributes=_common("0.4", v04_multiscales.image_attributes),
         plate_to_attributes=v04_plate.plate_to_attributes,
         plate_from_attributes=v04_plate.plate_from_attributes,
         well_to_attributes=v04_well.well_to_attributes,
         well_from_attributes=v04_well.well_from_attributes,
-        label_to_attributes=v04_labels.label_attributes,
+        label_to_attributes=_common_label("0.4", v04_labels.label_attributes),
         label_from_attributes=v04_labels.image_label_from_attributes,
         labels_to_attributes=v04_labels.labels_to_attributes,
         labels_from_attributes=v04_labels.labels_from_attributes,
@@ -110,15 +141,29 @@ LAYOUTS: Final[dict[str, Layout]] = {
         version="0.5",
         zarr_format=3,
         attributes_key="zarr.json",
-        image_attributes=v05_multiscales.image_attributes,
+        image_attributes=_common("0.5", v05_multiscales.image_attributes),
         plate_to_attributes=v05_plate.plate_to_attributes,
         plate_from_attributes=v05_plate.plate_from_attributes,
         well_to_attributes=v05_well.well_to_attributes,
         well_from_attributes=v05_well.well_from_attributes,
-        label_to_attributes=v05_labels.label_attributes,
+        label_to_attributes=_common_label("0.5", v05_labels.label_attributes),
         label_from_attributes=v05_labels.image_label_from_attributes,
         labels_to_attributes=v05_labels.labels_to_attributes,
         labels_from_attributes=v05_labels.labels_from_attributes,
+    ),
+    "0.6": Layout(
+        version="0.6",
+        zarr_format=3,
+        attributes_key="zarr.json",
+        image_attributes=v06_common.image_attributes,
+        plate_to_attributes=v06_groups.plate_to_attributes,
+        plate_from_attributes=v06_groups.plate_from_attributes,
+        well_to_attributes=v06_groups.well_to_attributes,
+        well_from_attributes=v06_groups.well_from_attributes,
+        label_to_attributes=v06_groups.label_attributes,
+        label_from_attributes=v06_groups.image_label_from_attributes,
+        labels_to_attributes=v06_groups.labels_to_attributes,
+        labels_from_attributes=v06_groups.labels_from_attributes,
     ),
 }
 assert tuple(LAYOUTS) == WRITE_VERSIONS
@@ -159,7 +204,7 @@ def stated_versions(attrs: Mapping[str, Any]) -> list[str]:
 def ome_content(attrs: Mapping[str, Any], version: str) -> Mapping[str, Any]:
     """The OME content of attributes of ``version``: the ``ome`` object from 0.5 on."""
     ome = attrs.get("ome")
-    if version == "0.5" and isinstance(ome, Mapping):
+    if version in READ_VERSIONS and zarr_format_of(version) == 3 and isinstance(ome, Mapping):
         return ome
     return attrs
 
@@ -181,14 +226,17 @@ def find_image(
         ``multiscales`` is not a non-empty list of objects.
     """
     ome = attrs.get("ome")
+    wrapped = ""
     if isinstance(ome, Mapping):
         version = ome.get("version")
-        if nearest_version(version) != "0.5":
+        wrapped = nearest_version(version) or ""
+        if not wrapped or zarr_format_of(wrapped) != 3:
+            expected = " or ".join(repr(v) for v in READ_VERSIONS if zarr_format_of(v) == 3)
             raise UnsupportedVersionError(
-                f"{where}: ome.version: expected '0.5', got {version!r}; this package reads "
-                f"OME-NGFF {', '.join(READ_VERSIONS)}"
+                f"{where}: ome.version: expected {expected}, got {version!r}; this package "
+                f"reads OME-NGFF {', '.join(READ_VERSIONS)}"
             )
-        _warn_nearest(version, "0.5", where, "ome.version")
+        _warn_nearest(version, wrapped, where, "ome.version")
         if "multiscales" not in ome:
             raise MetadataNotFoundError(f"{where}: no 'multiscales' under 'ome'")
         content: Mapping[str, Any] = ome
@@ -210,7 +258,7 @@ def find_image(
             field="ome.multiscales" if content is ome else "multiscales",
         )
     if content is ome:
-        return "0.5", content
+        return wrapped, content
     version = multiscales[0].get("version", "0.4" if zarr_format == 2 else "0.5")
     known = nearest_version(version)
     if known is None:
@@ -222,8 +270,30 @@ def find_image(
     return known, content
 
 
+def read_metadata(content: Mapping[str, Any], version: str, ndim: int, where: str) -> Metadata:
+    """The common view of the first multiscale of an image's OME ``content``.
+
+    0.6 gives :class:`ngff_zarr.v06.common.Metadata` (with the coordinate systems and
+    transformations); ``ndim`` (the first array's) matters only for 0.1 to 0.3.
+    """
+    if version == "0.6":
+        multiscale = v06_multiscales.Multiscale.from_dict(
+            content["multiscales"][0], path=where, field="ome.multiscales[0]"
+        )
+        return v06_common.Metadata.from_multiscale(
+            multiscale, omero=content.get("omero"), path=where
+        )
+    return Metadata.from_dict(
+        content["multiscales"][0],
+        version=version,
+        ndim=ndim,
+        omero=content.get("omero"),
+        path=where,
+    )
+
+
 def _warn_nearest(stated: Any, known: str, where: str, field: str) -> None:
-    if stated != known:
+    if stated != known and VERSION_ALIASES.get(stated) != known:
         warnings.warn(
             f"{where}: {field}: {stated!r} is not an OME-NGFF release; read as {known}",
             NgffWarning,

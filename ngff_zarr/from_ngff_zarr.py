@@ -1,4 +1,4 @@
-"""``from_ngff_zarr``: read an OME-Zarr image (0.1 to 0.5) lazily into a :class:`Multiscales`."""
+"""``from_ngff_zarr``: read an OME-Zarr image (0.1 to 0.6) lazily into a :class:`Multiscales`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from ._validation.arrays import array_problems
 from ._validation.document import too_many_values
 from ._validation.report import Severity, validation_error
 from ._validation.rules import Sink, check_image
-from ._versions import OME_ATTRIBUTE_KEYS, find_image, plate_hint
+from ._versions import OME_ATTRIBUTE_KEYS, find_image, plate_hint, read_metadata
 from .config import config
 from .errors import (
     ArrayNotFoundError,
@@ -38,6 +38,7 @@ from .ngff_image import NgffImage
 from .rfc4 import axes_orientations_from_axes
 from .v04.multiscales import Metadata, dataset_path
 from .v04.transformations import Scale, Translation
+from .v06 import rules as v06_rules
 from .vocab import AXIS_TYPES, DIM_TYPES, normalize_unit, zarr_format_of
 
 __all__ = ["from_ngff_zarr", "from_ome_zarr"]
@@ -61,7 +62,7 @@ def from_ngff_zarr(
         raise :class:`NgffValidationError` carrying the report if it has errors (also a
         ``jsonschema.exceptions.ValidationError``, as ngff-zarr raises).
     version
-        The version the store must have (``"0.1"`` to ``"0.5"``); default: whatever it has.
+        The version the store must have (``"0.1"`` to ``"0.6"``); default: whatever it has.
     storage_options
         Passed to fsspec for URLs (e.g. ``{"anon": True}`` for public S3 buckets).
     kind
@@ -177,13 +178,7 @@ def _open(
         )
     _check_image(container, found, where)
     arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]
-    metadata = Metadata.from_dict(
-        container["multiscales"][0],
-        version=found,
-        ndim=arrays[0].ndim if arrays else 0,
-        omero=container.get("omero"),
-        path=where,
-    )
+    metadata = read_metadata(container, found, arrays[0].ndim if arrays else 0, where)
     for i, array in enumerate(arrays):
         if array.ndim != len(metadata.axes):
             raise InvalidMetadataError(
@@ -224,10 +219,14 @@ from_ome_zarr = from_ngff_zarr  # ngff-zarr 0.50's other name for it (the same f
 _READ_RULES: Final = frozenset(
     {"NGFF101", "NGFF102", "NGFF103", "NGFF104", "NGFF105", "NGFF202", "NGFF203", "NGFF205"}
 )
+# 0.6: axes, systems that exist, input.path, one intrinsic system, parameter lengths
+_READ_RULES_06: Final = frozenset(
+    {"NGFF102", "NGFF103", "NGFF105", "NGFF802", "NGFF803", "NGFF804", "NGFF805"}
+)
 
 
 def _check_format(version: str, zarr_format: int, where: str) -> None:
-    """OME-NGFF 0.5 lives in Zarr v3 under ``ome``; 0.1 to 0.4 in Zarr v2."""
+    """OME-NGFF 0.5 and 0.6 live in Zarr v3 under ``ome``; 0.1 to 0.4 in Zarr v2."""
     expected = zarr_format_of(version)
     if zarr_format != expected:
         found = "zarr.json" if zarr_format == 3 else ".zattrs"
@@ -235,12 +234,17 @@ def _check_format(version: str, zarr_format: int, where: str) -> None:
             f"OME-NGFF {version} is stored in Zarr v{expected}, but this image is Zarr "
             f"v{zarr_format} ({found}); its metadata states a version its format cannot have",
             path=where,
-            field="ome.version" if version == "0.5" else "multiscales[0].version",
+            field="ome.version" if expected == 3 else "multiscales[0].version",
         )
 
 
 def _check_image(container: Mapping[str, Any], version: str, where: str) -> None:
     """Raise on the first broken MUST that the read relies on (the validator's own rules)."""
+    if version == "0.6":
+        for rule in v06_rules.check_v06_image({"ome": dict(container)}):
+            if rule.severity == "error" and rule.code in _READ_RULES_06:
+                raise InvalidMetadataError(rule.message, path=where, field=rule.field)
+        return
     sink = Sink(where)
     check_image(dict(container), version, sink)
     for finding in sink.findings:

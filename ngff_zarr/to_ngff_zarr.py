@@ -1,4 +1,4 @@
-"""``to_ngff_zarr``: write a :class:`Multiscales` as OME-Zarr 0.4 (Zarr v2) or 0.5 (Zarr v3)."""
+"""``to_ngff_zarr``: write a :class:`Multiscales` as OME-Zarr 0.4 (Zarr v2), 0.5 or 0.6 (v3)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from .ngff_image import NgffImage
 from .rfc9_zip import is_ozx_path
 from .update_root_attributes import update_root_attributes  # ngff-zarr keeps it here too
 from .v04.omero import Omero
+from .v06.common import Metadata as V06Metadata
 from .vocab import DEFAULT_WRITE_VERSION, SPATIAL_DIMS, WriteVersion
 
 __all__ = ["ScaleStrategy", "to_ngff_zarr", "to_ome_zarr", "update_root_attributes"]
@@ -86,8 +87,10 @@ def to_ngff_zarr(
     multiscales
         The pyramid, from :func:`to_multiscales` or :func:`from_ngff_zarr`.
     version
-        ``"0.5"`` (Zarr v3, ``ome`` attributes; the default, as ngff-zarr) or ``"0.4"``
-        (Zarr v2, ``/`` chunk keys). Into an existing Zarr v2 group the default is 0.4.
+        ``"0.5"`` (Zarr v3, ``ome`` attributes; the default, as ngff-zarr), ``"0.6"`` (0.5's
+        layout with coordinate systems and transformations; the default for 0.6 metadata) or
+        ``"0.4"`` (Zarr v2, ``/`` chunk keys). Into an existing Zarr v2 group the default is
+        0.4. Metadata converts between versions when the target can express it.
     overwrite
         Replace an existing Zarr store at the target (the default, as ngff-zarr). Without
         it, a non-empty target raises :class:`StoreExistsError` and nothing is written.
@@ -135,13 +138,15 @@ def to_ngff_zarr(
     Raises
     ------
     UnsupportedVersionError
-        A version other than 0.4 or 0.5, or sharding requested with 0.4.
+        A version other than 0.4, 0.5 or 0.6, or sharding requested with 0.4.
     StoreExistsError
         The target holds data and ``overwrite`` is false, is not a Zarr hierarchy, or holds
         groups beside its image that the rewrite could not keep.
     NgffValueError
         An unknown keyword or ``scale_strategy``, a ``chunk_store``, or an image read from
-        the target when the target cannot be staged (not local).
+        the target when the target cannot be staged (not local); or 0.6 metadata with
+        coordinate systems or transformations written as 0.4/0.5 (the message names them;
+        nothing is written).
     WriteError
         The target cannot be written (disk full, permissions, ...); the message says what
         was kept.
@@ -157,10 +162,13 @@ def to_ngff_zarr(
     >>> back.metadata.version, [d.path for d in back.metadata.datasets]
     ('0.5', ['scale0/image', 'scale1/image'])
     """
-    if version is None:  # 0.5, or 0.4 into an existing Zarr v2 group (e.g. a 0.4 plate's well)
+    if version is None:  # 0.5 (0.6 metadata: 0.6), or 0.4 into an existing Zarr v2 group
         v2_group = isinstance(store, zarr.Group) and store.metadata.zarr_format == 2
-        version = "0.4" if v2_group else DEFAULT_WRITE_VERSION
+        v06 = isinstance(multiscales.metadata, V06Metadata)
+        version = "0.4" if v2_group else "0.6" if v06 else DEFAULT_WRITE_VERSION
     target_layout = layout(version)
+    # before any data is written: raises when the metadata says what `version` cannot express
+    target_layout.image_attributes(multiscales.metadata)
     if chunks_per_shard is not None and target_layout.zarr_format != 3:
         raise UnsupportedVersionError(
             f"chunks_per_shard: sharding needs Zarr v3 (OME-Zarr 0.5); got version={version!r}"

@@ -21,7 +21,7 @@ from zarr.core.sync import sync
 from ._io.documents import group_attributes, read_json
 from ._io.edit import write_document
 from ._io.store import StoreLike, as_store, describe, join
-from ._versions import LAYOUTS, OME_ATTRIBUTE_KEYS, Layout, find_image, layout
+from ._versions import LAYOUTS, OME_ATTRIBUTE_KEYS, Layout, find_image, layout, read_metadata
 from .codecs import resolve_compressors
 from .errors import (
     InvalidMetadataError,
@@ -35,7 +35,6 @@ __all__ = ["upgrade_ome_zarr"]
 
 # versions ngff-zarr writes that this package does not write yet, and what they need
 _LATER: Final[dict[str, str]] = {
-    "0.6": "this package's OME-Zarr 0.6 support (coordinate systems and transformations)",
     "0.9.dev1": "this package's OME-Zarr 0.9.dev1 support (RFC-3 axes)",
 }
 _V2_DOCUMENTS: Final[tuple[str, ...]] = (".zarray", ".zattrs", ".zgroup", ".zmetadata")
@@ -73,8 +72,9 @@ def upgrade_ome_zarr(
         Where to write the upgraded copy; ``input`` is then only read. Default: in place,
         metadata only (array chunks are never touched).
     version
-        The target version: ``"0.4"`` or ``"0.5"`` (``"0.6"``, ngff-zarr's default, needs
-        this package's 0.6 support and is refused until it has it).
+        The target version: ``"0.6"`` (the default, as ngff-zarr), ``"0.5"`` or ``"0.4"``.
+        0.6 metadata goes down to 0.5/0.4 only when it has no coordinate systems or
+        transformations besides the intrinsic ones (the error names them).
     validate
         Validate the source against the specification first.
     storage_options
@@ -89,7 +89,8 @@ def upgrade_ome_zarr(
         (chunk keys would change: pass ``output``).
     NgffValueError
         The source is not an image (e.g. a plate: upgrade each field, ``plate.zarr/A/1/0``), an
-        in-place upgrade of a read-only source, or an array this cannot convert in place.
+        in-place upgrade of a read-only source, an array this cannot convert in place, or 0.6
+        metadata that the target version cannot express (nothing is changed).
     NgffValidationError
         ``validate`` is True and the source is invalid.
 
@@ -106,6 +107,9 @@ def upgrade_ome_zarr(
     '0.5'
     >>> sorted(os.listdir(path))[-1], ".zattrs" in os.listdir(path)
     ('zarr.json', False)
+    >>> nz.upgrade_ome_zarr(path)  # to 0.6: coordinate systems, metadata only
+    >>> nz.from_ngff_zarr(path).metadata.intrinsic_coordinate_system.name
+    'physical'
     """
     target = _target(str(version))
     if output is not None:
@@ -132,8 +136,16 @@ def upgrade_ome_zarr(
     metadata = _metadata(store, content, source_version, zarr_format, where)
     extra = {k: v for k, v in attrs.items() if k not in OME_ATTRIBUTE_KEYS}
     root_attrs = {**extra, **target.image_attributes(metadata)}
+    # 0.6 label images have coordinate systems: converted with the image (read before writing)
+    labels = (
+        _label_documents(store, target, zarr_format)
+        if "0.6" in (source_version, target.version)
+        else {}
+    )
     if zarr_format == target.zarr_format:
-        _set_group(store, "", zarr_format, root_attrs)
+        for path, attrs_ in labels.items():
+            _set_group(store, path, zarr_format, attrs_)
+        _set_group(store, "", zarr_format, root_attrs)  # the root last
         return
     if zarr_format == 3:
         raise UnsupportedVersionError(
@@ -141,7 +153,7 @@ def upgrade_ome_zarr(
             f"to {target.version} (Zarr v2) cannot keep the chunk files (Zarr v2 chunk keys "
             "differ); pass output= to write a downgraded copy"
         )
-    _v2_to_v3(store, root_attrs, metadata)
+    _v2_to_v3(store, root_attrs, metadata, labels)
 
 
 def _image(attrs: Mapping[str, Any], zarr_format: int, where: str) -> tuple[str, Any]:
@@ -156,22 +168,38 @@ def _image(attrs: Mapping[str, Any], zarr_format: int, where: str) -> tuple[str,
         raise
 
 
-def _metadata(store: Store, content: Any, version: str, zarr_format: int, where: str) -> Metadata:
+def _label_documents(store: Store, target: Layout, zarr_format: int) -> dict[str, dict[str, Any]]:
+    """The attributes of the ``labels`` group and its label images at the target version."""
+    labels = read_json(store, join("labels", "zarr.json" if zarr_format == 3 else ".zattrs"))
+    if labels is None:
+        return {}
+    attrs = labels.get("attributes", {}) if zarr_format == 3 else labels
+    source = LAYOUTS["0.4" if zarr_format == 2 else "0.5"]
+    names = source.labels_from_attributes(attrs, path="labels")
+    out: dict[str, dict[str, Any]] = {"labels": target.labels_to_attributes(names)}
+    for name in names:
+        path = join("labels", name)
+        found = group_attributes(store, path)[1]
+        where = describe(store, join(path, "zarr.json" if zarr_format == 3 else ".zattrs"))
+        version, label_content = _image(found, zarr_format, where)
+        metadata = _metadata(store, label_content, version, zarr_format, where, path)
+        label = source.label_from_attributes(found, path=where)
+        out[path] = target.label_to_attributes(metadata, label)
+    return out
+
+
+def _metadata(
+    store: Store, content: Any, version: str, zarr_format: int, where: str, base: str = ""
+) -> Metadata:
     multiscale = content["multiscales"][0]
     datasets = multiscale.get("datasets") if isinstance(multiscale, dict) else None
     first = datasets[0].get("path") if isinstance(datasets, list) and datasets else None
-    array = read_json(store, join(str(first), "zarr.json" if zarr_format == 3 else ".zarray"))
+    array = read_json(store, join(base, str(first), "zarr.json" if zarr_format == 3 else ".zarray"))
     if array is None:
         raise InvalidMetadataError(
             f"dataset {first!r} has no array", path=where, field="multiscales[0].datasets[0]"
         )
-    return Metadata.from_dict(
-        multiscale,
-        version=version,
-        ndim=len(array.get("shape", [])),
-        omero=content.get("omero"),
-        path=where,
-    )
+    return read_metadata(content, version, len(array.get("shape", [])), where)
 
 
 def _copy(
@@ -216,7 +244,12 @@ def _keys(store: Store) -> list[str]:
     return sorted(sync(listing()))
 
 
-def _v2_to_v3(store: Store, root_attrs: dict[str, Any], metadata: Metadata) -> None:
+def _v2_to_v3(
+    store: Store,
+    root_attrs: dict[str, Any],
+    metadata: Metadata,
+    converted: Mapping[str, dict[str, Any]],
+) -> None:
     """Every v2 document of the hierarchy as a ``zarr.json``, then the v2 documents removed."""
     keys = _keys(store)
     arrays = sorted({k.rsplit("/", 1)[0] if "/" in k else "" for k in keys if _is(k, ".zarray")})
@@ -233,7 +266,8 @@ def _v2_to_v3(store: Store, root_attrs: dict[str, Any], metadata: Metadata) -> N
         documents[join(path, "zarr.json")] = _array_document(zarray, attrs, dims.get(path), path)
     for path, attrs in group_attrs.items():
         if path:
-            documents[join(path, "zarr.json")] = _group_document(_as_v3_attributes(attrs))
+            new = converted.get(path) or _as_v3_attributes(attrs)
+            documents[join(path, "zarr.json")] = _group_document(new)
     for key, document in documents.items():
         write_document(store, key, document)
     # the root last: until it is written, the image still reads as the 0.4 it was

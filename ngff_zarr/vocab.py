@@ -27,6 +27,7 @@ __all__ = [
     "SPATIAL_DIMS",
     "SUPPORTED_VERSIONS",
     "TIME_UNITS",
+    "VERSION_ALIASES",
     "WRITE_VERSIONS",
     "AxesType",
     "AxisName",
@@ -97,8 +98,8 @@ class Methods(enum.Enum):
 
 # --- versions ---------------------------------------------------------------------------
 
-ReadVersion = Literal["0.1", "0.2", "0.3", "0.4", "0.5"]
-WriteVersion = Literal["0.4", "0.5"]
+ReadVersion = Literal["0.1", "0.2", "0.3", "0.4", "0.5", "0.6"]
+WriteVersion = Literal["0.4", "0.5", "0.6"]
 ZarrFormat = Literal[2, 3]
 
 
@@ -114,6 +115,7 @@ class NgffVersion(enum.StrEnum):
     V03 = "0.3"
     V04 = "0.4"
     V05 = "0.5"
+    V06 = "0.6"
 
 
 READ_VERSIONS: Final[tuple[str, ...]] = get_args(ReadVersion)
@@ -123,7 +125,12 @@ DEFAULT_WRITE_VERSION: Final = "0.5"
 # ngff-zarr 0.50's name of every version read
 SUPPORTED_VERSIONS: Final[tuple[NgffVersion, ...]] = tuple(NgffVersion)
 # the OME-NGFF version -> Zarr format of its arrays and groups
-_ZARR_FORMAT: Final[dict[str, int]] = {"0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3}
+_ZARR_FORMAT: Final[dict[str, int]] = {
+    "0.1": 2, "0.2": 2, "0.3": 2, "0.4": 2, "0.5": 3, "0.6": 3
+}  # fmt: skip
+# stated versions that are a release by another name, read and validated as it without a
+# warning (the 0.6 schemas accept the release candidate's "0.6rc0")
+VERSION_ALIASES: Final[dict[str, str]] = {"0.6rc0": "0.6"}
 
 
 def version_rank(version: str) -> int:
@@ -139,20 +146,25 @@ def zarr_format_of(version: str) -> int:
 def nearest_version(version: object) -> str | None:
     """The version read for a stated ``version``: itself when known, else its known release.
 
-    A development or patch spelling of a known version (``"0.5-dev-abc"``, ``"0.4.1"``) is that
-    version; anything else (``"0.6"``, ``"latest"``, a number) is None.
+    A development, pre-release or patch spelling of a known version (``"0.5-dev-abc"``,
+    ``"0.6rc0"``, ``"0.6.dev2"``, ``"0.4.1"``) is that version; anything else (``"0.7"``,
+    ``"latest"``, a number) is None.
 
     >>> nearest_version("0.5-dev-spatialdata"), nearest_version("0.4.0"), nearest_version("0.7")
     ('0.5', '0.4', None)
+    >>> nearest_version("0.6rc0"), nearest_version("0.6.dev3")
+    ('0.6', '0.6')
     """
     if not isinstance(version, str):
         return None
     if version in READ_VERSIONS:
         return version
+    if version in VERSION_ALIASES:
+        return VERSION_ALIASES[version]
     for known in READ_VERSIONS:
         rest = version[len(known) :]
         if version.startswith(known) and rest[:1] in ("-", ".", "+", "r", "a", "b", "d"):
-            if rest[:1] == "." and not rest[1:2].isdigit():
+            if rest[:1] == "." and not (rest[1:2].isdigit() or rest[1:4] == "dev"):
                 continue
             return known
     return None

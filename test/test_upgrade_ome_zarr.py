@@ -113,9 +113,11 @@ def test_downgrade_needs_an_output(tmp_path: Path) -> None:
 
 def test_targets_and_sources_that_are_refused(tmp_path: Path) -> None:
     path, _, _ = _store(tmp_path, "0.4")
-    with pytest.raises(nz.UnsupportedVersionError, match=r"needs this package's OME-Zarr 0\.6"):
-        nz.upgrade_ome_zarr(path)  # ngff-zarr's default target, 0.6
-    with pytest.raises(nz.UnsupportedVersionError, match=r"expected one of \['0.4', '0.5'\]"):
+    with pytest.raises(nz.UnsupportedVersionError, match=r"needs this package's OME-Zarr 0\.9"):
+        nz.upgrade_ome_zarr(path, version="0.9.dev1")
+    with pytest.raises(
+        nz.UnsupportedVersionError, match=r"expected one of \['0.4', '0.5', '0.6'\]"
+    ):
         nz.upgrade_ome_zarr(path, version="0.3")
     plate = tmp_path / "plate.zarr"
     nz.to_hcs_zarr(nz.Plate.from_names(["A"], ["1"]), plate)

@@ -236,7 +236,7 @@ def test_requested_version_mismatch_and_unknown() -> None:
     assert "NGFF005" in report_of(_image04(), version="0.3").codes
     with pytest.raises(UnsupportedVersionError, match=r"0\.9"):
         report_of(_image04(), version="0.9")
-    report = report_of({"ome": {"version": "0.6", "multiscales": []}})
+    report = report_of({"ome": {"version": "0.7", "multiscales": []}})
     assert "NGFF003" in report.codes
     assert not report.valid
 

@@ -76,7 +76,7 @@ def test_unit_factors_come_from_one_table() -> None:
 
 
 def test_versions() -> None:
-    assert vocab.WRITE_VERSIONS == ("0.4", "0.5")
+    assert vocab.WRITE_VERSIONS == ("0.4", "0.5", "0.6")
     assert set(vocab.WRITE_VERSIONS) <= set(vocab.READ_VERSIONS)
-    assert [vocab.zarr_format_of(v) for v in vocab.READ_VERSIONS] == [2, 2, 2, 2, 3]
+    assert [vocab.zarr_format_of(v) for v in vocab.READ_VERSIONS] == [2, 2, 2, 2, 3, 3]
     assert vocab.version_rank("0.3") < vocab.version_rank("0.5")

@@ -2,17 +2,25 @@
 
 Finds the version (from the content, the caller, or the parent group), the kinds of metadata
 present (image, label, plate, well, ...), validates each kind against its schema and runs the
-data-level checks of :mod:`ngff_zarr._validate_checks`.
+data-level checks of :mod:`.rules` (0.6: :mod:`ngff_zarr.v06.rules`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .._versions import stated_versions
 from ..config import config
-from ..vocab import READ_VERSIONS, check_version
+from ..v06 import rules as v06_rules
+from ..vocab import (
+    READ_VERSIONS,
+    VERSION_ALIASES,
+    check_version,
+    nearest_version,
+    zarr_format_of,
+)
 from .report import Finding
 from .rules import CHECKS, Sink
 from .schema import available_schemas, schema_violations
@@ -34,6 +42,15 @@ _KIND_KEYS: Final[dict[str, str]] = {
     "well": "well",
     "bioformats2raw.layout": "bf2raw",
     "series": "series",
+    "scene": "scene",
+}
+# 0.6: the rules of each kind, over the whole attributes (image-label: those of a label image)
+_V06_CHECKS: Final[dict[str, Callable[[dict[str, Any]], list[v06_rules.RuleFinding]]]] = {
+    "image": v06_rules.check_v06_image,
+    "label": v06_rules.check_v06_label,
+    "plate": v06_rules.check_v06_plate,
+    "well": v06_rules.check_v06_well,
+    "scene": v06_rules.check_v06_scene,
 }
 KINDS: Final[tuple[str, ...]] = tuple(_KIND_KEYS.values())
 
@@ -70,7 +87,7 @@ def validate_document(
     (one of :data:`KINDS`) checks the document as that kind only, and requires it.
     """
     sink = Sink(path)
-    stated = stated_versions(attrs)
+    stated = [VERSION_ALIASES.get(v, v) for v in stated_versions(attrs)]
     wrapped = isinstance(attrs.get("ome"), dict)
     unknown = [v for v in stated if v not in READ_VERSIONS]
     known = [v for v in stated if v in READ_VERSIONS]
@@ -90,9 +107,10 @@ def validate_document(
             "NGFF005", f"validating as {version} but the document states {known[0]}", "version"
         )
     effective = version or (known[0] if known else None) or default_version
-    if effective is None:
-        effective = "0.5" if wrapped else "0.4"
-    content = attrs["ome"] if wrapped and effective == "0.5" else attrs
+    if effective is None:  # no known version: that of a development spelling ("0.6.dev2")
+        near = [nearest_version(v) for v in unknown]
+        effective = next((v for v in near if v is not None), "0.5" if wrapped else "0.4")
+    content = attrs["ome"] if wrapped and zarr_format_of(effective) == 3 else attrs
     kinds = tuple(
         dict.fromkeys(
             kind for key, kind in _KIND_KEYS.items() if isinstance(content, dict) and key in content
@@ -110,7 +128,7 @@ def validate_document(
             f"expected OME-NGFF {effective} metadata (one of {', '.join(_KIND_KEYS)}), "
             f"found keys {sorted(content)[:10] if isinstance(content, dict) else content!r}",
         )
-        if effective == "0.5" and wrapped:
+        if zarr_format_of(effective) == 3 and wrapped:
             _schema(attrs["ome"], effective, "ome", sink, "ome.", version_reported)
     if kinds and too_many_values([content.get(_KIND_FIELDS[kind]) for kind in kinds]):
         sink.error(
@@ -122,8 +140,11 @@ def validate_document(
     for kind in kinds:
         _schema(attrs, effective, kind, sink, "", version_reported)
     checks_sink = Sink(path, prefix="ome." if content is not attrs else "")
-    for kind in kinds:
-        CHECKS[kind](content, effective, checks_sink)
+    if effective == "0.6":
+        _v06_rules(attrs, kinds, Sink(path, findings=checks_sink.findings))
+    else:
+        for kind in kinds:
+            CHECKS[kind](content, effective, checks_sink)
     return DocumentResult(
         version=effective,
         stated_version=known[0] if len(known) == 1 else None,
@@ -156,6 +177,17 @@ def too_many_values(values: list[Any]) -> bool:
                 return True
             stack.extend(value)
     return False
+
+
+def _v06_rules(attrs: dict[str, Any], kinds: tuple[str, ...], sink: Sink) -> None:
+    """The 0.6 rules of ``kinds`` (:mod:`ngff_zarr.v06.rules`; fields start at ``ome``)."""
+    if "label" in kinds:  # a label image's rules include those of its image
+        kinds = tuple(k for k in kinds if k != "image")
+    for kind in kinds:
+        check = _V06_CHECKS.get(kind)
+        for finding in check(attrs) if check is not None else []:
+            report = sink.error if finding.severity == "error" else sink.warn
+            report(finding.code, finding.message, finding.field)
 
 
 def _schema(

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from .._io.documents import parse_document
 from ..errors import InvalidMetadataError
+from ..vocab import READ_VERSIONS, zarr_format_of
 from .arrays import array_problems
 from .report import Finding
 from .rules import Sink
@@ -86,7 +87,7 @@ def check_levels(
             )
         if is_label:
             _check_integer(doc, zarr_format, sink)
-        if version == "0.5":
+        if version in READ_VERSIONS and zarr_format_of(version) == 3:
             dims = doc.get("dimension_names")
             if names is not None and dims != names:
                 sink.error(

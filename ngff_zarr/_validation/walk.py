@@ -18,6 +18,7 @@ from zarr.abc.store import Store
 from .._io.documents import read_raw
 from .._io.store import StoreLike, as_store, describe, join
 from ..tables.spec import check_table_attributes
+from ..vocab import READ_VERSIONS, zarr_format_of
 from .document import DocumentResult, validate_document
 from .levels import check_levels, parse_or_report
 from .report import Finding
@@ -33,6 +34,7 @@ _MISSING: Final[dict[str, tuple[str, str] | None]] = {
     "field": ("NGFF504", "the well lists this image but there is no image group"),
     "label": ("NGFF402", "'labels' lists this label but there is no label image group"),
     "series": ("NGFF601", "bioformats2raw image series missing"),
+    "scene-image": ("NGFF802", "the scene's transformations refer to this group; it is missing"),
     "labels": None,
     "ome": None,
     "tables": None,
@@ -47,6 +49,7 @@ _REQUIRED_KIND: Final[dict[str, tuple[str, str]]] = {
     "field": ("image", "NGFF504"),
     "label": ("image", "NGFF404"),
     "series": ("image", "NGFF601"),
+    "scene-image": ("image", "NGFF802"),
 }
 
 
@@ -219,7 +222,7 @@ class _Walker:
 
     def _check_format(self, result: DocumentResult, key: str, node: _Node) -> None:
         version = result.version or ""
-        expected = 3 if version == "0.5" else 2
+        expected = zarr_format_of(version) if version in READ_VERSIONS else 2
         if version and self.zarr_format != expected and node.role == "root":
             self._error(
                 "NGFF006",
@@ -278,6 +281,11 @@ class _Walker:
         if "bf2raw" in result.kinds and "plate" not in result.kinds:
             out.append(_Node(path=join(path, "OME"), role="ome", parent_version=version))
             out.append(_Node(path=join(path, "0"), role="series", parent_version=version))
+        if "scene" in result.kinds:
+            out += [
+                _Node(path=join(path, p), role="scene-image", parent_version=version)
+                for p in _scene_images(content.get("scene"))
+            ]
         if "series" in result.kinds:
             out += [
                 _Node(path=_parent_join(path, s), role="series", parent_version=version)
@@ -314,7 +322,11 @@ class _Walker:
                     check_levels(
                         levels,
                         index=i,
-                        names=axis_names(ms, version),
+                        names=(
+                            _intrinsic_axis_names(ms)
+                            if version == "0.6"
+                            else axis_names(ms, version)
+                        ),
                         version=version,
                         zarr_format=self.zarr_format,
                         is_label="label" in result.kinds or node.role == "label",
@@ -336,6 +348,43 @@ def _relative(finding: Finding, base: str) -> Finding:
 
 def _absolute(finding: Finding, base: str) -> Finding:
     return replace(finding, path=join(base, finding.path)) if base else finding
+
+
+def _intrinsic_axis_names(ms: dict[str, Any]) -> list[str] | None:
+    """0.6: the axis names of the system the datasets transform into (None when unclear)."""
+    outputs = {
+        t.get("output", {}).get("name") if isinstance(t.get("output"), dict) else None
+        for _, ds in _dicts(ms.get("datasets"))
+        for _, t in _dicts(ds.get("coordinateTransformations"))
+    }
+    if len(outputs) != 1:
+        return None
+    (name,) = outputs
+    for _, system in _dicts(ms.get("coordinateSystems")):
+        if system.get("name") == name and name is not None:
+            names = [a.get("name") for _, a in _dicts(system.get("axes"))]
+            return [str(n) for n in names] if all(isinstance(n, str) for n in names) else None
+    return None
+
+
+def _scene_images(scene: Any) -> list[str]:
+    """The group paths a 0.6 scene's transformations refer to, in order of appearance."""
+    found: list[str] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, dict):
+            for key in ("input", "output"):
+                ref = value.get(key)
+                if isinstance(ref, dict) and isinstance(ref.get("path"), str) and ref["path"]:
+                    found.append(ref["path"])
+            for member in value.values():
+                visit(member)
+        elif isinstance(value, list):
+            for member in value:
+                visit(member)
+
+    visit(scene.get("coordinateTransformations") if isinstance(scene, dict) else None)
+    return list(dict.fromkeys(found))
 
 
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:

@@ -1,8 +1,9 @@
 """OME-Zarr 0.6 metadata classes in one namespace (the module path ngff-zarr 0.50 documents).
 
 Everything here is defined in the modules of :mod:`ngff_zarr.v06`, one per concept of the
-specification; this module only re-exports them. ``Metadata`` and ``BaseTransform`` are the names
-ngff-zarr 0.50 gives the multiscale and the transformation base class.
+specification; this module only re-exports them. ``Metadata`` (the multiscale metadata of a 0.6
+image as :func:`~ngff_zarr.from_ngff_zarr` gives it, :class:`~ngff_zarr.v06.common.Metadata`) and
+``BaseTransform`` (the transformation base class) are the names ngff-zarr 0.50 uses.
 
 Examples
 --------
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from ._version import VERSION
 from .bounding_boxes import BoundingBox, transform_bounding_box
+from .common import Metadata, upgrade
 from .coordinate_systems import AXIS_TYPES, Axis, CoordinateSystem, CoordinateSystemIdentifier
 from .graph import find_chain
 from .multiscales import Dataset, Image, Multiscale
@@ -37,7 +39,6 @@ from .transformations import (
     Translation,
 )
 
-Metadata = Multiscale
 BaseTransform = Transformation
 
 __all__ = [
@@ -70,4 +71,5 @@ __all__ = [
     "Translation",
     "find_chain",
     "transform_bounding_box",
+    "upgrade",
 ]

@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
+from ngff_zarr import validate
 from ngff_zarr._validation.schema import schema_violations
-from ngff_zarr.errors import InvalidMetadataError
+from ngff_zarr.errors import InvalidMetadataError, NgffValidationError
 from ngff_zarr.v06 import rules
 from ngff_zarr.v06.multiscales import Image, Multiscale
 from ngff_zarr.v06.scene import Scene
@@ -187,6 +188,82 @@ def test_official_case(ngff_spec: Path, name: str) -> None:
     assert (not codes) is expected, codes
     if override is not None:
         assert override[1] in codes
+
+
+def _validate_codes(doc: dict[str, Any], *, strict: bool) -> set[str]:
+    """The error codes of the public :func:`ngff_zarr.validate` (a document: raises on error)."""
+    try:
+        report = validate(doc, strict=strict)
+    except NgffValidationError as exc:
+        return {f.code for f in exc.report.errors}
+    assert report.version == "0.6"
+    return set()
+
+
+@pytest.mark.parametrize("name", _files(CASES))
+def test_official_case_through_validate(ngff_spec: Path, name: str) -> None:
+    doc, conformance, _ = _case(name)
+    expected = conformance.get("valid", True)
+    override = CASE_OVERRIDES.get(name)
+    if override is not None:
+        expected = override[0]
+    codes = _validate_codes(doc, strict=conformance.get("strict", False))
+    assert (not codes) is expected, codes
+    if override is not None:
+        assert override[1] in codes
+
+
+@pytest.mark.parametrize("version", ["0.6", "0.6rc0"])
+def test_validate_reads_the_release_and_its_candidate(version: str) -> None:
+    doc = json.loads(json.dumps(_MINIMAL))
+    doc["ome"]["version"] = version
+    assert _validate_codes(doc, strict=True) == set()
+
+
+def test_validate_refuses_a_development_version_but_checks_it_as_0_6() -> None:
+    doc = json.loads(json.dumps(_MINIMAL))
+    doc["ome"]["version"] = "0.6.dev2"
+    doc["ome"]["multiscales"][0]["datasets"][0]["coordinateTransformations"][0]["input"] = {
+        "path": "elsewhere"
+    }
+    codes = _validate_codes(doc, strict=False)
+    assert {"NGFF003", "NGFF803"} <= codes, codes
+
+
+_MINIMAL: dict[str, Any] = {
+    "ome": {
+        "version": "0.6",
+        "multiscales": [
+            {
+                "name": "image",
+                "type": "local_mean",
+                "metadata": {"method": "local_mean"},
+                "coordinateSystems": [
+                    {
+                        "name": "physical",
+                        "axes": [
+                            {"name": "y", "type": "space", "unit": "micrometer"},
+                            {"name": "x", "type": "space", "unit": "micrometer"},
+                        ],
+                    }
+                ],
+                "datasets": [
+                    {
+                        "path": "s0",
+                        "coordinateTransformations": [
+                            {
+                                "type": "scale",
+                                "scale": [0.5, 0.5],
+                                "input": {"path": "s0"},
+                                "output": {"name": "physical"},
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+}
 
 
 def test_case_overrides_name_valid_official_cases(ngff_spec: Path) -> None:

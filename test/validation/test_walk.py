@@ -133,7 +133,7 @@ def test_broken_wrong_version_string(tmp_path: Path, version: str) -> None:
     file = path / _meta_key(version)
     doc = json.loads(file.read_text())
     if version == "0.5":
-        doc["attributes"]["ome"]["version"] = "0.6"
+        doc["attributes"]["ome"]["version"] = "0.7"
     else:
         doc["multiscales"][0]["version"] = "4.0"
     file.write_text(json.dumps(doc))
