@@ -63,6 +63,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.open_array": 4,
     "ngff_zarr.update_root_attributes": 4,
     "ngff_zarr.upgrade_ome_zarr": 4,
+    "ngff_zarr.resample": 4,
     "ngff_zarr.tiff_to_ngff_image": 4,
     "ngff_zarr.itk_image_to_ngff_image": 4,
     "ngff_zarr.ngff_image_to_itk_image": 4,
@@ -76,6 +77,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.region_iterator": 4,
     # 5: plates, batch conversion, the command line, the contract tests, the package itself
     "ngff_zarr.hcs": 5,
+    "ngff_zarr.scene": 5,
     "ngff_zarr.convert": 5,
     "ngff_zarr.cli": 5,
     "ngff_zarr.testing": 5,
