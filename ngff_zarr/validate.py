@@ -1,4 +1,4 @@
-"""Validation of OME-Zarr (OME-NGFF 0.1 to 0.5) stores and metadata documents.
+"""Validation of OME-Zarr (OME-NGFF 0.1 to 0.6) stores and metadata documents.
 
 :func:`validate` combines the package's own JSON Schemas (``ngff_zarr/schemas``, written from
 the specification text) with data-level checks that a schema cannot express (axis order,
@@ -34,7 +34,7 @@ def validate(
     *,
     storage_options: Mapping[str, Any] | None = None,
 ) -> ValidationReport:
-    """Validate a metadata document or a whole OME-Zarr store against OME-NGFF 0.1 to 0.5.
+    """Validate a metadata document or a whole OME-Zarr store against OME-NGFF 0.1 to 0.6.
 
     A **document** (ngff-zarr's call form, ``validate(ngff_dict, version=, model=, strict=)``)
     raises when it has an error; a **store** returns its report, errors included.
@@ -43,17 +43,17 @@ def validate(
     ----------
     ngff_dict
         A metadata document: the attributes of one group as a mapping (``.zattrs`` content for
-        0.1 to 0.4, the ``attributes`` of ``zarr.json`` for 0.5), checked without any store.
+        0.1 to 0.4, the ``attributes`` of ``zarr.json`` from 0.5 on), checked without a store.
         Or a store: local path, fsspec URL, zarr ``Store`` or ``zarr.Group``; its whole
         hierarchy is checked (arrays, labels, plate wells and fields).
     version
-        The OME-NGFF version to validate as (``"0.1"`` ... ``"0.5"``); by default the version
+        The OME-NGFF version to validate as (``"0.1"`` ... ``"0.6"``); by default the version
         the metadata states (ngff-zarr's default is ``"0.4"``; a document that states 0.4
         validates the same either way). A version given here that differs from the
         metadata's is an error.
     model
         For a document: check it as this kind only (``"image"``, ``"label"``, ``"labels"``,
-        ``"plate"``, ``"well"``, ``"bf2raw"``, ``"series"``) and require that metadata;
+        ``"plate"``, ``"well"``, ``"bf2raw"``, ``"series"``, ``"scene"``) and require it;
         default: every kind the document holds.
     strict
         Promote warnings (SHOULD rules) to errors.

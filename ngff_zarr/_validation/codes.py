@@ -17,7 +17,7 @@ CODES: Final[dict[str, str]] = {
     "NGFF003": "unknown or unsupported OME-NGFF version string",
     "NGFF004": "version field missing (SHOULD be present)",
     "NGFF005": "versions disagree within a document, a hierarchy, or with the requested version",
-    "NGFF006": "Zarr format does not match the OME-NGFF version (0.5: Zarr v3; 0.1-0.4: v2)",
+    "NGFF006": "Zarr format does not match the OME-NGFF version (0.5, 0.6: Zarr v3; 0.1-0.4: v2)",
     "NGFF007": "Zarr v2 group without .zgroup",
     "NGFF009": "more OME-NGFF metadata in one group than validation checks (a limit)",
     "NGFF010": "JSON Schema violation",
