@@ -6,6 +6,7 @@ The pipeline::
     store --from_ngff_zarr--> Multiscales
 """
 
+from . import v06
 from ._io.stale import remove_stale_staging
 from .append import append
 from .codecs import codec_from_name, get_available_codecs
@@ -55,6 +56,7 @@ from .ngff_image_to_itk_image import ngff_image_to_itk_image
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
 from .region_iterator import Region, RegionIterator
+from .resample import resample
 from .rfc4 import (
     LPS,
     RAS,
@@ -80,6 +82,7 @@ from .rois import (
     table_from_rois,
     write_roi,
 )
+from .scene import NgffScene, from_ngff_scene, list_scene_images, open_scene_image, to_ngff_scene
 from .structural_validation import (
     SpecRule,
     ValidateOptions,
@@ -120,6 +123,12 @@ from .v04.zarr_metadata import (
     Well,
     WellImage,
 )
+from .v06.zarr_metadata import (
+    Coordinates,
+    CoordinateSystem,
+    CoordinateSystemIdentifier,
+    Displacements,
+)
 from .validate import Finding, Severity, ValidationReport, validate
 from .vocab import (
     SUPPORTED_VERSIONS,
@@ -155,8 +164,12 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "Axis",
     "AxisUnit",
     "ConversionOptions",
+    "CoordinateSystem",
+    "CoordinateSystemIdentifier",
+    "Coordinates",
     "Dataset",
     "DependencyError",
+    "Displacements",
     "Finding",
     "GLASBEY_COLORS",
     "HCSPlate",
@@ -176,6 +189,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "Multiscales",
     "NgffImage",
     "NgffMultiscales",
+    "NgffScene",
     "NgffValidationError",
     "NgffValueError",
     "NgffVersion",
@@ -235,6 +249,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "derive_label",
     "finish_edits",
     "from_hcs_zarr",
+    "from_ngff_scene",
     "from_ngff_zarr",
     "from_ome_zarr",
     "from_xarray",
@@ -245,10 +260,12 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "itk_image_to_ngff_image",
     "itk_lps_to_anatomical_orientation",
     "list_labels",
+    "list_scene_images",
     "list_tables",
     "memory_usage",
     "ngff_image_to_itk_image",
     "open_array",
+    "open_scene_image",
     "orientation_from_name",
     "read_image",
     "read_images",
@@ -262,6 +279,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "read_table_metadata",
     "remove_anatomical_orientation_from_axis",
     "remove_stale_staging",
+    "resample",
     "rois_from_table",
     "table_from_rois",
     "task_count",
@@ -269,6 +287,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",
+    "to_ngff_scene",
     "to_ngff_zarr",
     "to_ome_tiff",
     "to_ome_zarr",
@@ -276,6 +295,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "update_metadata",
     "update_root_attributes",
     "upgrade_ome_zarr",
+    "v06",
     "validate",
     "validate_plate",
     "validate_structural",

@@ -207,9 +207,9 @@ def _small() -> object:
 def test_unsupported_version_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(
         UnsupportedVersionError,
-        match=r"version: expected one of \['0.4', '0.5'\] \(.* writes\), got '0.6'",
+        match=r"version: expected one of \['0.4', '0.5', '0.6'\] \(.* writes\), got '0.7'",
     ):
-        to_ngff_zarr(tmp_path / "x.zarr", _small(), version="0.6")  # type: ignore[arg-type]
+        to_ngff_zarr(tmp_path / "x.zarr", _small(), version="0.7")  # type: ignore[arg-type]
     assert not (tmp_path / "x.zarr").exists()
     assert list(tmp_path.iterdir()) == []
 
