@@ -9,6 +9,7 @@ region, whatever the size of the images.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any, Final
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from .errors import NgffValueError, unknown_choice
 from .ngff_image import NgffImage
-from .v06._base import Transformation
+from .v06._base import Arrays, Transformation
 from .vocab import SPATIAL_DIMS
 
 __all__ = ["resample"]
@@ -32,6 +33,8 @@ def resample(
     padding: int | None = None,
     interpolator: str = "linear",
     default_value: float = 0.0,
+    *,
+    arrays: Arrays | None = None,
 ) -> NgffImage:
     """``moving`` sampled on the grid of ``fixed``, lazily, through ``transform``.
 
@@ -53,6 +56,9 @@ def resample(
         ``"nearest"`` or ``"linear"``.
     default_value
         The value of points that fall outside ``moving``.
+    arrays
+        Loaded parameter and field arrays of ``transform`` by path (``displacements`` and
+        ``coordinates`` need theirs; see :mod:`ngff_zarr.v06.fields`).
 
     Returns
     -------
@@ -87,7 +93,7 @@ def resample(
         f"{len(spatial)} input and output dims (the spatial dims {[dims[i] for i in spatial]})"
     )
     try:
-        probe = transform.apply(np.zeros((1, len(spatial))))
+        probe = transform.apply(np.zeros((1, len(spatial))), arrays=arrays)
     except NgffValueError as exc:
         raise NgffValueError(f"transform: expected {expected}; {exc}") from exc
     if probe.shape != (1, len(spatial)):
@@ -103,6 +109,8 @@ def resample(
         "order": order,
         "margin": margin,
         "default": default_value,
+        "index_affine": _index_affine(transform, len(spatial), fixed, moving, spatial, arrays),
+        "arrays": arrays,
     }
     dtype = np.dtype(moving.data.dtype)
     template = da.empty(fixed.data.shape, chunks=_chunks(fixed), dtype=np.uint8)
@@ -154,6 +162,28 @@ class _Source:
         return np.asarray(region)
 
 
+def _index_affine(
+    transform: Transformation,
+    n: int,
+    fixed: NgffImage,
+    moving: NgffImage,
+    spatial: list[int],
+    arrays: Arrays | None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """For a linear transformation: (M, c) with moving index = M @ fixed index + c."""
+    try:
+        matrix = transform.affine_matrix(n, arrays=arrays)
+    except NgffValueError:
+        return None
+    if matrix is None:
+        return None
+    f, m = _grid(fixed, spatial), _grid(moving, spatial)
+    linear, offset = matrix[:n, :n], matrix[:n, n]
+    index = np.diag(1.0 / m["scale"]) @ linear @ np.diag(f["scale"])
+    shift = (linear @ f["translation"] + offset - m["translation"]) / m["scale"]
+    return index, shift
+
+
 def _pull(
     template: np.ndarray,
     moving: _Source,
@@ -161,47 +191,89 @@ def _pull(
     transform: Transformation,
     block_info: dict[Any, Any] | None = None,
 ) -> np.ndarray:
-    """One output block: its grid mapped into ``moving``, the region read, interpolated."""
-    from scipy.ndimage import map_coordinates
+    """One output block: its grid mapped into ``moving``, the region read, interpolated.
 
+    A linear transformation maps the block's corners only and interpolates with
+    :func:`scipy.ndimage.affine_transform`; any other maps every grid point.
+    """
     assert block_info is not None
     location = block_info[None]["array-location"]
     shape = tuple(stop - start for start, stop in location)
     spatial: list[int] = geometry["spatial"]
-    fixed, source = geometry["fixed"], geometry["moving"]
-    axes = [np.arange(*location[i], dtype=float) for i in spatial]
-    grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(spatial))
-    points = transform.apply(grid * fixed["scale"] + fixed["translation"])
-    index = (points - source["translation"]) / source["scale"]
+    block = tuple(shape[i] for i in spatial)
+    start = np.array([location[i][0] for i in spatial], dtype=float)
     out = np.full(shape, geometry["default"], dtype=moving.dtype)
+    affine = geometry["index_affine"]
+    if affine is not None:
+        corners = np.array(list(itertools.product(*((0, n - 1) for n in block))), dtype=float)
+        index = (corners + start) @ affine[0].T + affine[1]
+    else:
+        fixed, source = geometry["fixed"], geometry["moving"]
+        axes = [np.arange(n, dtype=float) + s for n, s in zip(block, start, strict=True)]
+        grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(spatial))
+        points = transform.apply(
+            grid * fixed["scale"] + fixed["translation"], arrays=geometry["arrays"]
+        )
+        index = (points - source["translation"]) / source["scale"]
     finite = np.isfinite(index).all(axis=1)
     if not finite.any():
         return out
-    margin = geometry["margin"]
+    margin, limit = geometry["margin"], geometry["moving"]["shape"]
     lo = np.maximum(np.floor(index[finite].min(axis=0)).astype(int) - margin, 0)
-    hi = np.minimum(np.ceil(index[finite].max(axis=0)).astype(int) + 1 + margin, source["shape"])
+    hi = np.minimum(np.ceil(index[finite].max(axis=0)).astype(int) + 1 + margin, limit)
     if (hi <= lo).any():
         return out
-    others = [i for i in range(len(shape)) if i not in spatial]
     key: list[slice] = [slice(*location[i]) for i in range(len(shape))]
     for k, i in enumerate(spatial):
         key[i] = slice(int(lo[k]), int(hi[k]))
     region = moving.read(tuple(key))
-    coords = (np.where(finite[:, None], index, -1e9) - lo).T
-    block_spatial = tuple(shape[i] for i in spatial)
+    if affine is not None:
+        sample = functools.partial(
+            _affine, matrix=affine[0], shift=affine[0] @ start + affine[1] - lo
+        )
+    else:
+        coords = (np.where(finite[:, None], index, -1e9) - lo).T
+        sample = functools.partial(_points, coords=coords)
+    others = [i for i in range(len(shape)) if i not in spatial]
     for combo in itertools.product(*(range(shape[i]) for i in others)):
         where: list[Any] = [slice(None)] * len(shape)
         for i, j in zip(others, combo, strict=True):
             where[i] = j
-        values = map_coordinates(
+        values = sample(
             region[tuple(where)].astype(np.float64, copy=False),
-            coords,
+            block=block,
             order=geometry["order"],
-            mode="constant",
             cval=float(geometry["default"]),
         )
         if np.issubdtype(moving.dtype, np.integer):
             info = np.iinfo(moving.dtype)
             values = np.clip(np.rint(values), info.min, info.max)
-        out[tuple(where)] = values.reshape(block_spatial).astype(moving.dtype)
+        out[tuple(where)] = values.reshape(block).astype(moving.dtype)
     return out
+
+
+def _affine(
+    region: np.ndarray,
+    *,
+    matrix: np.ndarray,
+    shift: np.ndarray,
+    block: tuple[int, ...],
+    order: int,
+    cval: float,
+) -> np.ndarray:
+    from scipy.ndimage import affine_transform
+
+    return np.asarray(
+        affine_transform(
+            region, matrix, shift, output_shape=block, order=order, mode="constant", cval=cval
+        )
+    )
+
+
+def _points(
+    region: np.ndarray, *, coords: np.ndarray, block: tuple[int, ...], order: int, cval: float
+) -> np.ndarray:
+    from scipy.ndimage import map_coordinates
+
+    del block  # the caller reshapes
+    return np.asarray(map_coordinates(region, coords, order=order, mode="constant", cval=cval))

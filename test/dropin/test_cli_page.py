@@ -153,14 +153,12 @@ def test_upgrade_to_05(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Non
     np.testing.assert_array_equal(nz.from_ngff_zarr("dst.zarr").images[0].data, data)
 
 
-@pytest.mark.xfail(strict=True, reason="upgrades to OME-Zarr 0.6 (issue 11)")
 def test_upgrade_to_06_in_place(workdir: Path) -> None:
     Path("path/to").mkdir(parents=True)
     _store("path/to/image.zarr", "0.5")
     assert ngff_zarr("ngff-zarr upgrade path/to/image.zarr --to 0.6") == 0
 
 
-@pytest.mark.xfail(strict=True, reason="upgrades to OME-Zarr 0.6 (issue 11)")
 def test_upgrade_to_06_validated_copy(workdir: Path) -> None:
     _store("src.zarr", "0.4")
     command = "ngff-zarr upgrade src.zarr -o dst.zarr --to 0.6 --validate --no-overwrite"

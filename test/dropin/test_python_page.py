@@ -296,7 +296,6 @@ def test_convert_ome_zarr_versions(cthead_store: Callable[[str], Path]) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="upgrades to OME-Zarr 0.6 (issue 11)")
 def test_upgrade_in_place_to_06(workdir: Path) -> None:
     image = nz.to_ngff_image(np.zeros((4, 32, 32), dtype=np.uint8), dims=["z", "y", "x"])
     multiscales = nz.to_multiscales(image, scale_factors=[2])
@@ -310,7 +309,6 @@ def test_upgrade_in_place_to_06(workdir: Path) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="upgrades to OME-Zarr 0.6 (issue 11)")
 def test_upgrade_to_a_new_06_store(workdir: Path) -> None:
     image = nz.to_ngff_image(np.zeros((4, 32, 32), dtype=np.uint8), dims=["z", "y", "x"])
     multiscales = nz.to_multiscales(image, scale_factors=[2])

@@ -26,6 +26,7 @@ from ngff_zarr.v06.bounding_boxes import BoundingBox, transform_bounding_box
 from ngff_zarr.v06.coordinate_systems import Axis, CoordinateSystem
 from ngff_zarr.v06.coordinate_systems import CoordinateSystemIdentifier as Ref
 from ngff_zarr.v06.elementary import Translation
+from ngff_zarr.v06.fields import Displacements, Field
 from ngff_zarr.v06.matrices import Affine, Rotation
 
 WORLD = CoordinateSystem("world", [Axis("y", "space"), Axis("x", "space")])
@@ -162,6 +163,22 @@ def test_resample_through_a_rotation_matches_scipy(interpolator: str) -> None:
     )
     np.testing.assert_allclose(ours.data.compute(), expected, rtol=1e-5, atol=1e-5)
     assert ours.scale == fixed.scale and ours.translation == fixed.translation
+
+
+def test_resample_through_a_displacement_field_samples_every_point() -> None:
+    """A field is not linear: every grid point is mapped (the same as the equal translation)."""
+    moving = _volume()
+    fixed = nz.to_ngff_image(
+        moving.data.rechunk((6, 10, 12)), dims=("z", "y", "x"), scale=dict(moving.scale)
+    )
+    offset = np.array([0.5, -1.25, 2.0])
+    values = np.broadcast_to(offset, (3, 4, 5, 3)).copy()  # a constant field over the volume
+    field = Field(values=values, scale=(12.0, 7.0, 8.0), translation=(1.0, 0.0, -2.0))
+    shifted = resample(
+        Displacements("field"), fixed, moving, arrays={"field": field}, default_value=-1.0
+    )
+    reference = resample(Translation(offset.tolist()), fixed, moving, default_value=-1.0)
+    np.testing.assert_allclose(shifted.data.compute(), reference.data.compute(), atol=1e-5)
 
 
 def test_resample_keeps_channels_and_integer_types() -> None:
