@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, TypeGuard
 
 import zarr
@@ -21,7 +22,7 @@ from .._io.documents import (
 from .._io.locks import well_lock
 from .._io.staging import is_write_failure, write_failure
 from .._io.store import StoreLike, describe, join, list_dir
-from .._versions import Layout, layout, layout_for_zarr_format
+from .._versions import Layout, layout, layout_for_zarr_format, stated_versions
 from ..errors import (
     InvalidMetadataError,
     MetadataNotFoundError,
@@ -35,6 +36,7 @@ from ..rfc9_zip import is_ozx_path, staged_ozx
 from ..to_ngff_zarr import to_ngff_zarr
 from ..v04.plate import Plate
 from ..v04.well import Well, WellImage
+from ..vocab import WRITE_VERSIONS, nearest_version
 from .layout import HcsVersion, describe_errors, document_report, locate
 from .read import HCSPlate
 
@@ -386,7 +388,10 @@ def _stored_plate(store: StoreLike) -> tuple[str, Plate] | None:
     fmt = layout_for_zarr_format(zarr_format)
     if not fmt.has(attrs, "plate"):
         return None
-    return fmt.version, fmt.plate_from_attributes(attrs, path=describe(target, root))
+    stated = [nearest_version(v) for v in stated_versions(attrs)]
+    version = next((v for v in stated if v in WRITE_VERSIONS), fmt.version)
+    plate = fmt.plate_from_attributes(attrs, path=describe(target, root))
+    return version, replace(plate, version=version) if plate.version != version else plate
 
 
 def _check_field(

@@ -203,7 +203,7 @@ def test_to_hcs_zarr_refusals(tmp_path: Path) -> None:
     with pytest.raises(InvalidMetadataError, match=r"plate\.rows: name 'A' appears more than once"):
         to_hcs_zarr(bad, store)
     assert not store.exists()
-    with pytest.raises(UnsupportedVersionError, match=r"expected one of \['0.4', '0.5'\]"):
+    with pytest.raises(UnsupportedVersionError, match=r"expected one of \['0.4', '0.5', '0.6'\]"):
         to_hcs_zarr(plate_2x3(), store, version="0.3")  # type: ignore[arg-type]
     to_hcs_zarr(plate_2x3(), store)
     write_hcs_well_image(store, field(1), row="A", column="1", field_index=0)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _interop import assert_readable_by_ome_zarr_py
 
 import ngff_zarr as nz
 from ngff_zarr.errors import NgffValueError
@@ -82,6 +83,14 @@ def test_written_0_6_store_reads_back_lazily_with_its_transforms(tmp_path: Path)
     np.testing.assert_allclose(level1.apply(index), expected)
     chain = back.metadata.find_chain(Ref(path=back.metadata.datasets[1].path), "physical")
     np.testing.assert_allclose(chain.apply(index), expected)
+
+
+def test_ome_zarr_py_reads_the_pixels_of_a_0_6_store(tmp_path: Path) -> None:
+    """ome-zarr-py 0.18 has no 0.6 format; it finds the levels by their paths, reading as 0.5."""
+    path = tmp_path / "image.ome.zarr"
+    ms = _pyramid(4)
+    nz.to_ngff_zarr(path, _with_world(ms), version="0.6")
+    assert_readable_by_ome_zarr_py(path, [np.asarray(im.data) for im in ms.images])
 
 
 def test_0_5_to_0_6_to_0_5_keeps_pixels_and_metadata(tmp_path: Path) -> None:
@@ -255,3 +264,17 @@ def test_transformation_types_survive_a_store(tmp_path: Path) -> None:
         assert isinstance(md, Metadata06)
         assert [x.to_dict() for x in md.transformations] == [t.to_dict()]
         assert nz.validate(path).errors == (), doc["type"]
+
+
+def test_a_0_6_plate_holds_0_6_wells_and_fields(tmp_path: Path) -> None:
+    store = tmp_path / "plate.ome.zarr"
+    plate = nz.Plate.from_names(["A"], ["1"], wells=["A/1"], name="screen", version="0.6")
+    nz.to_hcs_zarr(plate, store)
+    nz.write_hcs_well_image(store, _pyramid(5), row="A", column="1", field_index=0)
+    for group in ("", "A/1", "A/1/0"):
+        assert _attrs(store, group)["ome"]["version"] == "0.6", group
+    assert "coordinateSystems" in _attrs(store, "A/1/0")["ome"]["multiscales"][0]
+    report = nz.validate(store)
+    assert report.errors == (), report
+    field = nz.from_hcs_zarr(store).get_well("A", "1").get_image(0)
+    assert isinstance(field.metadata, Metadata06)
