@@ -23,6 +23,7 @@ def test_readme_quick_start_subprocess(tmp_path: Path) -> None:
         [sys.executable, "-m", "ngff_zarr.cli", "convert", str(SAMPLE), str(out)],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         check=False,
     )
     assert result.returncode == 0, result.stderr

@@ -59,15 +59,24 @@ _METHODS = (
     "methods of the data class would make the data layer import the pipeline: "
     "to_ome_zarr(store, multiscales) and from_ome_zarr(store) are the same calls"
 )
+# 0.50's names provided here with this package's own 0.6 API, whose 0.50 call forms do not
+# bind (a deviation, listed in the closing note of issue 11): they must exist
+OTHER_API: Final[dict[str, str]] = dict.fromkeys(
+    [
+        "ngff_zarr:CoordinateSystemIdentifier", "ngff_zarr:Coordinates",
+        "ngff_zarr:Displacements", "ngff_zarr:NgffScene", "ngff_zarr:resample",
+    ],
+    "the 0.6 model of ngff_zarr.v06 and ngff_zarr.scene (fields, not 0.50's 'type' field "
+    "or 'fields' parameter; scenes are written by to_ngff_scene)",
+)  # fmt: skip
 # 0.50's names that this package does not provide, and why
 NOT_PROVIDED: Final[dict[str, str]] = {
     **{f"ngff_zarr:{name}": _V06 for name in (
-        "CoordinateSystem", "CoordinateSystemIdentifier", "Coordinates", "Displacements",
-        "NgffScene", "AxisType", "FieldTransformType", "declare_field_transform", "resample",
+        "AxisType", "FieldTransformType", "declare_field_transform",
         "resample_bounding_box", "ResampleBoundingBox", "itk_transform_to_ngff_matrix",
         "itk_transform_to_ngff_transform", "ngff_transform_to_itk_transform",
         "itk_displacement_field_to_ngff_transform", "ngff_displacement_field_to_itk_transform",
-        "convert_itk_field_block", "V06_ONDISK_VERSION", "v09", "axis_type", "scene",
+        "convert_itk_field_block", "V06_ONDISK_VERSION", "v09", "axis_type",
         "transformation", "displacement_field_transform",
     )},
     **{f"ngff_zarr:{name}": _READERS for name in (
@@ -93,7 +102,7 @@ NOT_PROVIDED: Final[dict[str, str]] = {
 }  # fmt: skip
 # enum members of 0.50 that ours lack, and why
 MISSING_MEMBERS: Final[dict[str, tuple[set[str], str]]] = {
-    "ngff_zarr:NgffVersion": ({"V06", "V09dev1"}, "0.6 and 0.9.dev1 are not read here (issue 11)"),
+    "ngff_zarr:NgffVersion": ({"V09dev1"}, "0.9.dev1 is not read here"),
 }
 # signatures whose 0.50 positions ours do not keep, and why keyword calls (the documented
 # form) bind the same
@@ -167,6 +176,8 @@ def test_050_name(key: str, entry: dict[str, Any]) -> None:
             _resolve(key, entry)
         return
     obj = _resolve(key, entry)
+    if key in OTHER_API:
+        return
     kind = entry["kind"]
     if kind == "enum":
         members = {m.name: str(m.value) for m in obj}
