@@ -137,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
         cluster = local_cluster() if args.local_cluster else None
         try:
             for name, image in images:
-                multiscales = _multiscales(_with_overrides(image, args), args)
+                multiscales = _multiscales(_with_overrides(image, args, name, len(images)), args)
                 if args.output is None:
                     _show(multiscales)
                     continue
@@ -151,7 +151,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_overrides(image: Any, args: argparse.Namespace) -> Any:
+def _with_overrides(image: Any, args: argparse.Namespace, name: str = "", count: int = 1) -> Any:
     from dataclasses import replace
 
     from ..ngff_image import NgffImage
@@ -159,9 +159,11 @@ def _with_overrides(image: Any, args: argparse.Namespace) -> Any:
     changes: dict[str, Any] = {}
     if args.dims:
         if len(args.dims) != image.data.ndim:
+            which = f"series {name!r} of {count}" if count > 1 else "the input"
+            hint = "; --series picks the one the dims describe" if count > 1 else ""
             raise NgffValueError(
-                f"--dims: expected {image.data.ndim} dims for the input's {image.data.ndim} "
-                f"axes, got {args.dims}"
+                f"--dims: expected {image.data.ndim} dims for {which} (dims "
+                f"{list(image.dims)}), got {len(args.dims)}: {args.dims}{hint}"
             )
         changes.update(dims=tuple(args.dims), scale={}, translation={}, axes_units=None)
         changes.update(axes_orientations=None, axes_types=None)
