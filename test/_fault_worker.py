@@ -86,7 +86,7 @@ def rewrite_loop(
     """Rewrite the store forever with values first, first + 1, ...; log each completed one."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     value = first
-    with open(log, "a") as handle:
+    with open(log, "a", encoding="utf-8") as handle:
         while True:
             handle.write(f"start {value} {time.monotonic()}\n")
             handle.flush()
@@ -104,7 +104,7 @@ def read_loop(path: str, kind: str, log: str, rewrites: int, out: str) -> None:
     end = time.monotonic() + 60
 
     def done() -> int:
-        return Path(log).read_text().count("done") if Path(log).exists() else 0
+        return Path(log).read_text(encoding="utf-8").count("done") if Path(log).exists() else 0
 
     target = done() + rewrites
     while time.monotonic() < end and done() < target:
@@ -117,7 +117,7 @@ def read_loop(path: str, kind: str, log: str, rewrites: int, out: str) -> None:
             results.append(["error", f"{type(exc).__name__}: {str(exc)[:200]}"])
             continue
         results.append(["ok" if len(found) == 1 else "mixed", found[:5]])
-    Path(out).write_text(json.dumps(results))
+    Path(out).write_text(json.dumps(results), encoding="utf-8")
 
 
 def disk_full(directory: str) -> dict[str, Any]:

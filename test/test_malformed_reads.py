@@ -40,9 +40,9 @@ def _store(tmp_path: Path, version: str, dims: str = "yx") -> Path:
 
 
 def _edit(path: Path, change: Any) -> None:
-    doc = json.loads(path.read_text())
+    doc = json.loads(path.read_text(encoding="utf-8"))
     change(doc)
-    path.write_text(json.dumps(doc))
+    path.write_text(json.dumps(doc), encoding="utf-8")
 
 
 def _image_doc(path: Path, version: str) -> Path:

@@ -386,6 +386,7 @@ def test_ctrl_c_stops_quickly_and_leaves_nothing(tmp_path: Path) -> None:
         [sys.executable, "-c", _INTERRUPTED_WRITE, str(target)],
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "started"
@@ -468,6 +469,7 @@ def test_a_streamed_write_stays_within_its_memory_target(tmp_path: Path) -> None
         [sys.executable, "-c", _PEAK_MEMORY, str(tmp_path / "big.zarr")],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         check=True,
         timeout=300,
     )

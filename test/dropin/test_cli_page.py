@@ -232,12 +232,14 @@ def test_s3_input_with_storage_options(workdir: Path, s3: dict[str, object]) -> 
 
 def test_help_and_a_conversion_as_subprocesses(workdir: Path) -> None:
     script = Path(sys.executable).with_name("ngff-zarr")
-    done = subprocess.run([script, "--help"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [script, "--help"], capture_output=True, text=True, encoding="utf-8", check=False
+    )
     assert done.returncode == 0 and "-i INPUT" in done.stdout
     _store("in.ome.zarr", "0.4")
     done = subprocess.run(
         [script, "-i", "in.ome.zarr", "-o", "out.ome.zarr", "-q"],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, encoding="utf-8", check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (

@@ -114,7 +114,9 @@ try:
 except nz.DependencyError as error:
     print(error)
 """
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, encoding="utf-8"
+    )
     assert "pip install 'ngff-zarr[dask-image]'" in out.stdout  # the page's install line
     for name in ("DASK_IMAGE_MODE", "DASK_BIN_SHRINK"):
         assert nz.validate(tmp_path / f"{name}.ome.zarr").valid

@@ -67,7 +67,7 @@ def _home(path: Path, kind: str) -> Path:
 def _log(log: Path) -> tuple[set[int], int | None]:
     """The values of the writes a writer completed, and of the last one it started."""
     done, started = set(), None
-    for line in log.read_text().splitlines():
+    for line in log.read_text(encoding="utf-8").splitlines():
         state, value, _ = line.split()
         if state == "done":
             done.add(int(value))
@@ -80,7 +80,7 @@ def _durations(log: Path) -> list[float]:
     """How long each completed write of a writer took."""
     times: dict[str, float] = {}
     out = []
-    for line in log.read_text().splitlines():
+    for line in log.read_text(encoding="utf-8").splitlines():
         state, value, at = line.split()
         if state == "start":
             times[value] = float(at)
@@ -206,7 +206,7 @@ def _stop_while_staging(pid: int, directory: Path) -> list[str]:
 
 
 def _state(pid: int) -> str:
-    with open(f"/proc/{pid}/stat") as handle:
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
         return handle.read().rsplit(")", 1)[1].split()[0]
 
 
@@ -267,7 +267,7 @@ def _can_mount_tmpfs() -> str | None:
     probe = subprocess.run(
         ["unshare", *flags, "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt 2>&1 || "
          "mount -t tmpfs -o size=1m tmpfs /tmp 2>&1"],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, encoding="utf-8", check=False,
     )  # fmt: skip
     if probe.returncode != 0:
         return f"cannot mount a private tmpfs (unshare {' '.join(flags)}): {probe.stdout.strip()}"
@@ -287,7 +287,7 @@ def test_disk_full_is_a_write_error_that_says_what_was_kept(tmp_path: Path) -> N
     )
     result = subprocess.run(
         ["unshare", *flags, "sh", "-c", script],
-        capture_output=True, text=True, check=False, timeout=600,
+        capture_output=True, text=True, encoding="utf-8", check=False, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])

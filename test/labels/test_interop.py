@@ -166,7 +166,11 @@ def test_ome_zarr_py_and_ome_zarr_models_read_our_labels(tmp_path: Path, version
         "print('accepted')\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
     assert done.returncode == 0 and "accepted" in done.stdout, done.stderr
     report = nz.validate(path, strict=True)

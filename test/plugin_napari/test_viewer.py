@@ -82,6 +82,7 @@ def test_a_viewer_opens_the_layers_and_saves_them(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=300,
         check=False,
     )
