@@ -43,9 +43,9 @@ def main() -> None:
         reader.wait()
     writer.kill()
     writer.wait()
-    states = [r[0] for out in outs for r in json.loads(out.read_text())]
+    states = [r[0] for out in outs for r in json.loads(out.read_text(encoding="utf-8"))]
     counts = collections.Counter(states)
-    done = log.read_text().count("done")
+    done = log.read_text(encoding="utf-8").count("done")
     mixed = 100 * counts["mixed"] / max(1, len(states))
     print(f"{kind}: {done} rewrites, {len(states)} reads: {dict(counts)}; mixed {mixed:.1f}%")
 

@@ -483,9 +483,11 @@ def _is_complete(target: Path) -> bool:
         v3, v2 = store / "zarr.json", store / ".zattrs"
         try:
             if v3.is_file():
-                attrs = json.loads(v3.read_text()).get("attributes", {}).get("ome", {})
+                attrs = (
+                    json.loads(v3.read_text(encoding="utf-8")).get("attributes", {}).get("ome", {})
+                )
             elif v2.is_file():
-                attrs = json.loads(v2.read_text())
+                attrs = json.loads(v2.read_text(encoding="utf-8"))
             else:
                 continue
         except (ValueError, AttributeError):

@@ -32,7 +32,7 @@ def metadata_documents(store: Path) -> dict[str, Any]:
     docs = {}
     for path in sorted(store.rglob("*")):
         if path.name in METADATA:
-            docs[path.relative_to(store).as_posix()] = json.loads(path.read_text())
+            docs[path.relative_to(store).as_posix()] = json.loads(path.read_text(encoding="utf-8"))
     return {"documents": docs}
 
 

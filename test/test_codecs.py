@@ -101,7 +101,9 @@ def test_zarr_writer_v3_codecs(tmp_path: Path, value: object, expected: dict[str
     data, ms = _image()
     path = tmp_path / "a.ome.zarr"
     nz.to_ngff_zarr(path, ms, version="0.5", compressors=value)
-    array_json = json.loads((path / ms.metadata.datasets[0].path / "zarr.json").read_text())
+    array_json = json.loads(
+        (path / ms.metadata.datasets[0].path / "zarr.json").read_text(encoding="utf-8")
+    )
     codec = array_json["codecs"][1]
     assert codec["name"] == expected["name"]
     assert expected["configuration"].items() <= codec["configuration"].items()  # type: ignore[attr-defined]
@@ -114,12 +116,12 @@ def test_zarr_writer_v2_codec_and_none(tmp_path: Path) -> None:
     data, ms = _image()
     nz.to_ngff_zarr(tmp_path / "g.zarr", ms, version="0.4", compressors=numcodecs.GZip(level=5))
     zarray = json.loads(
-        (tmp_path / "g.zarr" / ms.metadata.datasets[0].path / ".zarray").read_text()
+        (tmp_path / "g.zarr" / ms.metadata.datasets[0].path / ".zarray").read_text(encoding="utf-8")
     )
     assert zarray["compressor"] == {"id": "gzip", "level": 5}
     nz.to_ngff_zarr(tmp_path / "n.zarr", ms, version="0.4", compressors="none")
     zarray = json.loads(
-        (tmp_path / "n.zarr" / ms.metadata.datasets[0].path / ".zarray").read_text()
+        (tmp_path / "n.zarr" / ms.metadata.datasets[0].path / ".zarray").read_text(encoding="utf-8")
     )
     assert zarray["compressor"] is None
     np.testing.assert_array_equal(nz.from_ngff_zarr(tmp_path / "n.zarr").images[0].data, data)
@@ -134,7 +136,7 @@ def test_tensorstore_writer_takes_the_same_codecs(tmp_path: Path, version: str) 
     path = tmp_path / "t.ome.zarr"
     nz.to_ngff_zarr(path, ms, version=version, use_tensorstore=True, compressors="blosc:zstd")
     key = ".zarray" if version == "0.4" else "zarr.json"
-    doc = json.loads((path / ms.metadata.datasets[0].path / key).read_text())
+    doc = json.loads((path / ms.metadata.datasets[0].path / key).read_text(encoding="utf-8"))
     if version == "0.4":
         assert (doc["compressor"]["id"], doc["compressor"]["cname"]) == ("blosc", "zstd")
     else:

@@ -142,9 +142,13 @@ def test_cli_convert_writes_omero_unless_asked_not_to(tmp_path: Path) -> None:
 
     assert main(["convert", "--no-progress", str(source), str(tmp_path / "a.zarr")]) == 0
     assert main(["convert", "--no-omero", str(source), str(tmp_path / "b.zarr")]) == 0
-    attrs = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text())["attributes"]["ome"]
+    attrs = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text(encoding="utf-8"))[
+        "attributes"
+    ]["ome"]
     window = attrs["omero"]["channels"][0]["window"]
     assert (window["min"], window["max"]) == (float(data.min()), float(data.max()))
     assert window["start"] == pytest.approx(float(np.quantile(data, 0.02)))
-    attrs = json.loads((tmp_path / "b.zarr" / "zarr.json").read_text())["attributes"]["ome"]
+    attrs = json.loads((tmp_path / "b.zarr" / "zarr.json").read_text(encoding="utf-8"))[
+        "attributes"
+    ]["ome"]
     assert "omero" not in attrs

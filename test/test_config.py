@@ -63,9 +63,13 @@ def test_codec_level_reaches_the_written_arrays(tmp_path) -> None:  # type: igno
     ms = to_multiscales(to_ngff_image(np.zeros((32, 32), "uint8")), scale_factors=[2])
     with config.set(codec_level=7):
         to_ngff_zarr(tmp_path / "a.zarr", ms, version="0.4")
-    levels = json.loads((tmp_path / "a.zarr" / ".zattrs").read_text())["multiscales"][0]
+    levels = json.loads((tmp_path / "a.zarr" / ".zattrs").read_text(encoding="utf-8"))[
+        "multiscales"
+    ][0]
     path = levels["datasets"][0]["path"]
-    compressor = json.loads((tmp_path / "a.zarr" / path / ".zarray").read_text())["compressor"]
+    compressor = json.loads((tmp_path / "a.zarr" / path / ".zarray").read_text(encoding="utf-8"))[
+        "compressor"
+    ]
     assert compressor == {"id": "zstd", "level": 7, "checksum": False} or compressor["level"] == 7
 
 

@@ -41,7 +41,7 @@ def test_folder_converts_skips_and_reports_failures(tmp_path: Path) -> None:
     stored = from_ngff_zarr(out / "b.ome.zarr")
     assert int(stored.images[0].data.max().compute()) == 2
     assert stored.images[0].scale["x"] == 0.5
-    on_disk = json.loads((out / "ngff_zarr_report.json").read_text())
+    on_disk = json.loads((out / "ngff_zarr_report.json").read_text(encoding="utf-8"))
     assert len(on_disk["converted"]) == 2
     assert len(on_disk["failed"]) == 1
     again = convert_folder(src, out, options=_OPTIONS)

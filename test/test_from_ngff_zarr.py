@@ -140,7 +140,7 @@ def _good(tmp_path: Path, version: str = "0.4") -> Path:
 
 def _edit_attrs(path: Path, change) -> None:  # type: ignore[no-untyped-def]
     meta = path / ".zattrs"
-    attrs = json.loads(meta.read_text())
+    attrs = json.loads(meta.read_text(encoding="utf-8"))
     change(attrs["multiscales"][0])
     meta.write_text(json.dumps(attrs))
 
@@ -177,7 +177,7 @@ def test_wrong_version_string(tmp_path: Path) -> None:
 def test_wrong_05_version_string(tmp_path: Path) -> None:
     """A development spelling of 0.5 reads as 0.5 (with a warning); another version is refused."""
     path = _good(tmp_path, "0.5")
-    doc = json.loads((path / "zarr.json").read_text())
+    doc = json.loads((path / "zarr.json").read_text(encoding="utf-8"))
     doc["attributes"]["ome"]["version"] = "0.5-dev"
     (path / "zarr.json").write_text(json.dumps(doc))
     with pytest.warns(NgffWarning, match=r"ome\.version: '0\.5-dev' is not an OME-NGFF release"):

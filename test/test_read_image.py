@@ -24,7 +24,9 @@ tifffile = pytest.importorskip("tifffile")
 _SHARED = Path(os.environ.get("NGFF_ZARR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 _EXPECTED_PATH = _SHARED / "testdata" / "expected.json"
 _ENTRIES = (
-    sorted(k for k in json.loads(_EXPECTED_PATH.read_text()) if not k.startswith("_"))
+    sorted(
+        k for k in json.loads(_EXPECTED_PATH.read_text(encoding="utf-8")) if not k.startswith("_")
+    )
     if _EXPECTED_PATH.is_file()
     else []
 )
@@ -83,7 +85,7 @@ def test_expected_file(testdata: Path, entry: str) -> None:
     """Every file in expected.json: count, axes, shape, dtype, sizes, channels, checksums."""
     if entry.startswith("ome-zarr/"):
         pytest.skip("OME-Zarr stores are read by from_ngff_zarr (the lead's tests), not readers")
-    info = json.loads((testdata / "expected.json").read_text())[entry]
+    info = json.loads((testdata / "expected.json").read_text(encoding="utf-8"))[entry]
     expected = info["expected"]
     path = testdata / entry
     uncalibrated = expected["physical_pixel_size"] is None
@@ -144,7 +146,9 @@ def test_expected_file(testdata: Path, entry: str) -> None:
 
 def test_czi_stored_pyramid_is_used(testdata: Path) -> None:
     """WellD6_S1.czi stores 2 levels: read them, with the real level-1 pixel size 0.2 um."""
-    info = json.loads((testdata / "expected.json").read_text())["czi/WellD6_S1.czi"]["expected"]
+    info = json.loads((testdata / "expected.json").read_text(encoding="utf-8"))[
+        "czi/WellD6_S1.czi"
+    ]["expected"]
     multiscales = read_multiscales(testdata / "czi/WellD6_S1.czi")
     assert [im.shape for im in multiscales.images] == [tuple(s) for s in info["pyramid_shapes"]]
     assert [im.scale["x"] for im in multiscales.images] == pytest.approx(

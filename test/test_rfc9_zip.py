@@ -93,7 +93,7 @@ def test_ozx_needs_zarr_v3_and_never_replaces_other_files(tmp_path: Path) -> Non
     notes.write_text("not a zip")
     with pytest.raises(nz.StoreExistsError, match="not a zipped Zarr hierarchy"):
         nz.to_ngff_zarr(notes, ms, version="0.5", overwrite=True)
-    assert notes.read_text() == "not a zip"
+    assert notes.read_text(encoding="utf-8") == "not a zip"
     good = tmp_path / "good.ozx"
     nz.to_ngff_zarr(good, ms, version="0.5")
     with pytest.raises(nz.StoreExistsError, match="overwrite=True"):

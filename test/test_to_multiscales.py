@@ -312,9 +312,9 @@ def test_orientation_is_written_per_axis_and_read_back(tmp_path) -> None:  # typ
     ms = to_multiscales(image, scale_factors=[], orientation="LPS")
     assert ms.metadata.axes[2].orientation == AnatomicalOrientation("right-to-left")
     to_ngff_zarr(tmp_path / "o.zarr", ms)
-    axes = json.loads((tmp_path / "o.zarr" / "zarr.json").read_text())["attributes"]["ome"][
-        "multiscales"
-    ][0]["axes"]
+    axes = json.loads((tmp_path / "o.zarr" / "zarr.json").read_text(encoding="utf-8"))[
+        "attributes"
+    ]["ome"]["multiscales"][0]["axes"]
     assert axes[0] == {
         "name": "z",
         "type": "space",

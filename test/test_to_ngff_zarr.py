@@ -97,16 +97,20 @@ def test_stored_chunk_and_shard_shapes(tmp_path: Path, backend: str, version: st
             assert arr.metadata.dimension_names == ("c", "z", "y", "x")
         else:
             assert (
-                json.loads((tmp_path / "a.zarr" / level / ".zarray").read_text())[
+                json.loads((tmp_path / "a.zarr" / level / ".zarray").read_text(encoding="utf-8"))[
                     "dimension_separator"
                 ]
                 == "/"
             )
     if version == "0.4":
         assert (tmp_path / "a.zarr" / paths[0] / "0" / "0" / "0" / "0").is_file()  # "/" keys
-        assert "multiscales" in json.loads((tmp_path / "a.zarr" / ".zattrs").read_text())
+        assert "multiscales" in json.loads(
+            (tmp_path / "a.zarr" / ".zattrs").read_text(encoding="utf-8")
+        )
     else:
-        attrs = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text())["attributes"]
+        attrs = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text(encoding="utf-8"))[
+            "attributes"
+        ]
         assert attrs["ome"]["version"] == "0.5" and "version" not in attrs["ome"]["multiscales"][0]
 
 
@@ -234,7 +238,7 @@ def test_non_empty_target_without_overwrite_is_untouched(tmp_path: Path) -> None
     (target / "precious.txt").write_text("keep me")
     with pytest.raises(StoreExistsError, match="not empty; pass overwrite=True"):
         to_ngff_zarr(target, _small(), overwrite=False)
-    assert (target / "precious.txt").read_text() == "keep me"
+    assert (target / "precious.txt").read_text(encoding="utf-8") == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
@@ -248,7 +252,7 @@ def test_overwrite_never_replaces_a_directory_that_is_not_a_zarr_store(
     kwargs = {} if overwrite is None else {"overwrite": overwrite}  # None: the default (True)
     with pytest.raises(StoreExistsError, match=r"thesis is not a Zarr hierarchy; it is never"):
         to_ngff_zarr(target, _small(), **kwargs)  # type: ignore[arg-type]
-    assert (target / "chapters" / "one.tex").read_text() == "years of work"
+    assert (target / "chapters" / "one.tex").read_text(encoding="utf-8") == "years of work"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]  # no staging left
     # a Zarr store there is replaced (the default overwrite=True), in one piece
     store = tmp_path / "img.zarr"
@@ -260,7 +264,7 @@ def test_overwrite_never_replaces_a_directory_that_is_not_a_zarr_store(
 
 def test_version_defaults_to_05_with_consolidated_metadata(tmp_path: Path) -> None:
     to_ngff_zarr(tmp_path / "a.zarr", _small())
-    root = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text())
+    root = json.loads((tmp_path / "a.zarr" / "zarr.json").read_text(encoding="utf-8"))
     assert root["attributes"]["ome"]["version"] == "0.5"
     paths = [d["path"] for d in root["attributes"]["ome"]["multiscales"][0]["datasets"]]
     assert paths == ["scale0/image", "scale1/image"]
@@ -268,12 +272,12 @@ def test_version_defaults_to_05_with_consolidated_metadata(tmp_path: Path) -> No
     assert {"scale0", "scale0/image", "scale1", "scale1/image"} <= set(consolidated)
     assert consolidated["scale1/image"]["shape"] == [4, 4]
     to_ngff_zarr(tmp_path / "b.zarr", _small(), version="0.4")
-    zmeta = json.loads((tmp_path / "b.zarr" / ".zmetadata").read_text())["metadata"]
+    zmeta = json.loads((tmp_path / "b.zarr" / ".zmetadata").read_text(encoding="utf-8"))["metadata"]
     assert {".zattrs", "scale0/image/.zarray", "scale1/image/.zarray"} <= set(zmeta)
     assert zmeta[".zattrs"]["multiscales"][0]["version"] == "0.4"
     to_ngff_zarr(tmp_path / "c.zarr", _small(), consolidate_metadata=False)
     assert "consolidated_metadata" not in json.loads(
-        (tmp_path / "c.zarr" / "zarr.json").read_text()
+        (tmp_path / "c.zarr" / "zarr.json").read_text(encoding="utf-8")
     )
     # zarr-python opens the hierarchy from the consolidated metadata alone
     group = zarr.open_consolidated(tmp_path / "a.zarr", mode="r")
@@ -321,7 +325,7 @@ def test_unwritable_target(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(WriteError, match="cannot write to"):
         to_ngff_zarr(blocker / "x.zarr", _small())
-    assert blocker.read_text() == "x"
+    assert blocker.read_text(encoding="utf-8") == "x"
 
 
 def test_target_that_is_a_file(tmp_path: Path) -> None:
@@ -329,7 +333,7 @@ def test_target_that_is_a_file(tmp_path: Path) -> None:
     target.write_text("not a store")
     with pytest.raises(StoreExistsError, match="not a directory"):
         to_ngff_zarr(target, _small(), overwrite=True)
-    assert target.read_text() == "not a store"
+    assert target.read_text(encoding="utf-8") == "not a store"
 
 
 def test_progress_bar_shows_every_level(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -524,15 +528,19 @@ def test_extra_keywords_choose_the_compression_or_are_refused(tmp_path: Path) ->
 
     ms = _small()
     to_ngff_zarr(tmp_path / "a.zarr", ms, version="0.4", compressor=numcodecs.GZip(level=5))
-    zarray = json.loads((tmp_path / "a.zarr" / "scale0" / "image" / ".zarray").read_text())
+    zarray = json.loads(
+        (tmp_path / "a.zarr" / "scale0" / "image" / ".zarray").read_text(encoding="utf-8")
+    )
     assert zarray["compressor"] == {"id": "gzip", "level": 5}
     to_ngff_zarr(tmp_path / "b.zarr", ms, compressors=[numcodecs.GZip(level=5)])
-    codecs = json.loads((tmp_path / "b.zarr" / "scale0" / "image" / "zarr.json").read_text())[
-        "codecs"
-    ]
+    codecs = json.loads(
+        (tmp_path / "b.zarr" / "scale0" / "image" / "zarr.json").read_text(encoding="utf-8")
+    )["codecs"]
     assert codecs[-1]["name"] == "gzip" and codecs[-1]["configuration"]["level"] == 5
     to_ngff_zarr(tmp_path / "c.zarr", ms, version="0.4", compressor=None)
-    zarray = json.loads((tmp_path / "c.zarr" / "scale0" / "image" / ".zarray").read_text())
+    zarray = json.loads(
+        (tmp_path / "c.zarr" / "scale0" / "image" / ".zarray").read_text(encoding="utf-8")
+    )
     assert zarray["compressor"] is None
     with pytest.raises(NgffValueError, match=r"unexpected keyword 'chunks'"):
         to_ngff_zarr(tmp_path / "d.zarr", ms, chunks=32)
@@ -553,7 +561,7 @@ def test_cli_overwrite_never_deletes_a_directory_that_is_not_a_store(
     (mine / "notes.txt").write_text("mine")
     assert main(["convert", "--no-progress", "--overwrite", str(source), str(mine)]) == 1
     assert "is not a Zarr hierarchy; it is never deleted" in capsys.readouterr().err
-    assert (mine / "notes.txt").read_text() == "mine"
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "mine"
     out = tmp_path / "out.zarr"
     assert main(["convert", "--no-progress", str(source), str(out)]) == 0
     assert main(["convert", "--no-progress", "--overwrite", str(source), str(out)]) == 0

@@ -61,7 +61,7 @@ def test_consolidated_metadata_is_refreshed(tmp_path: Path) -> None:
     nz.update_root_attributes(v2, {"note": "root"})
     store = zarr.storage.LocalStore(v2)
     edit_attributes(store, "sub", lambda attrs: {**attrs, "x": 2})
-    consolidated = json.loads((v2 / ".zmetadata").read_text())["metadata"]
+    consolidated = json.loads((v2 / ".zmetadata").read_text(encoding="utf-8"))["metadata"]
     assert consolidated[".zattrs"] == {"note": "root"}
     assert consolidated["sub/.zattrs"] == {"x": 2}
     assert zarr.open_consolidated(v2, mode="r")["sub"].attrs["x"] == 2
@@ -71,4 +71,6 @@ def test_consolidated_metadata_is_refreshed(tmp_path: Path) -> None:
     zarr.consolidate_metadata(v3)
     edit_attributes(zarr.storage.LocalStore(v3), "sub", lambda attrs: {**attrs, "x": 3})
     assert zarr.open_consolidated(v3, mode="r")["sub"].attrs["x"] == 3
-    assert json.loads((v3 / "sub" / "zarr.json").read_text())["attributes"] == {"x": 3}
+    assert json.loads((v3 / "sub" / "zarr.json").read_text(encoding="utf-8"))["attributes"] == {
+        "x": 3
+    }

@@ -61,13 +61,17 @@ def test_04_to_05_in_place_keeps_every_chunk_file(tmp_path: Path) -> None:
     nz.upgrade_ome_zarr(path, version="0.5")
     assert _chunks(path) == before  # byte for byte, at the same keys
     assert not list(path.rglob(".z*"))  # the v2 documents are gone
-    root = json.loads((path / "zarr.json").read_text())["attributes"]
+    root = json.loads((path / "zarr.json").read_text(encoding="utf-8"))["attributes"]
     assert root["ome"]["version"] == "0.5"
     assert root["acquisition"] == {"direction": [0, -1, 0, 1]}
-    array = json.loads((path / ms.metadata.datasets[0].path / "zarr.json").read_text())
+    array = json.loads(
+        (path / ms.metadata.datasets[0].path / "zarr.json").read_text(encoding="utf-8")
+    )
     assert array["chunk_key_encoding"] == {"name": "v2", "configuration": {"separator": "/"}}
     assert array["dimension_names"] == ["c", "z", "y", "x"]
-    label = json.loads((path / "labels" / "cells" / "zarr.json").read_text())["attributes"]
+    label = json.loads((path / "labels" / "cells" / "zarr.json").read_text(encoding="utf-8"))[
+        "attributes"
+    ]
     assert label["ome"]["image-label"] == {"colors": [{"label-value": 3, "rgba": [1, 2, 3, 4]}]}
     assert "version" not in label["ome"]["multiscales"][0]
     report = nz.validate(path)
@@ -97,16 +101,24 @@ def test_downgrade_needs_an_output(tmp_path: Path) -> None:
     path, data, _ = _store(tmp_path, "0.5")
     with pytest.raises(nz.UnsupportedVersionError, match="pass output= to write a downgraded"):
         nz.upgrade_ome_zarr(path, version="0.4")
-    assert json.loads((path / "zarr.json").read_text())["attributes"]["ome"]["version"] == "0.5"
+    assert (
+        json.loads((path / "zarr.json").read_text(encoding="utf-8"))["attributes"]["ome"]["version"]
+        == "0.5"
+    )
     out = tmp_path / "down.ome.zarr"
     nz.upgrade_ome_zarr(path, out, version="0.4")
     assert (out / ".zattrs").is_file() and not (out / "zarr.json").exists()
-    assert json.loads((out / ".zattrs").read_text())["acquisition"] == {"direction": [0, -1, 0, 1]}
+    assert json.loads((out / ".zattrs").read_text(encoding="utf-8"))["acquisition"] == {
+        "direction": [0, -1, 0, 1]
+    }
     assert nz.validate(out, strict=True).valid
     np.testing.assert_array_equal(nz.from_ngff_zarr(out).images[0].data.compute(), data)
     assert_valid_with_ome_zarr_models(out, "0.4")
     # the source is untouched; overwrite=False refuses an existing output
-    assert json.loads((path / "zarr.json").read_text())["attributes"]["ome"]["version"] == "0.5"
+    assert (
+        json.loads((path / "zarr.json").read_text(encoding="utf-8"))["attributes"]["ome"]["version"]
+        == "0.5"
+    )
     with pytest.raises(nz.StoreExistsError):
         nz.upgrade_ome_zarr(path, out, version="0.4", overwrite=False)
 
@@ -131,7 +143,7 @@ def test_targets_and_sources_that_are_refused(tmp_path: Path) -> None:
     with pytest.raises(nz.NgffValueError, match="read-only"):
         nz.upgrade_ome_zarr(zipped, version="0.5")
     # an invalid source is refused with validate=True, before anything is written
-    attrs = json.loads((path / ".zattrs").read_text())
+    attrs = json.loads((path / ".zattrs").read_text(encoding="utf-8"))
     attrs["multiscales"][0]["axes"][0]["type"] = 5
     (path / ".zattrs").write_text(json.dumps(attrs))
     with pytest.raises(nz.NgffValidationError):

@@ -47,7 +47,7 @@ def _suite_cases() -> list[Any]:
     cases = []
     for version in ("0.4", "0.5"):
         for suite in sorted((NGFF_SPEC / version / "tests").glob("*_suite.json")):
-            tests = json.loads(suite.read_text())["tests"]
+            tests = json.loads(suite.read_text(encoding="utf-8"))["tests"]
             for n, case in enumerate(tests):
                 name = f"{version}-{suite.stem}-{n}-{case['formerly']}"
                 cases.append(pytest.param(version, suite.stem, case, id=name))
@@ -84,7 +84,9 @@ def test_official_suite_case(
 def test_override_table_matches_official_files(ngff_spec: Path) -> None:
     """Every override names a real official case that is marked valid upstream."""
     for version, suite, name in OVERRIDES:
-        tests = json.loads((ngff_spec / version / "tests" / f"{suite}.json").read_text())["tests"]
+        tests = json.loads(
+            (ngff_spec / version / "tests" / f"{suite}.json").read_text(encoding="utf-8")
+        )["tests"]
         assert any(t["formerly"] == name and t["valid"] for t in tests), (version, suite, name)
 
 
@@ -303,7 +305,7 @@ def test_docs_code_blocks_run_and_list_every_code(
     from ngff_zarr._validation.codes import CODES, RULE_NAMES
 
     monkeypatch.chdir(tmp_path)  # the page writes its example store in the working directory
-    text = DOC.read_text()
+    text = DOC.read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert blocks
     for block in blocks:
@@ -313,7 +315,7 @@ def test_docs_code_blocks_run_and_list_every_code(
     package = Path(__file__).resolve().parents[1] / "ngff_zarr"
     used = set()
     for module in package.rglob("*.py"):
-        used |= set(re.findall(r'"(NGFF\d{3})"', module.read_text()))
+        used |= set(re.findall(r'"(NGFF\d{3})"', module.read_text(encoding="utf-8")))
     assert len(used) > 40  # the scan finds the codes the rules raise
     assert used <= set(CODES), used - set(CODES)
     assert set(RULE_NAMES) == set(CODES)
@@ -328,9 +330,9 @@ def _written_attrs(tmp_path: Path, version: str) -> dict[str, Any]:
     path = tmp_path / f"v{version}.ome.zarr"
     nz.to_ngff_zarr(path, nz.to_multiscales(image, scale_factors=[2]), version=version)
     if version == "0.4":
-        attrs: dict[str, Any] = json.loads((path / ".zattrs").read_text())
+        attrs: dict[str, Any] = json.loads((path / ".zattrs").read_text(encoding="utf-8"))
     else:
-        attrs = json.loads((path / "zarr.json").read_text())["attributes"]
+        attrs = json.loads((path / "zarr.json").read_text(encoding="utf-8"))["attributes"]
     return attrs
 
 

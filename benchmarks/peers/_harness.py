@@ -318,17 +318,17 @@ def run_worker(
 
 def _attrs(group: Path) -> dict[str, Any]:
     if (group / "zarr.json").is_file():
-        doc = json.loads((group / "zarr.json").read_text())
+        doc = json.loads((group / "zarr.json").read_text(encoding="utf-8"))
         attrs = doc.get("attributes", {})
         return dict(attrs.get("ome", attrs))
     if (group / ".zattrs").is_file():
-        return dict(json.loads((group / ".zattrs").read_text()))
+        return dict(json.loads((group / ".zattrs").read_text(encoding="utf-8")))
     return {}
 
 
 def _array_meta(array: Path) -> dict[str, Any]:
     if (array / "zarr.json").is_file():
-        doc = json.loads((array / "zarr.json").read_text())
+        doc = json.loads((array / "zarr.json").read_text(encoding="utf-8"))
         chunks = doc["chunk_grid"]["configuration"]["chunk_shape"]
         codecs = doc.get("codecs", [])
         shard = None
@@ -343,7 +343,7 @@ def _array_meta(array: Path) -> dict[str, Any]:
             "shards": shard,
             "codecs": names,
         }
-    doc = json.loads((array / ".zarray").read_text())
+    doc = json.loads((array / ".zarray").read_text(encoding="utf-8"))
     comp = doc.get("compressor") or {}
     filters = [f["id"] + _codec_detail(f) for f in doc.get("filters") or []]
     names = [*filters, comp.get("id", "none") + _codec_detail(comp)]

@@ -67,7 +67,7 @@ def main() -> int:
         self_counts: collections.Counter[str] = collections.Counter()
         inclusive: collections.Counter[str] = collections.Counter()
         total = 0
-        for line in raw.read_text().splitlines():
+        for line in raw.read_text(encoding="utf-8").splitlines():
             stack, _, count = line.rpartition(" ")
             frames = [_frame_name(f) for f in stack.split(";") if f]
             if not frames:

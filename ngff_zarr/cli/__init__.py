@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -69,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the I/O tasks the interrupt left pending are dropped at exit: not worth a report
         logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         print("ngff-zarr: interrupted", file=sys.stderr)
+        if argv is None:  # the script: I/O threads still waiting (a server that never answers)
+            sys.stdout.flush()  # must not hold the exit; writes were settled before this point
+            sys.stderr.flush()
+            os._exit(130)
         return 130
 
 

@@ -22,7 +22,7 @@ from typing import Any, Final
 import pytest
 
 API: Final[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "data" / "ngff_zarr_050_api.json").read_text()
+    (Path(__file__).parent / "data" / "ngff_zarr_050_api.json").read_text(encoding="utf-8")
 )
 _MACHINE = "None: the environment's value or the default (0.50's is computed on import)"
 _VALIDATE = {

@@ -22,7 +22,7 @@ from _examples_050 import EXAMPLES, array_paths, digest, metadata_documents
 import ngff_zarr as nz
 
 RECORDED: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "data" / "ngff_zarr_050_stores.json").read_text()
+    (Path(__file__).parent / "data" / "ngff_zarr_050_stores.json").read_text(encoding="utf-8")
 )
 # what a store of 0.50 holds that ours leaves out, none of it read by an OME-Zarr reader
 ONLY_050 = {

@@ -163,5 +163,5 @@ def test_file_lock_excludes_processes(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(timeout=60)
         assert worker.exitcode == 0
-    assert int(counter.read_text()) == 800
+    assert int(counter.read_text(encoding="utf-8")) == 800
     assert not (tmp_path / "A" / "1" / LOCK_FILE_NAME).exists()

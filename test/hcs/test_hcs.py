@@ -131,11 +131,13 @@ def test_plate_metadata_documents(tmp_path: Path) -> None:
     plate = plate_2x3()
     to_hcs_zarr(plate, tmp_path / "a.zarr", version="0.4")
     to_hcs_zarr(plate, tmp_path / "b.zarr", version="0.5")
-    v4 = json.loads((tmp_path / "a.zarr" / ".zattrs").read_text())
+    v4 = json.loads((tmp_path / "a.zarr" / ".zattrs").read_text(encoding="utf-8"))
     assert v4["plate"]["version"] == "0.4"
     assert v4["plate"]["wells"][2] == {"path": "B/2", "rowIndex": 1, "columnIndex": 1}
-    assert json.loads((tmp_path / "a.zarr" / ".zgroup").read_text()) == {"zarr_format": 2}
-    v5 = json.loads((tmp_path / "b.zarr" / "zarr.json").read_text())
+    assert json.loads((tmp_path / "a.zarr" / ".zgroup").read_text(encoding="utf-8")) == {
+        "zarr_format": 2
+    }
+    v5 = json.loads((tmp_path / "b.zarr" / "zarr.json").read_text(encoding="utf-8"))
     assert (v5["zarr_format"], v5["node_type"]) == (3, "group")
     assert v5["attributes"]["ome"]["version"] == "0.5"
     assert v5["attributes"]["ome"]["plate"]["acquisitions"] == [
@@ -220,7 +222,7 @@ def test_to_hcs_zarr_refusals(tmp_path: Path) -> None:
     (folder / "thesis.txt").write_text("years of work")
     with pytest.raises(StoreExistsError, match="not a Zarr hierarchy; it is never deleted"):
         to_hcs_zarr(plate_2x3(), folder)
-    assert (folder / "thesis.txt").read_text() == "years of work"
+    assert (folder / "thesis.txt").read_text(encoding="utf-8") == "years of work"
 
 
 def test_reading_errors(tmp_path: Path) -> None:
@@ -334,7 +336,7 @@ def test_validate(tmp_path: Path) -> None:
         "x",
     )
     # A well that names an acquisition the plate does not have.
-    attrs = json.loads((store / "A" / "1" / ".zattrs").read_text())
+    attrs = json.loads((store / "A" / "1" / ".zattrs").read_text(encoding="utf-8"))
     attrs["well"]["images"][0]["acquisition"] = 99
     (store / "A" / "1" / ".zattrs").write_text(json.dumps(attrs))
     assert from_hcs_zarr(store).get_well("A", "1").images[0].acquisition == 99
@@ -343,7 +345,7 @@ def test_validate(tmp_path: Path) -> None:
     ):
         from_hcs_zarr(store, validate=True).get_well("A", "1").images  # noqa: B018
     # A plate whose well path contradicts its indices.
-    attrs = json.loads((store / ".zattrs").read_text())
+    attrs = json.loads((store / ".zattrs").read_text(encoding="utf-8"))
     attrs["plate"]["wells"][0]["rowIndex"] = 1
     (store / ".zattrs").write_text(json.dumps(attrs))
     with pytest.raises(NgffValidationError, match=r"expected 'B/1' \(row 'B' at rowIndex 1"):
@@ -379,7 +381,7 @@ def test_docstring_examples(module: Any) -> None:
 
 def test_docs_code_blocks_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every python block of docs/hcs.md runs, in order, in one namespace."""
-    text = (Path(__file__).resolve().parents[2] / "docs" / "hcs.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "hcs.md").read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
     assert blocks
     monkeypatch.chdir(tmp_path)

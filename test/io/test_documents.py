@@ -79,7 +79,7 @@ def test_deep_document_in_a_store_is_typed_for_reader_and_validator(
     tmp_path: Path, version: str
 ) -> None:
     path = _store(tmp_path, version)
-    doc = json.loads(_doc(path, version).read_text())
+    doc = json.loads(_doc(path, version).read_text(encoding="utf-8"))
     (doc["attributes"] if version == "0.5" else doc)["custom"] = "DEEP"
     deep = "[" * 5000 + "1" + "]" * 5000  # too deep for json.dumps to write it
     _doc(path, version).write_text(json.dumps(doc).replace('"DEEP"', deep))
@@ -133,7 +133,7 @@ def test_validating_a_cyclic_or_deep_mapping_is_a_finding() -> None:
 
 def test_too_much_metadata_is_reported_not_validated_for_minutes(tmp_path: Path) -> None:
     path = _store(tmp_path)
-    doc = json.loads((path / "zarr.json").read_text())
+    doc = json.loads((path / "zarr.json").read_text(encoding="utf-8"))
     ms = doc["attributes"]["ome"]["multiscales"][0]
     ms["axes"] = [{"name": f"a{i}", "type": "space"} for i in range(200_000)]
     (path / "zarr.json").write_text(json.dumps(doc))

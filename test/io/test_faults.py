@@ -105,7 +105,7 @@ def _run_and_stop(
     child.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        text = log.read_text() if log.exists() else ""
+        text = log.read_text(encoding="utf-8") if log.exists() else ""
         if text.count("start") > after:
             break
         time.sleep(0.005)
@@ -249,7 +249,7 @@ def test_readers_racing_a_writer_see_one_version_each(
         reader.join(120)
     writer.kill()
     writer.join(30)
-    results = [r for out in outs for r in json.loads(out.read_text())]
+    results = [r for out in outs for r in json.loads(out.read_text(encoding="utf-8"))]
     done, _ = _log(log)
     assert len(done) >= 2, "the writer did not rewrite the store while it was read"
     states = [state for state, _ in results]

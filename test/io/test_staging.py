@@ -142,7 +142,7 @@ def test_rewrite_keeps_subgroups_files_and_custom_attributes(tmp_path: Path, ver
     assert root["labels"].attrs["note"] == "labels group"
     np.testing.assert_array_equal(root["tables/cells"][:], [1, 2, 3])
     assert root.attrs["custom"] == {"kept": True}
-    assert (path / "README.txt").read_text() == "user notes"
+    assert (path / "README.txt").read_text(encoding="utf-8") == "user notes"
 
 
 @VERSIONS
@@ -199,7 +199,7 @@ def test_overwrite_never_replaces_a_directory_that_is_not_zarr(tmp_path: Path) -
     (folder / "thesis.tex").write_text("years of work")
     with pytest.raises(StoreExistsError, match="not a Zarr hierarchy"):
         to_ngff_zarr(folder, _pyramid(_image()), version="0.5", overwrite=True)
-    assert (folder / "thesis.tex").read_text() == "years of work"
+    assert (folder / "thesis.tex").read_text(encoding="utf-8") == "years of work"
     assert _entries(tmp_path) == ["my-data"]
 
 
@@ -209,7 +209,7 @@ def test_plate_overwrite_never_replaces_a_directory_that_is_not_zarr(tmp_path: P
     (folder / "notes.txt").write_text("keep me")
     with pytest.raises(StoreExistsError, match="not a Zarr hierarchy"):
         to_hcs_zarr(Plate.from_names(["A"], ["1"]), folder, overwrite=True)
-    assert (folder / "notes.txt").read_text() == "keep me"
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
 def test_overwrite_through_a_symlink_replaces_the_linked_store(tmp_path: Path) -> None:
@@ -246,5 +246,5 @@ def _write_over(path: Path, version: str, value: int) -> None:
 def test_field_metadata_documents_are_whole_json(tmp_path: Path) -> None:
     path = tmp_path / "plate.zarr"
     to_hcs_zarr(Plate.from_names(["A"], ["1"]), path, version="0.4")
-    well = json.loads((path / "A" / "1" / ".zattrs").read_text())
+    well = json.loads((path / "A" / "1" / ".zattrs").read_text(encoding="utf-8"))
     assert well == {}  # an empty well says so: readers tell it from a missing one

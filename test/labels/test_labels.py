@@ -47,8 +47,8 @@ def _cells(shape=(8, 48, 64)) -> np.ndarray:
 
 def _attrs(group_path: Path, version: str) -> dict:
     if version == "0.5":
-        return json.loads((group_path / "zarr.json").read_text())["attributes"]
-    return json.loads((group_path / ".zattrs").read_text())
+        return json.loads((group_path / "zarr.json").read_text(encoding="utf-8"))["attributes"]
+    return json.loads((group_path / ".zattrs").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -223,7 +223,7 @@ def test_reading_damaged_listings(tmp_path: Path) -> None:
     (path / "labels" / ".zattrs").write_text(json.dumps({"labels": "cells"}))
     with pytest.raises(InvalidMetadataError, match="labels"):
         nz.read_labels(path)
-    attrs = json.loads((path / "labels" / "cells" / ".zattrs").read_text())
+    attrs = json.loads((path / "labels" / "cells" / ".zattrs").read_text(encoding="utf-8"))
     attrs["image-label"]["colors"] = [{"label-value": "x"}]
     (path / "labels" / ".zattrs").write_text(json.dumps({"labels": ["cells"]}))
     (path / "labels" / "cells" / ".zattrs").write_text(json.dumps(attrs))
@@ -234,7 +234,7 @@ def test_reading_damaged_listings(tmp_path: Path) -> None:
 def test_old_versions_are_not_written_into(tmp_path: Path) -> None:
     path = tmp_path / "old.ome.zarr"
     _image(path, "0.4")
-    attrs = json.loads((path / ".zattrs").read_text())
+    attrs = json.loads((path / ".zattrs").read_text(encoding="utf-8"))
     attrs["multiscales"][0]["version"] = "0.3"
     for axis in attrs["multiscales"][0]["axes"]:
         axis.pop("unit", None)

@@ -57,10 +57,10 @@ def image_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _ome(group_path: Path) -> dict[str, Any]:
     """The OME attributes of a group, read as JSON (0.5: zarr.json's attributes.ome; 0.4)."""
     if (group_path / "zarr.json").is_file():
-        document = json.loads((group_path / "zarr.json").read_text())
+        document = json.loads((group_path / "zarr.json").read_text(encoding="utf-8"))
         ome: dict[str, Any] = document["attributes"]["ome"]
         return ome
-    attrs: dict[str, Any] = json.loads((group_path / ".zattrs").read_text())
+    attrs: dict[str, Any] = json.loads((group_path / ".zattrs").read_text(encoding="utf-8"))
     return attrs
 
 

@@ -180,7 +180,7 @@ def test_metadata_rules_and_validation_findings(tmp_path: Path) -> None:
     _image(path, "0.4")
     nz.write_table(path, "m", _roi_table([5], "label"), type="masking_roi_table", region="nuclei")
     attrs_path = path / "tables" / "m" / ".zattrs"
-    attrs = json.loads(attrs_path.read_text())
+    attrs = json.loads(attrs_path.read_text(encoding="utf-8"))
     attrs["region"] = {"path": "../labels/gone"}
     attrs_path.write_text(json.dumps(attrs))
     (path / "tables" / ".zattrs").write_text(json.dumps({"tables": ["m", "missing"]}))

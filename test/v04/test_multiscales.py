@@ -32,7 +32,9 @@ def test_spec_examples_round_trip(ngff_spec: Path) -> None:
     folder = ngff_spec / "0.4" / "examples" / "multiscales_strict"
     for path in sorted(p for p in folder.glob("*.json") if not p.name.startswith(".")):
         # the official examples carry // comment lines (JSONC)
-        text = "\n".join(line for line in path.read_text().splitlines() if "//" not in line)
+        text = "\n".join(
+            line for line in path.read_text(encoding="utf-8").splitlines() if "//" not in line
+        )
         attrs = json.loads(text)
         for multiscale in attrs["multiscales"]:
             metadata = Metadata.from_dict(

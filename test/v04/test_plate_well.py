@@ -84,7 +84,9 @@ def test_spec_well_examples_round_trip(ngff_spec: Path, version: str) -> None:
 
 
 def _suite_cases(spec: Path, version: str, name: str) -> list[tuple[str, dict[str, Any], bool]]:
-    suite = json.loads((spec / version / "tests" / f"{name}_suite.json").read_text())
+    suite = json.loads(
+        (spec / version / "tests" / f"{name}_suite.json").read_text(encoding="utf-8")
+    )
     return [(case["formerly"], case["data"], case["valid"]) for case in suite["tests"]]
 
 

@@ -170,7 +170,7 @@ def _codes(attrs: Any, kind: str, *, strict: bool) -> set[str]:
 
 
 def _case(name: str) -> tuple[dict[str, Any], dict[str, Any], str]:
-    doc = json.loads((CASES / name).read_text())
+    doc = json.loads((CASES / name).read_text(encoding="utf-8"))
     conformance = doc.pop("_conformance", {})
     schema_id = conformance.get("schema", {}).get("id", f"schemas/{Path(name).parent.name}")
     kind = Path(schema_id).name.split(".")[0].removeprefix("strict_")

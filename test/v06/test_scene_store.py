@@ -56,7 +56,7 @@ def test_scene_write_read_list_open(tmp_path: Path) -> None:
     path = tmp_path / "scene.ome.zarr"
     scene = _scene()
     to_ngff_scene(path, scene)
-    ome = json.loads((path / "zarr.json").read_text())["attributes"]["ome"]
+    ome = json.loads((path / "zarr.json").read_text(encoding="utf-8"))["attributes"]["ome"]
     assert ome["version"] == "0.6"
     assert [t["type"] for t in ome["scene"]["coordinateTransformations"]] == [
         "translation",

@@ -43,7 +43,7 @@ KINDS = {
 
 def _ours() -> dict[str, Any]:
     return {
-        entry.name.removesuffix(".schema.json"): json.loads(entry.read_text())
+        entry.name.removesuffix(".schema.json"): json.loads(entry.read_text(encoding="utf-8"))
         for entry in OURS.iterdir()
         if entry.name.endswith(".schema.json")
     }
@@ -65,7 +65,9 @@ def test_schemas_never_reach_the_official_site() -> None:
 
 
 def test_no_schema_is_a_copy_of_an_official_one(ngff_spec: Path) -> None:
-    official = [json.loads(p.read_text()) for p in sorted(OFFICIAL.glob("*.schema"))]
+    official = [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted(OFFICIAL.glob("*.schema"))
+    ]
     assert len(official) == 19
 
     def strip(schema: Any) -> Any:  # compare without $id/$schema and descriptions

@@ -25,7 +25,7 @@ from ngff_zarr.v06.transformations import Transformation
 
 
 def _attrs(path: Path, group: str = "") -> dict[str, Any]:
-    document = json.loads((path / group / "zarr.json").read_text())
+    document = json.loads((path / group / "zarr.json").read_text(encoding="utf-8"))
     attributes: dict[str, Any] = document["attributes"]
     return attributes
 
@@ -201,7 +201,7 @@ def test_upgrade_back_to_0_5_and_refusal_names_what_is_lost(tmp_path: Path) -> N
 def test_release_candidate_and_development_versions_read(tmp_path: Path, stated: str) -> None:
     path = tmp_path / "image.ome.zarr"
     nz.to_ngff_zarr(path, _pyramid(), version="0.6")
-    document = json.loads((path / "zarr.json").read_text())
+    document = json.loads((path / "zarr.json").read_text(encoding="utf-8"))
     document["attributes"]["ome"]["version"] = stated
     (path / "zarr.json").write_text(json.dumps(document))
     if stated == "0.6rc0":
@@ -218,7 +218,7 @@ def _official_registry(spec: Path) -> Any:
 
     resources = []
     for file in sorted((spec / "0.6" / "schemas").glob("*.schema")):
-        schema = json.loads(file.read_text())
+        schema = json.loads(file.read_text(encoding="utf-8"))
         resources.append((schema["$id"], Resource.from_contents(schema)))
     return Registry().with_resources(resources)
 
@@ -227,7 +227,9 @@ def test_written_stores_validate_with_the_official_schemas(ngff_spec: Path, tmp_
     from jsonschema import Draft202012Validator
 
     registry = _official_registry(ngff_spec)
-    schema = json.loads((ngff_spec / "0.6" / "schemas" / "ome_zarr.schema").read_text())
+    schema = json.loads(
+        (ngff_spec / "0.6" / "schemas" / "ome_zarr.schema").read_text(encoding="utf-8")
+    )
     validator = Draft202012Validator(schema, registry=registry)
     for name, ms in (("plain", _pyramid()), ("world", _with_world(_pyramid()))):
         path = tmp_path / f"{name}.ome.zarr"

@@ -63,7 +63,7 @@ def write_image(path: Path, version: str) -> None:
     label_path = path / "labels" / "cells"
     to_ngff_zarr(label_path, labels, version=version)
     if version == "0.5":
-        doc = json.loads((label_path / "zarr.json").read_text())
+        doc = json.loads((label_path / "zarr.json").read_text(encoding="utf-8"))
         doc["attributes"]["ome"]["image-label"] = {"colors": [{"label-value": 1, "rgba": [1] * 4}]}
         (label_path / "zarr.json").write_text(json.dumps(doc))
         (path / "labels" / "zarr.json").write_text(json.dumps({
@@ -71,7 +71,7 @@ def write_image(path: Path, version: str) -> None:
             "attributes": {"ome": {"version": "0.5", "labels": ["cells"]}},
         }))  # fmt: skip
     else:
-        doc = json.loads((label_path / ".zattrs").read_text())
+        doc = json.loads((label_path / ".zattrs").read_text(encoding="utf-8"))
         doc["image-label"] = {"version": "0.4", "colors": [{"label-value": 1, "rgba": [1] * 4}]}
         (label_path / ".zattrs").write_text(json.dumps(doc))
         (path / "labels" / ".zgroup").write_text('{"zarr_format": 2}')

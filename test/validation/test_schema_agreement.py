@@ -38,7 +38,7 @@ def _examples(spec: Path) -> list[tuple[str, str, str, dict[str, Any]]]:
             kind = _KINDS.get(path.parent.name.removesuffix("_strict"))
             if kind is None or path.name.startswith("."):
                 continue
-            doc = json.loads(re.sub(r"//[^\n]*", "", path.read_text()))
+            doc = json.loads(re.sub(r"//[^\n]*", "", path.read_text(encoding="utf-8")))
             out.append((version, kind, path.name, doc.get("attributes", doc)))
     return out
 
@@ -49,7 +49,10 @@ def _official(spec: Path) -> dict[str, Any]:
 
     out = {}
     for version in ("0.4", "0.5"):
-        docs = [json.loads(p.read_text()) for p in (spec / version / "schemas").glob("*.schema")]
+        docs = [
+            json.loads(p.read_text(encoding="utf-8"))
+            for p in (spec / version / "schemas").glob("*.schema")
+        ]
         registry = referencing.Registry().with_resources(
             (d["$id"], referencing.Resource.from_contents(d, default_specification=DRAFT202012))
             for d in docs

@@ -79,7 +79,7 @@ def _meta_key(version: str) -> str:
 def _edit(path: Path, version: str, change: Callable[[dict[str, Any]], None]) -> None:
     """Rewrite the group metadata file with ``change`` applied to the multiscale object."""
     file = path / _meta_key(version)
-    doc = json.loads(file.read_text())
+    doc = json.loads(file.read_text(encoding="utf-8"))
     attrs = doc["attributes"]["ome"] if version == "0.5" else doc
     change(attrs["multiscales"][0])
     file.write_text(json.dumps(doc))
@@ -131,7 +131,7 @@ def test_broken_wrong_version_string(tmp_path: Path, version: str) -> None:
     path = tmp_path / "img.zarr"
     write_image(zarr.open_group(path, mode="w", zarr_format=_fmt(version)), version=version)
     file = path / _meta_key(version)
-    doc = json.loads(file.read_text())
+    doc = json.loads(file.read_text(encoding="utf-8"))
     if version == "0.5":
         doc["attributes"]["ome"]["version"] = "0.7"
     else:
@@ -309,7 +309,7 @@ def test_well_acquisition_must_exist_in_plate(tmp_path: Path) -> None:
     path = tmp_path / "plate.zarr"
     write_plate(path, "0.4", rows="A", columns=1, fields=1)
     file = path / "A" / "1" / ".zattrs"
-    doc = json.loads(file.read_text())
+    doc = json.loads(file.read_text(encoding="utf-8"))
     doc["well"]["images"][0]["acquisition"] = 7
     file.write_text(json.dumps(doc))
     report = validate(path)
