@@ -194,6 +194,9 @@ def _script(*args: str, cwd: Path) -> subprocess.Popen[str]:
         [SCRIPT, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         encoding="utf-8",
         env={**os.environ, "PYTHONWARNINGS": ""},
+        # as in a terminal: a job started in the background inherits SIGINT ignored, and
+        # Python then installs no KeyboardInterrupt handler
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
 
 
