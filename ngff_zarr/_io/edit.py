@@ -22,7 +22,13 @@ from ..errors import MetadataNotFoundError, NgffValueError
 from .documents import dump_json, read_json, write_documents
 from .store import describe, join
 
-__all__ = ["edit_attributes", "grow_array", "refresh_consolidated", "write_document"]
+__all__ = [
+    "add_to_consolidated",
+    "edit_attributes",
+    "grow_array",
+    "refresh_consolidated",
+    "write_document",
+]
 
 
 def write_document(store: Store, key: str, document: Mapping[str, Any]) -> None:
@@ -157,6 +163,56 @@ def _refresh_arrays_v2(store: Store, holder: str, group: str, arrays: Sequence[s
         current = read_json(store, join(group, key, ".zarray"))
         if name in changed and current is not None:
             changed[name] = current
+    if changed != entries:
+        write_document(store, document_key, {**document, "metadata": changed})
+
+
+def add_to_consolidated(store: Store, path: str, nodes: Sequence[str]) -> None:
+    """Enter the groups and arrays ``nodes`` (keys under the group ``path``, written after the
+    metadata was consolidated) into the consolidated metadata of ``path`` and of the store's
+    root, where those exist (a reader of consolidated metadata otherwise never sees them).
+
+    The caller holds the group's lock (the documents are read, changed and written back).
+    """
+    group = path.strip("/")
+    for holder in dict.fromkeys([group, ""]):
+        _add_v3(store, holder, group, nodes)
+        _add_v2(store, holder, group, nodes)
+
+
+def _add_v3(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None:
+    document_key = join(holder, "zarr.json")
+    document = read_json(store, document_key)
+    consolidated = document.get("consolidated_metadata") if document is not None else None
+    entries = consolidated.get("metadata") if isinstance(consolidated, dict) else None
+    if document is None or not isinstance(consolidated, dict) or not isinstance(entries, dict):
+        return
+    changed = dict(entries)
+    for node in nodes:
+        current = read_json(store, join(group, node, "zarr.json"))
+        if current is not None:
+            current.pop("consolidated_metadata", None)
+            changed[_relative(holder, group, node)] = current
+    if changed != entries:
+        write_document(
+            store,
+            document_key,
+            {**document, "consolidated_metadata": {**consolidated, "metadata": changed}},
+        )
+
+
+def _add_v2(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None:
+    document_key = join(holder, ".zmetadata")
+    document = read_json(store, document_key)
+    entries = document.get("metadata") if document is not None else None
+    if document is None or not isinstance(entries, dict):
+        return
+    changed = dict(entries)
+    for node in nodes:
+        for name in (".zgroup", ".zarray", ".zattrs"):
+            current = read_json(store, join(group, node, name))
+            if current is not None:
+                changed[join(_relative(holder, group, node), name)] = current
     if changed != entries:
         write_document(store, document_key, {**document, "metadata": changed})
 

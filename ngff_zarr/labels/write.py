@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .._io.documents import group_attributes, group_documents, write_documents
+from .._io.edit import add_to_consolidated
 from .._io.locate import Located, locate_image
 from .._io.locks import well_lock
 from .._io.store import StoreLike, join
@@ -130,6 +131,11 @@ def write_labels(
     group = image_store.open_group(LABELS_GROUP, name, mode="r+")
     group.attrs.put(layout.label_to_attributes(pyramid.metadata, image_label))
     _list_label(image_store, layout, name)
+    # the image's consolidated metadata predates the label: enter the label's nodes into it
+    nodes = [LABELS_GROUP, join(LABELS_GROUP, name)]
+    nodes += [join(LABELS_GROUP, name, ds.path) for ds in pyramid.metadata.datasets]
+    with well_lock(image_store.store, image_store.path):
+        add_to_consolidated(image_store.store, image_store.path, nodes)
 
 
 def _check_name(name: str) -> None:

@@ -280,3 +280,26 @@ def test_cli_info_lists_labels_and_tables_and_convert_keeps_them(tmp_path: Path)
     text = summary(str(out))
     assert "labels: cells" in text and "3 levels" in text
     assert "cells_ROI_table: masking_roi_table (anndata), region ../labels/cells" in text
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_readers_of_consolidated_metadata_see_labels_written_later(
+    tmp_path: Path, version: str
+) -> None:
+    path = tmp_path / "img.ome.zarr"
+    _image(path, version)  # consolidated metadata is written with the image
+    nz.write_labels(path, "cells", _cells())
+    nz.derive_label(path, "empty", dtype="uint16")
+    # zarr-python reads the hierarchy from the consolidated metadata alone
+    group = zarr.open_consolidated(str(path), zarr_format=3 if version == "0.5" else 2)
+    listed = group["labels"].attrs.asdict()
+    names = (listed["ome"] if version == "0.5" else listed)["labels"]
+    assert sorted(names) == ["cells", "empty"]
+    for name, dtype in (("cells", np.uint32), ("empty", np.uint16)):
+        label = group[f"labels/{name}"]
+        attrs = label.attrs.asdict()
+        assert "image-label" in (attrs["ome"] if version == "0.5" else attrs)
+        shapes = [label[str(i)].shape for i in range(3)]
+        assert shapes == [(8, 48, 64), (4, 24, 32), (2, 12, 16)]  # factors 2 and 4
+        assert label["0"].dtype == dtype
+    np.testing.assert_array_equal(group["labels/cells/0"][...], _cells())
