@@ -20,13 +20,14 @@ from zarr.abc.store import Store
 
 from ..errors import MetadataNotFoundError, NgffValueError
 from .documents import dump_json, read_json, write_documents
-from .store import describe, join
+from .store import describe, join, list_dir
 
 __all__ = [
     "add_to_consolidated",
     "edit_attributes",
     "grow_array",
     "refresh_consolidated",
+    "subtree_nodes",
     "write_document",
 ]
 
@@ -178,6 +179,26 @@ def add_to_consolidated(store: Store, path: str, nodes: Sequence[str]) -> None:
     for holder in dict.fromkeys([group, ""]):
         _add_v3(store, holder, group, nodes)
         _add_v2(store, holder, group, nodes)
+
+
+def subtree_nodes(store: Store, path: str, subtree: str) -> list[str]:
+    """``subtree`` and every group and array below it (keys under the group ``path``), found by
+    listing: e.g. a table whose encoding nests arrays in groups."""
+    found: list[str] = []
+    pending = [subtree.strip("/")]
+    while pending:
+        node = pending.pop()
+        names = set(list_dir(store, join(path, node)))
+        document = read_json(store, join(path, node, "zarr.json")) if "zarr.json" in names else None
+        if document is None and not {".zgroup", ".zarray"} & names:
+            continue
+        found.append(node)
+        group = ".zgroup" in names or (document or {}).get("node_type") == "group"
+        if group:  # an array's names are its chunks
+            pending.extend(
+                join(node, n) for n in names if not n.startswith(".") and n != "zarr.json"
+            )
+    return sorted(found)
 
 
 def _add_v3(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zarr.core.sync import sync
 
 from .._io.documents import group_attributes, group_documents, read_documents, write_documents
+from .._io.edit import add_to_consolidated, subtree_nodes
 from .._io.locate import Located, locate_group
 from .._io.locks import well_lock
 from .._io.staging import Target
@@ -381,3 +382,10 @@ def _list_table(container: Located, name: str) -> None:
             container.store,
             group_documents(container.zarr_format, path, {**attrs, "tables": names}),
         )
+    # the container's consolidated metadata predates the table: enter the table's nodes into it
+    nodes = [
+        TABLES_GROUP,
+        *subtree_nodes(container.store, container.path, join(TABLES_GROUP, name)),
+    ]
+    with well_lock(container.store, container.path):
+        add_to_consolidated(container.store, container.path, nodes)

@@ -46,6 +46,23 @@ class TableBackendContract:
         _image(path, self.version)
         return path
 
+    def test_readers_of_consolidated_metadata_see_the_table(self, store: Path) -> None:
+        import zarr
+
+        nz.write_table(store, "rois", _roi_table([0, 1, 2], "FieldIndex"), type="roi_table",
+                       backend=self.backend)  # fmt: skip
+        fmt = 3 if self.version == "0.5" else 2
+        listed = zarr.open_group(str(store), mode="r", use_consolidated=False, zarr_format=fmt)
+        consolidated = zarr.open_consolidated(str(store), zarr_format=fmt)
+        members = dict(listed["tables"].members(max_depth=None))
+        assert "rois" in members
+        seen = dict(consolidated["tables"].members(max_depth=None))
+        assert sorted(seen) == sorted(members)
+        for key, node in members.items():
+            assert seen[key].attrs.asdict() == node.attrs.asdict(), key
+            if isinstance(node, zarr.Array):
+                np.testing.assert_array_equal(seen[key][...], node[...])
+
     def test_masking_roi_table(self, store: Path) -> None:
         table = _roi_table([5, 12], "label")
         nz.write_table(store, "m", table, type="masking_roi_table", region="nuclei",
