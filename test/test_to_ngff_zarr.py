@@ -455,7 +455,11 @@ def block(block_id=None):
 
 # a lazy 256 x 512 x 512 uint16 source (128 MiB), computed 64^2 x 128 blocks at a time
 source = da.map_blocks(block, chunks=((64,) * 4, (128,) * 4, (128,) * 4), dtype=np.uint16)
-ms = nz.to_multiscales(nz.to_ngff_image(source), scale_factors=[2, 4], method="local_mean")
+# 64^3 chunks, two per shard (128^3 shards of 4 MiB): write units well inside the target (a
+# unit is assembled and encoded whole, so no target below a few units can hold)
+ms = nz.to_multiscales(
+    nz.to_ngff_image(source), scale_factors=[2, 4], method="local_mean", chunks=64
+)
 # a small write first, so that what every write loads once (codecs, thread pools) is in the
 # baseline and the growth measured is the write's own
 warm = nz.to_multiscales(nz.to_ngff_image(np.zeros((64, 128, 128), np.uint16)), scale_factors=[2])

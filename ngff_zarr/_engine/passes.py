@@ -38,6 +38,9 @@ class Pass:
     # the chunk starts per dim of a computed source (see .source_chunks): visited first
     # chunk by chunk, so that a source chunk is held only while nearby regions read it
     source_bounds: tuple[tuple[int, ...], ...] = ()
+    # regions computed at once: fewer than the workers + 1 when one region (a whole write
+    # unit or more: a large shard) takes a large part of the memory target; 0: no limit
+    in_flight: int = 0
 
     @property
     def last(self) -> int:
@@ -165,6 +168,10 @@ def plan_passes(
                 break
             outputs, base = candidate_outputs, candidate
         region = _grow(plan, first, outputs, base, budget, workers)
+        # as many regions at once as the target holds (at least one): a region cannot be
+        # smaller than its level's write unit
+        size = _region_bytes(plan, first, outputs, region)
+        at_once = max(1, min(in_flight, memory_target // max(1, size)))
         order = tuple(
             tuple(f * u for f, u in zip(plan.factor(first, level), units[level], strict=True))
             for level in reversed(outputs)
@@ -178,6 +185,7 @@ def plan_passes(
                 shape=plan.shapes[first],
                 order_blocks=order,
                 source_bounds=bounds if first == 0 else (),
+                in_flight=at_once,
             )
         )
         if outputs[-1] + 1 >= levels:

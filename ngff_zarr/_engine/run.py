@@ -136,9 +136,10 @@ def _run_pass(
             work(region)  # nothing to overlap: no thread hand-off
         return
     pending: set[Future[None]] = set()
+    at_once = min(p.in_flight or workers + 1, workers + 1)
     try:
         for region in regions if regions is not None else p.regions():
-            while len(pending) > workers:
+            while len(pending) >= at_once:
                 done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                 for future in done:
                     future.result()

@@ -17,24 +17,18 @@ would delete is refused.
 
 from __future__ import annotations
 
-import ctypes
 import errno
-import functools
 import logging
 import os
-import re
-import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import zarr
 from zarr.abc.store import Store
 from zarr.core.sync import sync
 
 from ..errors import (
-    MetadataNotFoundError,
     NgffValueError,
     NgffZarrError,
     StoreExistsError,
@@ -42,40 +36,30 @@ from ..errors import (
     WriteError,
 )
 from ..rfc9_zip import is_ozx_path, is_zarr_zip, write_store_to_zip
-from .documents import group_attributes, group_documents, read_json, write_documents
+from .documents import group_documents, write_documents
+from .replace_plan import (
+    Plan,
+    carried_attributes,
+    existing_node,
+    merge_attributes,
+    plan_local,
+    plan_replace,
+    top_name,
+)
 from .snapshot import Location, location_of
 from .stale import (
     StagingNames,
     WriterLock,
     clean_beside,
-    is_zarr_node,
     remove_tree,
     settle_pending_writes,
 )
 from .store import StoreLike, as_store, describe, join, list_dir
+from .swap import link_tree, swap_into_place
 
 __all__ = ["Target", "is_write_failure", "write_failure"]
 
 _LOG = logging.getLogger(__name__)
-# Documents of a group replaced by the new image's (consolidated metadata goes stale with it).
-_METADATA: Final = frozenset({".zattrs", ".zgroup", ".zarray", "zarr.json", ".zmetadata"})
-_PARTIAL: Final = re.compile(r"\.[0-9a-f]{32}\.partial$")  # zarr's unfinished atomic writes
-# Attribute keys of OME-NGFF metadata: never carried into a hierarchy of another Zarr format.
-_OME_KEYS: Final = frozenset(
-    {"multiscales", "omero", "image-label", "labels", "plate", "well", "bioformats2raw.layout"}
-)
-_IMAGE_KEYS: Final = ("multiscales", "omero")  # replaced by the new image's
-_RENAME_EXCHANGE: Final = 2
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Plan:
-    """What replacing the existing target keeps: entries (by name) and attributes."""
-
-    existed: bool = False
-    keep: tuple[str, ...] = ()
-    owned: frozenset[str] = frozenset()
-    attributes: dict[str, Any] = field(default_factory=dict)
 
 
 class Target:
@@ -86,7 +70,7 @@ class Target:
         group: zarr.Group,
         *,
         where: str,
-        plan: _Plan,
+        plan: Plan,
         zarr_format: int,
         final: Path | None = None,
         names: StagingNames | None = None,
@@ -151,7 +135,7 @@ class Target:
             final = Path(os.path.realpath(final))
         if os.path.lexists(final) and not final.is_dir():
             raise StoreExistsError(f"{final} exists and is not a directory")
-        plan = _plan_local(final, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
+        plan = plan_local(final, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
                            keep_others=keep_others)  # fmt: skip
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -215,7 +199,7 @@ class Target:
             return cls(
                 group,
                 where=str(final),
-                plan=_Plan(existed=final.exists()),
+                plan=Plan(existed=final.exists()),
                 zarr_format=3,
                 final=final,
                 names=names,
@@ -245,13 +229,17 @@ class Target:
     ) -> Target:
         where = describe(zstore, path)
         entries = list_dir(zstore, path)
-        existing = _existing(zstore, path, entries)
-        plan = _plan(existing, entries, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
-                     where=where, keep_others=keep_others)  # fmt: skip
+        existing = existing_node(zstore, path, entries)
+        plan = plan_replace(
+            existing, entries, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
+            where=where, keep_others=keep_others,
+        )  # fmt: skip
         here = location_of(zstore, path)
-        replaced = plan.owned | {_top(p) for p in paths}
+        replaced = plan.owned | {top_name(p) for p in paths}
         for source in sources:
-            if source.under(here) and (not plan.keep or _top(source.relative_to(here)) in replaced):
+            if source.under(here) and (
+                not plan.keep or top_name(source.relative_to(here)) in replaced
+            ):
                 raise NgffValueError(
                     f"store: the image is read from {describe(zstore, source.key)}, which this "
                     f"write would replace; a {type(zstore).__name__} is written in place (it "
@@ -283,8 +271,9 @@ class Target:
         return cls(
             group,
             where=describe(group.store, group.path),
-            plan=_Plan(
-                existed=True, attributes=_carried(dict(group.attrs), zarr_format, zarr_format)
+            plan=Plan(
+                existed=True,
+                attributes=carried_attributes(dict(group.attrs), zarr_format, zarr_format),
             ),
             zarr_format=zarr_format,
             local_root=Path(root) if isinstance(root, Path) else None,
@@ -297,7 +286,7 @@ class Target:
         before_commit: Callable[[zarr.Group], None] | None = None,
     ) -> None:
         """Write the group's attributes (with those kept from the old image) and commit."""
-        merged = _merge(self.plan.attributes, attributes, self.zarr_format)
+        merged = merge_attributes(self.plan.attributes, attributes, self.zarr_format)
         write_documents(
             self.group.store, group_documents(self.zarr_format, self.group.path, merged)
         )
@@ -325,12 +314,12 @@ class Target:
             self._release()
             return
         for name in self.plan.keep:
-            _link_tree(final / name, staging / name)
+            link_tree(final / name, staging / name)
         if before_commit is not None:
             before_commit(self.group)
         # Done once swapped: the path left is the replaced tree, which abort() also removes
         # (a Ctrl-C while it is removed).
-        self.staging = _swap(staging, final, self.names.backup)
+        self.staging = swap_into_place(staging, final, self.names.backup)
         if self.staging is not None and not remove_tree(self.staging):
             _LOG.warning("%s: could not remove the replaced tree %s", final, self.staging)
         self.staging = None
@@ -406,202 +395,6 @@ def _local_directory(store: StoreLike) -> Path | None:
         return None
     root = Path(zstore.root).absolute()
     return root / store.path if isinstance(store, zarr.Group) and store.path else root
-
-
-def _top(path: str) -> str:
-    return path.strip("/").split("/", 1)[0]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Existing:
-    zarr_format: int | None  # None: not a Zarr node
-    is_array: bool
-    attrs: dict[str, Any]
-
-
-def _existing(store: Store, path: str, entries: list[str]) -> _Existing | None:
-    if not entries:
-        return None
-    if ".zarray" in entries:
-        return _Existing(zarr_format=2, is_array=True, attrs={})
-    if "zarr.json" in entries:
-        doc = read_json(store, join(path, "zarr.json")) or {}
-        if doc.get("node_type") == "array":
-            return _Existing(zarr_format=3, is_array=True, attrs={})
-    try:
-        zarr_format, attrs = group_attributes(store, path)
-    except MetadataNotFoundError:
-        return _Existing(zarr_format=None, is_array=False, attrs={})
-    return _Existing(zarr_format=zarr_format, is_array=False, attrs=attrs)
-
-
-def _plan_local(
-    final: Path,
-    *,
-    overwrite: bool,
-    zarr_format: int,
-    paths: Sequence[str],
-    keep_others: bool = True,
-) -> _Plan:
-    try:
-        entries = sorted(entry.name for entry in os.scandir(final))
-    except (FileNotFoundError, NotADirectoryError):
-        return _Plan()
-    except OSError as exc:
-        raise WriteError(f"cannot read {final}: {exc.strerror or exc}") from exc
-    if entries and not is_zarr_node(final):
-        existing: _Existing | None = _Existing(zarr_format=None, is_array=False, attrs={})
-    else:
-        existing = _existing(zarr.storage.LocalStore(final, read_only=True), "", entries)
-    return _plan(
-        existing, entries, overwrite=overwrite, zarr_format=zarr_format, paths=paths,
-        where=str(final), keep_others=keep_others,
-    )  # fmt: skip
-
-
-def _plan(
-    existing: _Existing | None,
-    entries: list[str],
-    *,
-    overwrite: bool,
-    zarr_format: int,
-    paths: Sequence[str],
-    where: str,
-    keep_others: bool = True,
-) -> _Plan:
-    """What a write replacing ``existing`` keeps, or the error refusing it."""
-    if existing is None or (not existing.is_array and set(entries) <= _METADATA
-                            and not existing.attrs):  # fmt: skip
-        return _Plan(existed=existing is not None)
-    if not overwrite:
-        raise StoreExistsError(f"{where} is not empty; pass overwrite=True to replace it")
-    if existing.zarr_format is None:
-        raise StoreExistsError(
-            f"{where} is not a Zarr hierarchy; it is never deleted, even with overwrite=True "
-            f"(no zarr.json, .zgroup or .zattrs at its top; holds {entries[:5]})"
-        )
-    if existing.is_array or not keep_others:
-        return _Plan(existed=True)
-    owned = _owned(existing.attrs, existing.zarr_format)
-    keep = tuple(
-        e for e in entries if e not in owned and e not in _METADATA and not _PARTIAL.search(e)
-    )
-    new = {_top(p) for p in paths}
-    clash = [e for e in keep if e in new]
-    if clash:
-        raise StoreExistsError(
-            f"{where} holds {clash}, which the image it holds does not list as levels; the new "
-            "image's levels would replace them. Move them away first"
-        )
-    if keep and existing.zarr_format != zarr_format:
-        raise StoreExistsError(
-            f"{where} holds {list(keep)} beside its image, in Zarr v{existing.zarr_format}; "
-            f"rewriting the image as Zarr v{zarr_format} would leave them in a hierarchy of "
-            "another format. Write the image elsewhere, or convert them too"
-        )
-    if keep:
-        _LOG.info("%s: keeping %s beside the rewritten image", where, list(keep))
-    return _Plan(
-        existed=True,
-        keep=keep,
-        owned=frozenset(owned),
-        attributes=_carried(existing.attrs, existing.zarr_format, zarr_format),
-    )
-
-
-def _owned(attrs: Mapping[str, Any], zarr_format: int) -> set[str]:
-    """The top-level names of an image group's levels (what its rewrite replaces)."""
-    ome = attrs.get("ome")
-    content = ome if zarr_format == 3 and isinstance(ome, Mapping) else attrs
-    multiscales = content.get("multiscales")
-    owned: set[str] = set()
-    for ms in multiscales if isinstance(multiscales, list) else []:
-        datasets = ms.get("datasets") if isinstance(ms, Mapping) else None
-        for ds in datasets if isinstance(datasets, list) else []:
-            if isinstance(ds, Mapping) and isinstance(ds.get("path"), str) and ds["path"]:
-                owned.add(_top(ds["path"]))
-    return owned
-
-
-def _carried(attrs: Mapping[str, Any], old_format: int, new_format: int) -> dict[str, Any]:
-    """The attributes of the replaced group that the new image keeps (all but its own)."""
-    if old_format != new_format:
-        return {k: v for k, v in attrs.items() if k not in _OME_KEYS and k != "ome"}
-    out = {k: v for k, v in attrs.items() if k not in _IMAGE_KEYS}
-    ome = out.get("ome")
-    if isinstance(ome, Mapping):
-        out["ome"] = {k: v for k, v in ome.items() if k not in (*_IMAGE_KEYS, "version")}
-    return out
-
-
-def _merge(
-    carried: Mapping[str, Any], attributes: Mapping[str, Any], zarr_format: int
-) -> dict[str, Any]:
-    out = {**carried, **attributes}
-    old_ome, new_ome = carried.get("ome"), attributes.get("ome")
-    if zarr_format == 3 and isinstance(old_ome, Mapping) and isinstance(new_ome, Mapping):
-        out["ome"] = {**old_ome, **new_ome}
-    return out
-
-
-def _link_tree(source: Path, destination: Path) -> None:
-    """Hard-link ``source`` (a file or a tree) at ``destination``; copy where links fail."""
-    if source.is_dir() and not source.is_symlink():
-        shutil.copytree(source, destination, symlinks=True, copy_function=_link_or_copy)
-    else:
-        _link_or_copy(str(source), str(destination))
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, destination, follow_symlinks=False)
-
-
-def _swap(staging: Path, final: Path, backup: Path) -> Path | None:
-    """Put ``staging`` at ``final``; the path the replaced tree is left at, if any."""
-    if not os.path.lexists(final):
-        os.rename(staging, final)
-        return None
-    if _exchange(staging, final):
-        return staging
-    os.rename(final, backup)
-    try:
-        os.rename(staging, final)
-    except BaseException:
-        os.rename(backup, final)
-        raise
-    return backup
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two directories atomically (Linux ``renameat2``); False where unsupported."""
-    function = _renameat2()
-    if function is None:
-        return False
-    if function(-100, os.fsencode(first), -100, os.fsencode(second), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
-        return False
-    raise WriteError(code, os.strerror(code), str(second))  # errno kept: see is_write_failure
-
-
-@functools.cache
-def _renameat2() -> Any:
-    """libc's renameat2, or None (not Linux, or an old C library)."""
-    if os.uname().sysname != "Linux":  # pragma: no cover
-        return None
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):  # pragma: no cover - old C library
-        return None
-    function.argtypes = (
-        ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
-    )  # fmt: skip
-    function.restype = ctypes.c_int
-    return function
 
 
 def is_write_failure(exc: BaseException) -> bool:

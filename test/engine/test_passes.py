@@ -99,3 +99,26 @@ def test_deep_pyramid_regions_fit_the_budget(method: Methods) -> None:
     for p in passes:
         assert _region_bytes(plan, p.first, p.outputs, p.region_shape) <= budget // 3
         assert p.region_count >= 4  # both workers stay busy
+
+
+def test_regions_larger_than_their_share_of_the_target_run_fewer_at_once() -> None:
+    plan = make_plan(
+        da.zeros((256, 512, 512), dtype="uint16"),
+        [(2, 2, 2)],
+        get_method(Methods.LOCAL_MEAN),
+        (True,) * 3,
+    )
+    small = plan_passes(plan, [(64, 64, 64)] * 2, memory_target=2**30, workers=3)
+    assert [p.in_flight for p in small] == [4]  # workers + 1: the target holds them all
+    # a 256^3 uint16 shard is 32 MiB, its region several times that: one at a time
+    large = plan_passes(plan, [(256, 256, 256)] * 2, memory_target=32 * 2**20, workers=3)
+    for p in large:
+        size = _region_bytes(plan, p.first, p.outputs, p.region_shape)
+        assert size > 32 * 2**20
+        assert p.in_flight == 1
+    # in between: as many as fit
+    middle = plan_passes(plan, [(128, 128, 128)] * 2, memory_target=64 * 2**20, workers=3)
+    for p in middle:
+        size = _region_bytes(plan, p.first, p.outputs, p.region_shape)
+        assert p.in_flight == max(1, min(4, 64 * 2**20 // size))
+        assert p.in_flight * size <= 64 * 2**20 or p.in_flight == 1
