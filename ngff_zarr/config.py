@@ -146,6 +146,11 @@ class NgffZarrConfig:
         Most values (numbers, strings, list items, ...) of OME-NGFF metadata in one group
         that validation checks; a larger document is reported, not checked (JSON Schema
         validation costs about 0.1 ms per value).
+    itkwasm_native
+        1 (the default): ``ITKWASM_GAUSSIAN`` and ``ITKWASM_BIN_SHRINK`` are computed with
+        NumPy, reproducing itkwasm-downsample's ``downsample`` and ``downsample_bin_shrink``
+        (docs/pipeline.md says how closely); 0: they run itkwasm-downsample's WebAssembly
+        (``NGFF_ZARR_ITKWASM_NATIVE``). Read when the method is looked up, at planning.
 
     Examples
     --------
@@ -241,6 +246,14 @@ class NgffZarrConfig:
         parse=int,
         minimum=100,
         doc="values of one group's metadata that are validated",
+    )
+
+    itkwasm_native = _Setting(
+        env="NGFF_ZARR_ITKWASM_NATIVE",
+        default=lambda: 1,
+        parse=int,
+        minimum=0,
+        doc="1: itkwasm methods in NumPy, 0: in itkwasm-downsample's WebAssembly",
     )
 
     def __init__(

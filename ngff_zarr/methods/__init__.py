@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ..config import config
 from ..errors import missing_dependency, unknown_choice
 from ..vocab import Methods
 
@@ -82,8 +83,31 @@ def _optional_gaussian_halo(factors: tuple[int, ...], spatial: tuple[bool, ...])
     return _optional.gaussian_halo(factors, spatial)
 
 
+def _webassembly() -> dict[Methods, BlockMethod]:
+    """The itkwasm methods computed natively by default, as itkwasm-downsample runs them."""
+    from . import _itkwasm
+
+    entries = [
+        BlockMethod(
+            method=Methods.ITKWASM_GAUSSIAN, function=_itkwasm.gaussian, halo=_itkwasm.halo_for,
+            label_safe=False, package="itkwasm-downsample",
+            description="Gaussian smoothing and resampling with itkwasm-downsample's downsample "
+            "(its WebAssembly)",
+            provenance="itkwasm_downsample.downsample",
+        ),
+        BlockMethod(
+            method=Methods.ITKWASM_BIN_SHRINK, function=_itkwasm.bin_shrink, halo=_no_halo,
+            label_safe=False, package="itkwasm-downsample",
+            description="Bin-shrink (box mean) with itkwasm-downsample's downsample_bin_shrink "
+            "(its WebAssembly)",
+            provenance="itkwasm_downsample.downsample_bin_shrink",
+        ),
+    ]  # fmt: skip
+    return {entry.method: entry for entry in entries}
+
+
 def _registry() -> dict[Methods, BlockMethod]:
-    from . import _itkwasm, _numpy, _optional
+    from . import _itkwasm, _itkwasm_native, _numpy, _optional
 
     entries = [
         BlockMethod(
@@ -108,15 +132,17 @@ def _registry() -> dict[Methods, BlockMethod]:
             description="Input pixel nearest each output pixel's centre",
         ),
         BlockMethod(
-            method=Methods.ITKWASM_GAUSSIAN, function=_itkwasm.gaussian, halo=_itkwasm.halo_for,
-            label_safe=False, package="itkwasm-downsample",
-            description="Gaussian smoothing and resampling with itkwasm-downsample's downsample",
+            method=Methods.ITKWASM_GAUSSIAN, function=_itkwasm_native.gaussian,
+            halo=_itkwasm_native.halo_for, label_safe=False, package="itkwasm-downsample",
+            description="itkwasm-downsample's downsample (ITK's discrete Gaussian, sampled at "
+            "pixel centres), reproduced in NumPy at the output samples only",
             provenance="itkwasm_downsample.downsample",
         ),
         BlockMethod(
-            method=Methods.ITKWASM_BIN_SHRINK, function=_itkwasm.bin_shrink, halo=_no_halo,
-            label_safe=False, package="itkwasm-downsample",
-            description="Bin-shrink (box mean) with itkwasm-downsample's downsample_bin_shrink",
+            method=Methods.ITKWASM_BIN_SHRINK, function=_itkwasm_native.bin_shrink,
+            halo=_no_halo, label_safe=False, package="itkwasm-downsample",
+            description="itkwasm-downsample's downsample_bin_shrink (the box mean), "
+            "reproduced in NumPy",
             provenance="itkwasm_downsample.downsample_bin_shrink",
         ),
         BlockMethod(
@@ -170,6 +196,7 @@ def _registry() -> dict[Methods, BlockMethod]:
 
 
 _REGISTERED: dict[Methods, BlockMethod] = {}
+_WEBASSEMBLY: dict[Methods, BlockMethod] = {}
 
 
 def get_method(method: Methods | str) -> BlockMethod:
@@ -183,6 +210,7 @@ def get_method(method: Methods | str) -> BlockMethod:
         A method whose optional package is not installed, with its ``pip install`` line.
     """
     if not _REGISTERED:
+        _WEBASSEMBLY.update(_webassembly())
         _REGISTERED.update(_registry())
     try:
         key = method if isinstance(method, Methods) else Methods(str(method).lower())
@@ -194,6 +222,8 @@ def get_method(method: Methods | str) -> BlockMethod:
         }
         raise unknown_choice("method", method, methods_values, install=missing) from None
     entry = _REGISTERED[key]
+    if not config.itkwasm_native:
+        entry = _WEBASSEMBLY.get(key, entry)
     if not entry.available:
         raise missing_dependency(f"method {key.name}", entry.package, entry.extra or "all")
     return entry
