@@ -84,13 +84,13 @@ def plan(size: dict[str, Any]) -> list[Group]:
         Group(
             "w1_v04",
             f"W1 write 0.4, {w1} uint16, 3 levels, each library's default method and codec",
-            _peers("tensorstore", "itkwasm_gaussian", "local_mean", "local_mean+tensorstore"),
+            _peers("tensorstore", "wasm", "local_mean", "local_mean+tensorstore"),
         ),
         Group(
             "w1_v05_sharded",
             f"W1 write sharded 0.5, {w1} uint16, {chunk}^3 chunks in {shard}^3 shards,"
             " default method and codec",
-            _peers("itkwasm_gaussian", "local_mean", "tensorstore"),
+            _peers("wasm", "local_mean", "tensorstore"),
             quick=False,
         ),
     ]

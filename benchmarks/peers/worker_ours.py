@@ -6,7 +6,8 @@ small functions of :class:`Ours`; adapt them there when the API changes.
 
 Variants (``--variant``, tokens joined by ``+``): ``default``; a method name from
 ``nz.Methods`` in lower case (``local_mean``, ``itkwasm_gaussian``, ``gaussian``, ...);
-``tensorstore`` (``use_tensorstore=True``). Example: ``local_mean+tensorstore``.
+``tensorstore`` (``use_tensorstore=True``); ``wasm`` (``config.itkwasm_native = 0``: the itkwasm
+methods run itkwasm-downsample's WebAssembly). Example: ``local_mean+tensorstore``.
 This worker also prepares the stores that the read and listing cases read (``prep_*``).
 """
 
@@ -44,7 +45,9 @@ class Ours(h.Adapter):
 
         tokens = [t for t in variant.split("+") if t and t != "default"]
         use_tensorstore = "tensorstore" in tokens
-        names = [t for t in tokens if t != "tensorstore"]
+        if "wasm" in tokens:  # the itkwasm methods in itkwasm-downsample's WebAssembly
+            nz.config.itkwasm_native = 0
+        names = [t for t in tokens if t not in ("tensorstore", "wasm")]
         if len(names) > 1:
             raise ValueError(f"variant {variant!r}: more than one method")
         if names:
