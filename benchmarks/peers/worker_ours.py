@@ -115,11 +115,10 @@ class Ours(h.Adapter):
         method, _ = self._options(variant, "image")
         wells = [f"{r}/{c}" for r in rows for c in columns]
         plate = nz.Plate.from_names(rows, columns, wells=wells, field_count=fields, name="bench")
-        nz.to_hcs_zarr(plate, str(store), version=version)  # type: ignore[arg-type]
-        for (row, column, index), data in images.items():
-            multiscales = self._pyramid(data, "cyx", method, None)
-            nz.write_hcs_well_image(
-                str(store), multiscales, row=row, column=column, field_index=index, plate=plate
+        # the documented bulk path: the plate written once, the fields on a thread pool
+        with nz.HCSPlateWriter(str(store), plate, version=version) as writer:  # type: ignore[arg-type]
+            writer.write_well_images(
+                {key: self._pyramid(data, "cyx", method, None) for key, data in images.items()}
             )
 
     def list_plate(self, store: Path, variant: str) -> int:

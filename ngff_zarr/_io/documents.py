@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
 import numpy as np
@@ -187,7 +188,18 @@ def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
     root = getattr(store, "root", None)
     if isinstance(store, LocalStore) and root is not None:
         base = f"{os.fspath(root)}/"
-        return {key: _read_file(base, key) for key in unique}
+        limit = config.metadata_max_bytes + 1  # read once: a config lookup costs an env read
+        threads = min(_LOCAL_THREADS, config.metadata_concurrency, len(unique) // _PER_THREAD)
+        if threads < 2:
+            return {key: _read_file(base, key, limit) for key in unique}
+        # many files: a few threads (open and read release the GIL), each a slice of the keys
+        slices = [unique[i::threads] for i in range(threads)]
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ngff-zarr-meta") as pool:
+            parts = list(pool.map(lambda ks: [_read_file(base, k, limit) for k in ks], slices))
+        found = {
+            k: v for ks, vs in zip(slices, parts, strict=True) for k, v in zip(ks, vs, strict=True)
+        }
+        return {key: found[key] for key in unique}
     prototype = default_buffer_prototype()
     limit_count = config.metadata_concurrency
 
@@ -204,12 +216,16 @@ def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
     return {k: None if v is None else v.to_bytes() for k, v in zip(unique, values, strict=True)}
 
 
-def _read_file(base: str, key: str) -> bytes | None:
+_LOCAL_THREADS: Final = 4  # threads reading many local files
+_PER_THREAD: Final = 128  # files a thread is worth starting for
+
+
+def _read_file(base: str, key: str, limit: int) -> bytes | None:
     if not is_relative_key(key):
         return None  # a path in the metadata that climbs out of the store: never read
     try:
         with open(f"{base}{key}", "rb") as handle:
-            return handle.read(config.metadata_max_bytes + 1)  # beyond: refused unread
+            return handle.read(limit)  # beyond: refused unread
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
     except OSError as exc:

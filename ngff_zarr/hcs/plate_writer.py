@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,8 +15,9 @@ from ..multiscales import Multiscales
 from ..rfc9_zip import staged_ozx
 from ..v04.plate import Plate
 from ..v04.well import Well
-from .layout import HcsVersion
-from .write import _needs_zarr_v3, _write_plate, _zipped, write_hcs_well_image
+from .bulk import FieldBatch, FieldKey
+from .layout import HcsVersion, locate
+from .write import _needs_zarr_v3, _write_plate, _zipped
 
 __all__ = ["HCSPlateWriter"]
 
@@ -25,9 +27,12 @@ class HCSPlateWriter:
 
     Entering writes the plate's metadata and groups (as :func:`~ngff_zarr.to_hcs_zarr`);
     :meth:`write_well_image` writes one field (as :func:`~ngff_zarr.write_hcs_well_image`),
-    safely from several threads at once; leaving finishes the plate. A zipped ``.ozx`` plate
-    is built in a staging directory beside it and zipped once, on a clean exit; if the block
-    raises, no zip is written and an existing one is kept.
+    safely from several threads at once, and :meth:`write_well_images` many fields on a
+    thread pool. The wells' metadata is written once, when the block ends (fields written
+    are then listed, also if the block raises); other writers of the same plate lose
+    nothing. A zipped ``.ozx`` plate is built in a staging directory beside it and zipped
+    once, on a clean exit; if the block raises, no zip is written and an existing one is
+    kept.
 
     Parameters
     ----------
@@ -68,7 +73,7 @@ class HCSPlateWriter:
         self.version = layout(version or plate_metadata.version).version
         self.overwrite = overwrite
         self._stack: contextlib.ExitStack | None = None
-        self._target: StoreLike | None = None
+        self._batch: FieldBatch | None = None
 
     def __enter__(self) -> HCSPlateWriter:
         fmt = layout(self.version)
@@ -80,10 +85,12 @@ class HCSPlateWriter:
             target = stack.enter_context(staged)
         try:
             _write_plate(self.plate_metadata, target, fmt, overwrite=self.overwrite)
+            zstore, root = locate(target, read_only=False)
         except BaseException:
             stack.__exit__(*_current())
             raise
-        self._stack, self._target = stack, target
+        self._stack = stack
+        self._batch = FieldBatch(zstore, root, self.plate_metadata, fmt)
         return self
 
     def write_well_image(
@@ -104,23 +111,59 @@ class HCSPlateWriter:
         NgffValueError
             Outside the ``with`` block, or the well or acquisition is not the plate's.
         """
-        if self._target is None:
+        self._open_batch().write(
+            multiscales, row_name, column_name, field_index, acquisition_id, well_metadata, kwargs
+        )
+
+    def write_well_images(
+        self,
+        images: Mapping[FieldKey, Multiscales],
+        acquisition_id: int | None = 0,
+        *,
+        max_workers: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Write many fields at once, on a pool of threads.
+
+        Parameters
+        ----------
+        images
+            The fields: ``{(row_name, column_name, field_index): multiscales}``.
+        acquisition_id
+            The acquisition of every field (None: none).
+        max_workers
+            Fields written at once; default ``config.max_workers``.
+        **kwargs
+            As for :meth:`write_well_image` (``overwrite``, ``compressors``, ...).
+
+        Raises
+        ------
+        NgffValueError
+            Outside the ``with`` block, or a well or acquisition is not the plate's.
+        StoreExistsError
+            A field is already in its well and ``overwrite`` is not given.
+
+        Examples
+        --------
+        >>> import numpy as np, zarr
+        >>> import ngff_zarr as nz
+        >>> plate = nz.Plate.from_names(["A", "B"], ["1"])
+        >>> image = nz.to_multiscales(nz.to_ngff_image(np.ones((16, 16), "uint8")), [2])
+        >>> store = zarr.storage.MemoryStore()
+        >>> with nz.HCSPlateWriter(store, plate) as writer:
+        ...     writer.write_well_images({(r, "1", f): image for r in "AB" for f in (0, 1)})
+        >>> [len(well.images) for well in nz.from_hcs_zarr(store).load_wells()]
+        [2, 2]
+        """
+        self._open_batch().write_many(images, acquisition_id, max_workers, kwargs)
+
+    def _open_batch(self) -> FieldBatch:
+        if self._batch is None:
             raise NgffValueError(
                 "HCSPlateWriter: write fields inside the with block "
                 "(with HCSPlateWriter(store, plate) as writer: writer.write_well_image(...))"
             )
-        write_hcs_well_image(
-            self._target,
-            multiscales,
-            self.plate_metadata,
-            row_name,
-            column_name,
-            field_index,
-            acquisition_id,
-            well_metadata,
-            self.version,
-            **kwargs,
-        )
+        return self._batch
 
     def __exit__(
         self,
@@ -128,7 +171,17 @@ class HCSPlateWriter:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        stack, self._stack, self._target = self._stack, None, None
+        stack, self._stack = self._stack, None
+        batch, self._batch = self._batch, None
+        try:
+            if batch is not None:  # the fields written are listed, also when the block raised
+                batch.flush()
+        except BaseException:
+            if stack is not None:
+                stack.__exit__(*_current())
+            if exc is None:
+                raise
+            return  # the block's own error wins
         if stack is not None:
             stack.__exit__(exc_type, exc, traceback)
 

@@ -9,17 +9,24 @@ at most ``well_cache_size`` wells and each well at most ``image_cache_size`` fie
 
 from __future__ import annotations
 
+import collections
+import functools
 import threading
 import warnings
-from collections import OrderedDict
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import zarr
 from zarr.abc.store import Store
 from zarr.storage import LocalStore, MemoryStore
 
-from .._io.documents import attributes_of, group_attributes, read_documents
+from .._io.documents import (
+    attributes_of,
+    group_attributes,
+    parse_document,
+    read_documents,
+    read_raw,
+)
 from .._io.store import StoreLike, describe, join, list_dir
 from .._versions import Layout, layout, layout_for_zarr_format
 from ..config import config
@@ -35,6 +42,8 @@ from ..labels import LabelMultiscales, read_labels
 from ..multiscales import Multiscales
 from ..v04.plate import Plate, PlateAcquisition, PlateColumn, PlateRow, PlateWell
 from ..v04.well import Well, WellImage
+from .cache import LRUCache, _size
+from .fields import LazyField
 from .layout import check_document, locate
 from .mosaic import plate_mosaic
 
@@ -43,63 +52,8 @@ if TYPE_CHECKING:
 
 __all__ = ["HCSPlate", "HCSWell", "LRUCache"]
 
-
-class LRUCache:
-    """A thread-safe least-recently-used cache of at most ``max_size`` entries (0 keeps none).
-
-    >>> cache = LRUCache(2)
-    >>> cache.set("a", 1); cache.set("b", 2); _ = cache.get("a"); cache.set("c", 3)
-    >>> "b" in cache, cache["a"], len(cache)
-    (False, 1, 2)
-    """
-
-    def __init__(self, max_size: int = 100) -> None:
-        if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 0:
-            raise NgffValueError(f"cache size: expected an integer >= 0, got {max_size!r}")
-        self.max_size = max_size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        """The value of ``key`` (now the most recently used), or ``default``."""
-        with self._lock:
-            if key not in self._items:
-                return default
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def set(self, key: Hashable, value: Any) -> None:
-        """Store ``value``; the least recently used entries beyond ``max_size`` go."""
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_size:
-                self._items.popitem(last=False)
-
-    def __contains__(self, key: object) -> bool:
-        with self._lock:
-            return key in self._items
-
-    def __getitem__(self, key: Hashable) -> Any:
-        with self._lock:
-            if key not in self._items:
-                raise KeyError(key)
-            self._items.move_to_end(key)
-            return self._items[key]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-def _size(value: int | None, default: int, name: str) -> int:
-    size = default if value is None else value
-    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        raise NgffValueError(f"{name}: expected an integer >= 0, got {value!r}")
-    return size
+_UNREAD: Any = object()  # a field document not read yet
+_PREFETCH = 4096  # field documents read in one batch when a whole plate is listed
 
 
 class HCSPlate:
@@ -160,6 +114,8 @@ class HCSPlate:
         self._entries = {w.path: w for w in plate_metadata.wells}
         self._by_indices = {(w.rowIndex, w.columnIndex): w.path for w in plate_metadata.wells}
         self._wells = LRUCache(self.well_cache_size)
+        self._image_documents = LRUCache(64)  # field document bytes -> holds an image
+        self._listing: collections.deque[HCSWell] = collections.deque()  # see load_wells
         self._location: tuple[Store, str, Layout] | None = None
         self._lock = threading.Lock()
 
@@ -261,6 +217,10 @@ class HCSPlate:
         This is the fast way to list every field of a plate, locally and remotely.
         """
         wells = list(self)
+        with self._lock:  # the fields of these wells are then read in batches (_prefetch_fields)
+            self._listing = collections.deque(w for w in wells if not w._prefetched)
+            for w in self._listing:
+                w._queued = True
         todo = [w for w in wells if w._metadata is None]
         if todo:
             keys = [join(self._path, w.path, self._fmt.attributes_key) for w in todo]
@@ -312,6 +272,48 @@ class HCSPlate:
             fill_value=fill_value,
             max_workers=max_workers,
         )
+
+    def _prefetch_fields(self, well: HCSWell) -> None:
+        """Read the documents of every field of ``well`` in one batch.
+
+        After :meth:`load_wells` (every well wanted), the batch also holds the fields of the
+        wells listed after it, up to ``_PREFETCH`` documents: a plate is listed in a few
+        batches, read concurrently.
+        """
+        fmt = self._fmt
+        with self._lock:
+            wells = [well]
+            count = len(well.images)
+            queue = self._listing if well._queued else None
+            while queue and count < _PREFETCH:
+                nxt = queue.popleft()
+                if nxt is not well and not nxt._prefetched and nxt._metadata is not None:
+                    wells.append(nxt)
+                    count += len(nxt._metadata.images)
+            for w in wells:
+                w._prefetched = True
+        keyed = [
+            (w, join(self._path, w.path, i.path, fmt.attributes_key))
+            for w in wells
+            for i in w.images
+        ]
+        fetched = read_raw(self._store, [key for _, key in keyed])
+        with self._lock:
+            for w, key in keyed:
+                w._documents[key] = fetched[key]
+
+    def _is_image_document(self, raw: bytes, key: str) -> bool:
+        """Whether the group document ``raw`` (read from ``key``) holds image metadata.
+
+        The fields of a plate often have byte-identical documents: each is parsed once.
+        """
+        known: bool | None = self._image_documents.get(raw)
+        if known is None:
+            fmt = self._fmt
+            document = parse_document(raw, describe(self._store, key))
+            known = fmt.has(attributes_of(document, fmt.zarr_format), "multiscales")
+            self._image_documents.set(raw, known)
+        return known
 
     def _load_field(self, key: str) -> Multiscales:
         """The field image at store path ``key`` (not cached here: wells cache their fields)."""
@@ -375,6 +377,10 @@ class HCSWell:
         size = self.plate.image_cache_size if image_cache_size is None else image_cache_size
         self._images = LRUCache(_size(size, size, "image_cache_size"))
         self._metadata = None
+        # field documents read with another field of the well, not yet used (key -> bytes)
+        self._documents: dict[str, bytes | None] = {}
+        self._prefetched = False
+        self._queued = False  # listed by load_wells: its fields are read with the others'
 
     @classmethod
     def _of_plate(cls, plate: HCSPlate, entry: PlateWell) -> HCSWell:
@@ -459,9 +465,35 @@ class HCSWell:
         key = self.field_key(image)
         cached: Multiscales | None = self._images.get(key)
         if cached is None:
-            cached = self.plate._load_field(key)
+            cached = self._lazy_field(key)
             self._images.set(key, cached)
         return cached
+
+    def _lazy_field(self, key: str) -> Multiscales:
+        """The field at ``key``: its document read now, its arrays when first used.
+
+        The documents of every field of the well are read at once, on the first field asked
+        for (concurrently, for a remote store). A field whose document is missing or is not
+        an image, and every field of a plate opened with ``validate``, is read in full now,
+        so that its error is raised here.
+        """
+        plate = self.plate
+        if plate._validate:
+            return plate._load_field(key)
+        fmt = plate._fmt
+        doc_key = join(key, fmt.attributes_key)
+        with plate._lock:
+            raw = self._documents.pop(doc_key, _UNREAD)
+        if raw is _UNREAD and not self._prefetched:
+            plate._prefetch_fields(self)
+            with plate._lock:
+                raw = self._documents.pop(doc_key, _UNREAD)
+        if raw is _UNREAD:
+            raw = read_raw(plate._store, [doc_key])[doc_key]
+        if not isinstance(raw, bytes) or not plate._is_image_document(raw, doc_key):
+            # no document, or not an image: the error of reading it in full, raised now
+            return plate._load_field(key)
+        return LazyField(key, functools.partial(plate._load_field, key))
 
     def get_labels(self, field_index: int = 0) -> dict[str, LabelMultiscales]:
         """The label images of the field at position ``field_index``, read lazily.
