@@ -56,7 +56,7 @@ from .ngff_image_to_itk_image import ngff_image_to_itk_image
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
 from .region_iterator import Region, RegionIterator
-from .resample import resample
+from .resample import resample, resample_bounding_box
 from .rfc4 import (
     LPS,
     RAS,
@@ -100,6 +100,11 @@ from .to_ngff_image import to_ngff_image
 from .to_ngff_zarr import ScaleStrategy, to_ngff_zarr, to_ome_zarr
 from .to_ome_tiff import to_ome_tiff
 from .to_xarray import to_xarray
+from .transformation_arrays import (
+    TransformationArrays,
+    open_transformation_arrays,
+    to_field_array,
+)
 from .update_metadata import update_metadata
 from .update_root_attributes import update_root_attributes
 from .upgrade_ome_zarr import upgrade_ome_zarr
@@ -156,7 +161,12 @@ def _version() -> str:
 __version__ = _version()
 """This package's version, from its installed metadata."""
 
-__all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
+__all__ = [
+    "GLASBEY_COLORS",
+    "LPS",
+    "RAS",
+    "ROI",
+    "SUPPORTED_VERSIONS",
     "AnatomicalOrientation",
     "AnatomicalOrientationValues",
     "ArrayNotFoundError",
@@ -171,7 +181,6 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "DependencyError",
     "Displacements",
     "Finding",
-    "GLASBEY_COLORS",
     "HCSPlate",
     "HCSPlateWriter",
     "HCSWell",
@@ -179,7 +188,6 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
-    "LPS",
     "LabelMultiscales",
     "MaskedRegion",
     "Metadata",
@@ -205,13 +213,10 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "PlateColumn",
     "PlateRow",
     "PlateWell",
-    "RAS",
-    "ROI",
     "ReadError",
     "Region",
     "RegionIterator",
     "RunReport",
-    "SUPPORTED_VERSIONS",
     "Scale",
     "ScaleStrategy",
     "Severity",
@@ -223,6 +228,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "TableMetadata",
     "TimeUnits",
     "Transform",
+    "TransformationArrays",
     "Translation",
     "Units",
     "UnsupportedVersionError",
@@ -266,6 +272,7 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "ngff_image_to_itk_image",
     "open_array",
     "open_scene_image",
+    "open_transformation_arrays",
     "orientation_from_name",
     "read_image",
     "read_images",
@@ -280,10 +287,12 @@ __all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "remove_anatomical_orientation_from_axis",
     "remove_stale_staging",
     "resample",
+    "resample_bounding_box",
     "rois_from_table",
     "table_from_rois",
     "task_count",
     "tiff_file_to_ngff_images",
+    "to_field_array",
     "to_hcs_zarr",
     "to_multiscales",
     "to_ngff_image",

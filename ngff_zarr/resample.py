@@ -15,13 +15,15 @@ from typing import Any, Final
 
 import dask.array as da
 import numpy as np
+import numpy.typing as npt
 
 from .errors import NgffValueError, unknown_choice
 from .ngff_image import NgffImage
 from .v06._base import Arrays, Transformation
+from .v06.bounding_boxes import BoundingBox, transform_bounding_box
 from .vocab import SPATIAL_DIMS
 
-__all__ = ["resample"]
+__all__ = ["resample", "resample_bounding_box"]
 
 _ORDERS: Final[dict[str, int]] = {"nearest": 0, "linear": 1}
 
@@ -130,6 +132,131 @@ def resample(
         name=moving.name,
         axes_units=dict(fixed.axes_units) if fixed.axes_units else None,
     )
+
+
+def resample_bounding_box(
+    transform: Transformation,
+    moving: NgffImage,
+    scale: dict[str, float] | None = None,
+    interpolator: str = "linear",
+    default_value: float = 0.0,
+    *,
+    inverse: Transformation | None = None,
+    chunks: int | tuple[int, ...] | None = None,
+    arrays: Arrays | None = None,
+) -> NgffImage:
+    """``moving`` placed by ``transform`` and sampled on the grid covering its bounding box.
+
+    The box of ``moving``'s pixels (their centres, from the first to the last) mapped by
+    ``transform`` sets the grid: it starts at the box's lower corner and steps by ``scale``
+    until it covers the upper one. Each grid point is mapped back by the inverse of
+    ``transform`` and ``moving`` is sampled there, as by :func:`resample`: lazily, one output
+    chunk and its source region per task.
+
+    Parameters
+    ----------
+    transform
+        Maps ``moving``'s physical space (its scale and translation applied to its indices) to
+        the target system, over the spatial dims in order (e.g. the transformation that places
+        ``moving`` in a scene, ``metadata.find_chain("physical", "world")``).
+    moving
+        The image to place.
+    scale
+        The grid spacing per spatial dim (default: ``moving``'s scale).
+    interpolator, default_value
+        As for :func:`resample`.
+    inverse
+        The transformation from the target back to ``moving`` (default:
+        ``transform.invert()``; give it for a ``displacements``/``coordinates`` field, which has
+        no closed-form inverse).
+    chunks
+        Output chunk size, one for every dim or one per dim (default: ``moving``'s chunks, at
+        most the grid's shape).
+    arrays
+        Parameter and field arrays of the transformations by path (a mapping, or
+        :func:`ngff_zarr.open_transformation_arrays` of the store).
+
+    Returns
+    -------
+    NgffImage
+        On the covering grid: ``translation`` the box's lower corner, ``scale`` as given, the
+        non-spatial dims as in ``moving``.
+
+    Raises
+    ------
+    NgffValueError
+        When ``transform`` has no inverse and none is given, a ``scale`` is not positive, or
+        the transformation does not fit the spatial dims.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from ngff_zarr import to_ngff_image
+    >>> from ngff_zarr.v06.matrices import Rotation
+    >>> image = to_ngff_image(np.arange(6, dtype="float32").reshape(2, 3))
+    >>> turned = resample_bounding_box(Rotation([[0, -1], [1, 0]]), image, interpolator="nearest")
+    >>> turned.data.shape, turned.translation
+    ((3, 2), {'y': -2.0, 'x': 0.0})
+    >>> turned.data.compute().tolist()
+    [[2.0, 5.0], [1.0, 4.0], [0.0, 3.0]]
+    """
+    dims = tuple(moving.dims)
+    spatial = [i for i, d in enumerate(dims) if d in SPATIAL_DIMS]
+    names = [dims[i] for i in spatial]
+    grid = _grid(moving, spatial)
+    last = grid["translation"] + grid["scale"] * (grid["shape"] - 1)
+    box = BoundingBox(
+        lower=tuple(float(v) for v in np.minimum(grid["translation"], last)),
+        upper=tuple(float(v) for v in np.maximum(grid["translation"], last)),
+    )
+    try:
+        placed = transform_bounding_box(transform, box, arrays=arrays)
+        back = inverse if inverse is not None else transform.invert(arrays=arrays)
+    except NgffValueError as exc:
+        raise NgffValueError(
+            f"transform: expected a transformation of the spatial dims {names} with an "
+            f"inverse (or pass inverse=); {exc}"
+        ) from exc
+    step = {d: float((scale or {}).get(d, moving.scale.get(d, 1.0))) for d in names}
+    if any(v <= 0 for v in step.values()):
+        raise NgffValueError(f"scale: expected positive spacings, got {step}")
+    shape = list(moving.data.shape)
+    for k, i in enumerate(spatial):
+        extent = (placed.upper[k] - placed.lower[k]) / step[names[k]]
+        shape[i] = int(np.floor(extent + 1e-9)) + 1
+    sizes = _chunk_sizes(chunks, moving, shape)
+    template = da.empty(tuple(shape), chunks=sizes, dtype=np.uint8)
+    fixed = NgffImage(
+        data=template,
+        dims=dims,
+        scale={**dict(moving.scale), **step},
+        translation={
+            **dict(moving.translation),
+            **{d: placed.lower[k] for k, d in enumerate(names)},
+        },
+        name=moving.name,
+        axes_units=dict(moving.axes_units) if moving.axes_units else None,
+    )
+    return resample(
+        back, fixed, moving, interpolator=interpolator, default_value=default_value, arrays=arrays
+    )
+
+
+def _chunk_sizes(
+    chunks: int | tuple[int, ...] | None, moving: NgffImage, shape: list[int]
+) -> tuple[int, ...]:
+    if chunks is None:
+        given: npt.ArrayLike = [c[0] for c in _chunks(moving)]
+    elif isinstance(chunks, int):
+        given = [chunks] * len(shape)
+    else:
+        given = list(chunks)
+    sizes = [int(c) for c in np.asarray(given).ravel()]
+    if len(sizes) != len(shape):
+        raise NgffValueError(
+            f"chunks: expected one size per dim {list(moving.dims)}, got {len(sizes)}"
+        )
+    return tuple(max(1, min(c, n)) for c, n in zip(sizes, shape, strict=True))
 
 
 def _chunks(image: NgffImage) -> tuple[tuple[int, ...], ...]:

@@ -35,7 +35,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 import zarr
@@ -109,11 +109,17 @@ class NgffScene:
 
         An image's level ``s0`` becomes ``{"path": "<image>/s0"}`` and its system ``physical``
         ``{"path": "<image>", "name": "physical"}``: one graph from any array to any system.
+        The paths of stored parameter and field arrays get the same prefix, so that
+        ``open_transformation_arrays(<scene store>)`` resolves every one of them.
         """
         out = list(self.coordinateTransformations)
         for path, ms in self.images.items():
             out.extend(
-                replace(t, input=_prefixed(t.input, path), output=_prefixed(t.output, path))
+                replace(
+                    _arrays_below(t, path),
+                    input=_prefixed(t.input, path),
+                    output=_prefixed(t.output, path),
+                )
                 for t in upgrade(ms.metadata).all_transformations()
             )
         return out
@@ -134,6 +140,24 @@ def _prefixed(ref: Ref | None, image: str) -> Ref | None:
     if ref.path is not None:  # a level's array
         return Ref(path=join(image, ref.path), name=ref.name)
     return Ref(path=image, name=ref.name)
+
+
+def _arrays_below(value: Any, image: str) -> Any:
+    """``value`` (a transformation, or a part of one) with its array paths below ``image``."""
+    if isinstance(value, list):
+        return [_arrays_below(v, image) for v in value]
+    if not is_dataclass(value) or isinstance(value, Ref | type):
+        return value
+    changes: dict[str, Any] = {}
+    for f in fields(value):
+        if f.name in ("input", "output", "extra"):
+            continue
+        current = getattr(value, f.name)
+        if f.name == "path" and isinstance(current, str):
+            changes["path"] = join(image, current)
+        elif isinstance(current, list) or (is_dataclass(current) and not isinstance(current, Ref)):
+            changes[f.name] = _arrays_below(current, image)
+    return replace(value, **changes) if changes else value
 
 
 def _systems(ms: Multiscales) -> list[dict[str, Any]]:

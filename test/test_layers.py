@@ -64,6 +64,7 @@ LAYERS: dict[str, int] = {
     "ngff_zarr.update_root_attributes": 4,
     "ngff_zarr.upgrade_ome_zarr": 4,
     "ngff_zarr.resample": 4,
+    "ngff_zarr.transformation_arrays": 4,
     "ngff_zarr.tiff_to_ngff_image": 4,
     "ngff_zarr.itk_image_to_ngff_image": 4,
     "ngff_zarr.ngff_image_to_itk_image": 4,

@@ -2,8 +2,10 @@
 
 Both read a vector field stored in a Zarr array at ``path``: for every input point the field gives
 an output point (``coordinates``) or an offset added to the input point (``displacements``).
-Applying one needs the field loaded: pass ``arrays={path: Field(...)}`` (or a bare NumPy array,
-for a field sampled at the integer coordinates ``0, 1, ...`` of the input system).
+Applying one needs the field: pass ``arrays={path: Field(...)}`` (or a bare NumPy array, for a
+field sampled at the integer coordinates ``0, 1, ...`` of the input system), or the arrays of a
+store, :func:`ngff_zarr.open_transformation_arrays`, which reads a stored field lazily: a
+:class:`Field` over a lazy array (zarr, dask) reads only the grid region its points need.
 
 The field interface
 -------------------
@@ -73,40 +75,52 @@ class Field:
     (1, 2, [[1.0, 2.0]])
     """
 
-    values: npt.ArrayLike
+    values: npt.ArrayLike | Any  # a lazy array (zarr, dask) is read region by region
     scale: tuple[float, ...] | None = None
     translation: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
-        values = np.asarray(self.values, dtype=np.float64)
-        if values.ndim < 2:
+        values = self.values
+        if not _is_lazy(values):  # a lazy array (zarr, dask) is read region by region
+            values = np.asarray(values, dtype=np.float64)
+            object.__setattr__(self, "values", values)
+        shape = tuple(cast(Any, values).shape)
+        if len(shape) < 2:
             raise NgffValueError(
-                f"values: expected one axis per input axis plus the vector axis, got shape "
-                f"{values.shape}"
+                f"values: expected one axis per input axis plus the vector axis, got shape {shape}"
             )
-        object.__setattr__(self, "values", values)
         for key in ("scale", "translation"):
             given = getattr(self, key)
-            if given is not None and len(given) != values.ndim - 1:
+            if given is not None and len(given) != len(shape) - 1:
                 raise NgffValueError(
-                    f"{key}: expected {values.ndim - 1} values (one per grid axis), "
-                    f"got {len(given)}"
+                    f"{key}: expected {len(shape) - 1} values (one per grid axis), got {len(given)}"
                 )
 
     @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of the values, ``(*grid, M)``."""
+        values: Any = self.values
+        return tuple(int(n) for n in values.shape)
+
+    @property
     def array(self) -> FloatArray:
-        """The values as a float array."""
-        return cast(FloatArray, self.values)
+        """The values as a float array (a lazy field is read whole)."""
+        return self.region(tuple(slice(0, n) for n in self.shape[:-1]))
+
+    def region(self, key: tuple[slice, ...]) -> FloatArray:
+        """The values of the grid region ``key`` (one slice per grid axis), as floats."""
+        values: Any = self.values
+        return np.asarray(values[(*key, slice(None))], dtype=np.float64)
 
     @property
     def ndim_in(self) -> int:
         """The number of grid axes (the input dimensionality)."""
-        return self.array.ndim - 1
+        return len(self.shape) - 1
 
     @property
     def ndim_out(self) -> int:
         """The number of vector components (the output dimensionality)."""
-        return int(self.array.shape[-1])
+        return self.shape[-1]
 
     def sample(self, points: npt.ArrayLike, interpolation: str = "linear") -> FloatArray:
         """The field at ``points`` (``(n, ndim_in)``), shape ``(n, ndim_out)``.
@@ -126,7 +140,7 @@ class Field:
             raise NgffValueError(
                 f"interpolation: expected one of {list(_SAMPLED)}, got {interpolation!r}"
             )
-        shape = np.asarray(self.array.shape[:-1])
+        shape = np.asarray(self.shape[:-1])
         scale = np.ones(self.ndim_in) if self.scale is None else np.asarray(self.scale, float)
         offset = (
             np.zeros(self.ndim_in) if self.translation is None else np.asarray(self.translation)
@@ -134,16 +148,37 @@ class Field:
         index = np.clip((pts - offset) / scale, 0, shape - 1)
         if interpolation == "nearest":
             nearest = np.clip(np.floor(index + 0.5).astype(np.intp), 0, shape - 1)
-            return cast(FloatArray, self.array[tuple(nearest.T)])
+            start, values = self._covering(nearest, nearest + 1)
+            return cast(FloatArray, values[tuple((nearest - start).T)])
         low = np.clip(np.floor(index).astype(np.intp), 0, np.maximum(shape - 2, 0))
         frac = index - low
+        start, values = self._covering(low, np.minimum(low + 2, shape))
         out = np.zeros((pts.shape[0], self.ndim_out))
         for corner in itertools.product((0, 1), repeat=self.ndim_in):
             step = np.asarray(corner)
             weight = np.prod(np.where(step == 1, frac, 1.0 - frac), axis=1)
-            at = np.minimum(low + step, shape - 1)
-            out += weight[:, np.newaxis] * self.array[tuple(at.T)]
+            at = np.minimum(low + step, shape - 1) - start
+            out += weight[:, np.newaxis] * values[tuple(at.T)]
         return out
+
+    def _covering(
+        self, lo: npt.NDArray[np.intp], hi: npt.NDArray[np.intp]
+    ) -> tuple[Any, FloatArray]:
+        """The grid region covering the index boxes ``[lo, hi)``: its start and its values."""
+        if lo.shape[0] == 0:
+            return np.zeros(self.ndim_in, np.intp), np.zeros((*([1] * self.ndim_in), self.ndim_out))
+        start, stop = lo.min(axis=0), hi.max(axis=0)
+        key = tuple(slice(int(a), int(b)) for a, b in zip(start, stop, strict=True))
+        return start, self.region(key)
+
+
+def _is_lazy(values: object) -> bool:
+    """An array read on demand (zarr, dask, a stored field): not a NumPy array or a list."""
+    return (
+        not isinstance(values, np.ndarray | list | tuple)
+        and hasattr(values, "shape")
+        and hasattr(values, "__getitem__")
+    )
 
 
 @dataclass
