@@ -1,7 +1,9 @@
 """``ngff-zarr info STORE_OR_FILE``: a readable summary of an OME-Zarr store or microscope file.
 
 For an image store: its OME-Zarr version, axes, physical sizes, channels, and per level the
-shape, chunks, shards and codec, then its labels and tables. For a plate: rows, columns, wells,
+shape, chunks, shards and codec, then its labels and tables; at 0.6 also its coordinate systems
+(name, axes, units) and transformations (type, input -> output). For a scene: its coordinate
+systems, its images and the transformations that place them. For a plate: rows, columns, wells,
 fields per well and acquisitions, and the first field as an image.
 """
 
@@ -17,7 +19,9 @@ from ..from_ngff_zarr import from_ngff_zarr
 from ..hcs import from_hcs_zarr
 from ..labels import read_labels
 from ..read_image import read_images
+from ..scene import from_ngff_scene
 from ..tables import list_tables, read_table_metadata
+from ..v06.common import upgrade
 
 
 def add_parser(subparsers: Any) -> None:
@@ -49,6 +53,8 @@ def summary(target: str) -> str:
         ome = attributes.get("ome", attributes)
         if isinstance(ome, dict) and "plate" in ome:
             return _plate(target)
+        if isinstance(ome, dict) and "scene" in ome:
+            return _scene(target, ome)
         lines = [f"OME-Zarr store {target}", *_image_store(target, group)]
         lines += _labels_and_tables(target)
         return "\n".join(lines) + "\n"
@@ -89,7 +95,60 @@ def _image_store(target: str, group: Any, indent: str = "  ") -> list[str]:
     ):
         lines.append(f"    {index} ({dataset.path}): shape {image.shape}, {_scale_text(image)}")
         lines.append(f"       {_array_text(group[dataset.path])}")
+    if str(metadata.version).startswith("0.6"):
+        lines += _systems_and_transformations(upgrade(metadata))
     return [indent[2:] + line for line in lines]
+
+
+def _systems_and_transformations(metadata: Any) -> list[str]:
+    """0.6: every coordinate system (name, axes, units) and transformation (input -> output)."""
+    lines = ["  coordinate systems:"]
+    lines += [f"    {_system_text(system)}" for system in metadata.coordinate_systems]
+    lines.append("  transformations:")
+    lines += [f"    {_transformation_text(t)}" for t in metadata.all_transformations()]
+    return lines
+
+
+def _system_text(system: Any) -> str:
+    """``physical: z (space, micrometer), y (space, micrometer), x (space, micrometer)``."""
+    axes = []
+    for axis in system.axes:
+        details = [d for d in (axis.type, axis.unit) if d]
+        axes.append(f"{axis.name} ({', '.join(details)})" if details else axis.name)
+    return f"{system.name}: {', '.join(axes)}"
+
+
+def _transformation_text(t: Any) -> str:
+    """``affine 'to-world': physical -> world`` (an image's system as ``path:name``)."""
+    named = f" {t.name!r}" if t.name else ""
+    return f"{t.type}{named}: {_ref_text(t.input)} -> {_ref_text(t.output)}"
+
+
+def _ref_text(ref: Any) -> str:
+    if ref is None:
+        return "?"
+    if ref.path is not None and ref.name is not None:
+        return f"{ref.path}:{ref.name}"
+    return str(ref.path if ref.path is not None else ref.name)
+
+
+def _scene(target: str, ome: dict[str, Any]) -> str:
+    """A scene's coordinate systems, its images (shape, dims, systems) and their placements."""
+    scene = from_ngff_scene(target)
+    lines = [f"OME-Zarr scene {target}", f"  OME-Zarr version: {ome.get('version', '?')}"]
+    lines.append("  coordinate systems:")
+    lines += [f"    {_system_text(system)}" for system in scene.coordinateSystems or []]
+    lines.append(f"  images: {len(scene.images)}")
+    for path, ms in scene.images.items():
+        first = ms.images[0]
+        systems = ", ".join(c.name for c in upgrade(ms.metadata).coordinate_systems)
+        lines.append(
+            f"    {path}: shape {first.shape}, dims {', '.join(first.dims)}, "
+            f"{len(ms.images)} levels, systems {systems}"
+        )
+    lines.append("  placements:")
+    lines += [f"    {_transformation_text(t)}" for t in scene.coordinateTransformations]
+    return "\n".join(lines) + "\n"
 
 
 def _array_text(array: Any) -> str:
