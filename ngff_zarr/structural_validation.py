@@ -114,6 +114,7 @@ class SpecRule(enum.StrEnum):
     TRANSFORMATION_SAME_DIMENSIONS = "transformation-same-dimensions"
     TRANSFORMATION_READABLE = "transformation-readable"
     TRANSFORMATION_ARRAY_SHAPE = "transformation-array-shape"
+    TRANSFORMATION_ARRAY_EXISTS = "transformation-array-exists"
 
 
 assert set(RULE_NAMES.values()) <= {r.value for r in SpecRule}

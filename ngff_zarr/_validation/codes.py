@@ -87,6 +87,7 @@ CODES: Final[dict[str, str]] = {
     "NGFF815": "input and output of unequal dimensionality (0.6: identity, rotation, bijection)",
     "NGFF816": "transformation that cannot be read (0.6)",
     "NGFF817": "stored parameter or field array of the wrong shape (0.6)",
+    "NGFF818": "stored parameter or field array missing, or a field without its vector axis (0.6)",
 }
 
 # Each code's rule name, kebab-case (``SpecRule`` of :mod:`ngff_zarr.structural_validation`).
@@ -167,4 +168,5 @@ RULE_NAMES: Final[dict[str, str]] = {
     "NGFF815": "transformation-same-dimensions",
     "NGFF816": "transformation-readable",
     "NGFF817": "transformation-array-shape",
+    "NGFF818": "transformation-array-exists",
 }

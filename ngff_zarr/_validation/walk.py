@@ -23,6 +23,7 @@ from .document import DocumentResult, validate_document
 from .levels import check_levels, parse_or_report
 from .report import Finding
 from .rules import Sink, axis_names, check_well_acquisitions
+from .v06_store import check_v06_store
 
 __all__ = ["validate_store"]
 
@@ -110,6 +111,8 @@ class _Walker:
                 if result is None:
                     continue
                 upcoming.extend(self._children(node, result))
+                if result.version == "0.6" and {"image", "scene"} & set(result.kinds):
+                    self._check_v06_store(node, result)
                 if "image" in result.kinds:
                     images.append((node, result))
             self._check_arrays(images)
@@ -293,6 +296,14 @@ class _Walker:
                 if s != "0"
             ]
         return out
+
+    def _check_v06_store(self, node: _Node, result: DocumentResult) -> None:
+        """0.6: stored parameter and field arrays, and a scene's references into its images."""
+        key = self._group_keys(node.path)[0]
+        seen = {(f.code, f.path, f.field, f.message) for f in self.findings}
+        for finding in check_v06_store(result.content, node.path, key, self.reader.read):
+            if (finding.code, finding.path, finding.field, finding.message) not in seen:
+                self.findings.append(finding)
 
     # -- arrays --------------------------------------------------------------------------
     def _check_arrays(self, images: list[tuple[_Node, DocumentResult]]) -> None:

@@ -104,6 +104,7 @@ CODES: Final[dict[str, str]] = {
     "NGFF815": "input and output of unequal dimensionality (identity, rotation, bijection, ...)",
     "NGFF816": "transformation that cannot be read",
     "NGFF817": "stored parameter or field array of the wrong shape",
+    "NGFF818": "stored parameter or field array missing, or a field without its vector axis",
 }
 
 
