@@ -40,17 +40,22 @@ class _Matrix(Transformation):
             )
 
     def _inline(self) -> list[list[float]] | None:
-        raise NotImplementedError
+        inline: list[list[float]] | None = getattr(self, self._key)
+        return inline
 
     def _stored_at(self) -> str | None:
-        raise NotImplementedError
+        path: str | None = getattr(self, "path", None)  # each subclass declares it
+        return path
 
     @classmethod
-    def _read(cls, r: Reader) -> tuple[list[list[float]] | None, str | None]:
+    def _parse(cls, r: Reader, common: dict[str, Any]) -> Self:
         has_inline, has_path = cls._key in r.doc, "path" in r.doc
         if has_inline == has_path:
             raise r.error(cls._key, f"an inline {cls._key!r} matrix or a 'path' (exactly one)")
-        return (r.matrix(cls._key), None) if has_inline else (None, r.string("path"))
+        members: dict[str, Any] = (
+            {cls._key: r.matrix(cls._key)} if has_inline else {"path": r.string("path")}
+        )
+        return cls(**members, **common)
 
     def _params(self) -> dict[str, Any]:
         inline = self._inline()
@@ -104,17 +109,6 @@ class Affine(_Matrix):
     _keys = ("affine", "path")
     _key = "affine"
 
-    def _inline(self) -> list[list[float]] | None:
-        return self.affine
-
-    def _stored_at(self) -> str | None:
-        return self.path
-
-    @classmethod
-    def _parse(cls, r: Reader, common: dict[str, Any]) -> Self:
-        inline, path = cls._read(r)
-        return cls(inline, path, **common)
-
     def input_ndim(self) -> int | None:
         return None if self.affine is None else len(self.affine[0]) - 1
 
@@ -159,17 +153,6 @@ class Rotation(_Matrix):
     type = "rotation"
     _keys = ("rotation", "path")
     _key = "rotation"
-
-    def _inline(self) -> list[list[float]] | None:
-        return self.rotation
-
-    def _stored_at(self) -> str | None:
-        return self.path
-
-    @classmethod
-    def _parse(cls, r: Reader, common: dict[str, Any]) -> Self:
-        inline, path = cls._read(r)
-        return cls(inline, path, **common)
 
     def input_ndim(self) -> int | None:
         return None if self.rotation is None else len(self.rotation)
