@@ -56,7 +56,7 @@ from .ngff_image_to_itk_image import ngff_image_to_itk_image
 from .open_array import open_array
 from .read_image import read_image, read_images, read_multiscales
 from .region_iterator import Region, RegionIterator
-from .resample import resample, resample_bounding_box
+from .resample import resample, resample_onto_bounding_box
 from .rfc4 import (
     LPS,
     RAS,
@@ -161,12 +161,7 @@ def _version() -> str:
 __version__ = _version()
 """This package's version, from its installed metadata."""
 
-__all__ = [
-    "GLASBEY_COLORS",
-    "LPS",
-    "RAS",
-    "ROI",
-    "SUPPORTED_VERSIONS",
+__all__ = [  # noqa: RUF022 - plain sorted order, as test_examples checks
     "AnatomicalOrientation",
     "AnatomicalOrientationValues",
     "ArrayNotFoundError",
@@ -181,6 +176,7 @@ __all__ = [
     "DependencyError",
     "Displacements",
     "Finding",
+    "GLASBEY_COLORS",
     "HCSPlate",
     "HCSPlateWriter",
     "HCSWell",
@@ -188,6 +184,7 @@ __all__ = [
     "InternalError",
     "InvalidDimsError",
     "InvalidMetadataError",
+    "LPS",
     "LabelMultiscales",
     "MaskedRegion",
     "Metadata",
@@ -213,10 +210,13 @@ __all__ = [
     "PlateColumn",
     "PlateRow",
     "PlateWell",
+    "RAS",
+    "ROI",
     "ReadError",
     "Region",
     "RegionIterator",
     "RunReport",
+    "SUPPORTED_VERSIONS",
     "Scale",
     "ScaleStrategy",
     "Severity",
@@ -287,7 +287,7 @@ __all__ = [
     "remove_anatomical_orientation_from_axis",
     "remove_stale_staging",
     "resample",
-    "resample_bounding_box",
+    "resample_onto_bounding_box",
     "rois_from_table",
     "table_from_rois",
     "task_count",

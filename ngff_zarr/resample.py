@@ -4,7 +4,8 @@ The result is lazy: one dask task per output chunk maps the chunk's grid points 
 coordinates of ``fixed``) through ``transform`` into the physical space of ``moving``, reads only
 the region of ``moving`` those points fall in (plus the interpolation margin), and interpolates
 with :func:`scipy.ndimage.map_coordinates`. Memory per task is one output chunk and its source
-region, whatever the size of the images.
+region, whatever the size of the images; ``fixed``'s chunks are split so that a task has at most
+:data:`TASK_VOXELS` output voxels, and 8/16-bit data is interpolated in float32.
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from .v06._base import Arrays, Transformation
 from .v06.bounding_boxes import BoundingBox, transform_bounding_box
 from .vocab import SPATIAL_DIMS
 
-__all__ = ["resample", "resample_bounding_box"]
+__all__ = ["resample", "resample_onto_bounding_box"]
 
 _ORDERS: Final[dict[str, int]] = {"nearest": 0, "linear": 1}
+TASK_VOXELS: Final[int] = 2**21
+"""At most this many output voxels per task (the output chunks of ``fixed`` are split)."""
 
 
 def resample(
@@ -115,7 +118,7 @@ def resample(
         "arrays": arrays,
     }
     dtype = np.dtype(moving.data.dtype)
-    template = da.empty(fixed.data.shape, chunks=_chunks(fixed), dtype=np.uint8)
+    template = da.empty(fixed.data.shape, chunks=_task_chunks(_chunks(fixed)), dtype=np.uint8)
     data = template.map_blocks(
         _pull,
         _Source(moving.data),
@@ -134,7 +137,7 @@ def resample(
     )
 
 
-def resample_bounding_box(
+def resample_onto_bounding_box(
     transform: Transformation,
     moving: NgffImage,
     scale: dict[str, float] | None = None,
@@ -194,7 +197,8 @@ def resample_bounding_box(
     >>> from ngff_zarr import to_ngff_image
     >>> from ngff_zarr.v06.matrices import Rotation
     >>> image = to_ngff_image(np.arange(6, dtype="float32").reshape(2, 3))
-    >>> turned = resample_bounding_box(Rotation([[0, -1], [1, 0]]), image, interpolator="nearest")
+    >>> turned = resample_onto_bounding_box(Rotation([[0, -1], [1, 0]]), image,
+    ...                                     interpolator="nearest")
     >>> turned.data.shape, turned.translation
     ((3, 2), {'y': -2.0, 'x': 0.0})
     >>> turned.data.compute().tolist()
@@ -257,6 +261,32 @@ def _chunk_sizes(
             f"chunks: expected one size per dim {list(moving.dims)}, got {len(sizes)}"
         )
     return tuple(max(1, min(c, n)) for c, n in zip(sizes, shape, strict=True))
+
+
+def _task_chunks(chunks: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+    """``chunks`` split (each chunk into equal parts) until a block has at most
+    :data:`TASK_VOXELS` voxels: a task holds its block and source region as floats, so an
+    image read with large dask chunks (e.g. 64x256x1024) does not make tasks of hundreds of MiB.
+    """
+    parts = [1] * len(chunks)
+    largest = [max(c) if c else 1 for c in chunks]
+
+    def size(i: int) -> int:
+        return -(-largest[i] // parts[i])
+
+    while int(np.prod([size(i) for i in range(len(chunks))])) > TASK_VOXELS:
+        i = max(range(len(chunks)), key=size)
+        if size(i) == 1:
+            break
+        parts[i] *= 2
+    out = []
+    for dim, k in zip(chunks, parts, strict=True):
+        split: list[int] = []
+        for c in dim:
+            step = -(-c // k)
+            split += [min(step, c - j) for j in range(0, c, step)]
+        out.append(tuple(split))
+    return tuple(out)
 
 
 def _chunks(image: NgffImage) -> tuple[tuple[int, ...], ...]:
@@ -367,7 +397,7 @@ def _pull(
         for i, j in zip(others, combo, strict=True):
             where[i] = j
         values = sample(
-            region[tuple(where)].astype(np.float64, copy=False),
+            region[tuple(where)].astype(_work_dtype(moving.dtype), copy=False),
             block=block,
             order=geometry["order"],
             cval=float(geometry["default"]),
@@ -377,6 +407,12 @@ def _pull(
             values = np.clip(np.rint(values), info.min, info.max)
         out[tuple(where)] = values.reshape(block).astype(moving.dtype)
     return out
+
+
+def _work_dtype(dtype: np.dtype[Any]) -> type[np.floating[Any]]:
+    """float32 where it holds every value exactly (8/16-bit integers, float16/32), else float64."""
+    small = dtype.itemsize <= 2 or dtype == np.float32
+    return np.float32 if small and dtype.kind in "iuf" else np.float64
 
 
 def _affine(

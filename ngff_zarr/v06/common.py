@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Final
 
 from ..errors import InvalidMetadataError, NgffValueError, NgffWarning, UnsupportedVersionError
 from ..v04 import axes as v04_axes
@@ -125,7 +125,7 @@ physical -> world; it has one coordinate system (the axes) and a scale and trans
                 Axis(
                     name=axis.name,
                     type=axis.type,
-                    discrete=was.discrete if was is not None else None,
+                    discrete=was.discrete if was is not None else _DISCRETE.get(str(axis.type)),
                     unit=axis.unit,
                     longName=was.longName if was is not None else None,
                     extra=extra,
@@ -305,6 +305,10 @@ physical -> world; it has one coordinate system (the axes) and a scale and trans
             )
         common = {f.name: getattr(self, f.name) for f in fields(Metadata04)}
         return Metadata04(**{**common, "version": str(version)})
+
+
+# axis types whose indices are discrete by nature (a field's vector components)
+_DISCRETE: Final[dict[str, bool]] = {"displacement": True, "coordinate": True}
 
 
 def _axis04(axis: Axis, path: str | None, index: int) -> v04_axes.Axis:

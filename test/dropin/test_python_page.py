@@ -72,7 +72,6 @@ def test_generate_multiscales(cthead_png: np.ndarray) -> None:
     assert multiscales.chunks == {"y": 64, "x": 64}
 
 
-@pytest.mark.xfail(strict=True, reason="writes OME-Zarr 0.6 (issue 11)")
 def test_displacement_and_coordinate_fields_v06(workdir: Path) -> None:
     import dask.array as da
 

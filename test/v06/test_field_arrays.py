@@ -179,7 +179,7 @@ def test_bounding_box_grid_covers_the_rotated_image_and_matches_scipy() -> None:
     data = np.random.default_rng(1).random((20, 30)).astype(np.float32)
     image = nz.to_ngff_image(data, dims=("y", "x"), scale={"y": 1.0, "x": 1.0})
     r = _rotation(30.0)
-    out = nz.resample_bounding_box(Rotation(r.tolist()), image, interpolator="linear")
+    out = nz.resample_onto_bounding_box(Rotation(r.tolist()), image, interpolator="linear")
     corners = np.array([[0, 0], [0, 29], [19, 0], [19, 29]], dtype=float) @ r.T
     lower, upper = corners.min(axis=0), corners.max(axis=0)
     assert [out.translation["y"], out.translation["x"]] == pytest.approx(lower.tolist())
@@ -199,16 +199,18 @@ def test_bounding_box_with_a_coarser_scale_and_a_stored_field(tmp_path: Path) ->
     path = _store(tmp_path)
     image = nz.from_ngff_zarr(path).images[0]
     rot90 = Rotation([[0.0, -1.0], [1.0, 0.0]])
-    out = nz.resample_bounding_box(rot90, image, interpolator="nearest")
+    out = nz.resample_onto_bounding_box(rot90, image, interpolator="nearest")
     np.testing.assert_array_equal(out.data.compute(), np.rot90(image.data.compute()))
-    coarse = nz.resample_bounding_box(rot90, image, {"y": 1.0, "x": 1.0}, interpolator="nearest")
+    coarse = nz.resample_onto_bounding_box(
+        rot90, image, {"y": 1.0, "x": 1.0}, interpolator="nearest"
+    )
     assert coarse.data.shape == (20, 16) and coarse.scale == {"y": 1.0, "x": 1.0}
     nz.to_field_array(path, "fields/zero", np.zeros((32, 40, 2)), input_system=PHYSICAL,
                       scale=(0.5, 0.5))  # fmt: skip
     arrays = nz.open_transformation_arrays(path)
     with pytest.raises(NgffValueError, match="inverse"):
-        nz.resample_bounding_box(Displacements("fields/zero"), image, arrays=arrays)
-    same = nz.resample_bounding_box(
+        nz.resample_onto_bounding_box(Displacements("fields/zero"), image, arrays=arrays)
+    same = nz.resample_onto_bounding_box(
         Displacements("fields/zero"), image, inverse=Displacements("fields/zero"),
         interpolator="nearest", arrays=arrays,
     )  # fmt: skip
