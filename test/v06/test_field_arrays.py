@@ -215,3 +215,16 @@ def test_bounding_box_with_a_coarser_scale_and_a_stored_field(tmp_path: Path) ->
         interpolator="nearest", arrays=arrays,
     )  # fmt: skip
     np.testing.assert_array_equal(same.data.compute(), image.data.compute())
+
+
+def test_resample_tasks_stay_small_whatever_the_input_chunks() -> None:
+    import dask.array as da
+
+    from ngff_zarr.resample import TASK_VOXELS
+
+    data = da.zeros((64, 512, 512), dtype="uint16", chunks=(64, 512, 512))  # one 16 Mi chunk
+    image = nz.to_ngff_image(data, dims=("z", "y", "x"))
+    out = nz.resample(Rotation(np.eye(3).tolist()), image, image)
+    assert out.data.shape == data.shape
+    assert int(np.prod(out.data.chunksize)) <= TASK_VOXELS
+    assert out.data.npartitions >= data.size // TASK_VOXELS
