@@ -122,6 +122,13 @@ class NgffZarrConfig:
         Threads that compute and write regions (``NGFF_ZARR_MAX_WORKERS``; cores + 1).
     read_chunk_bytes
         Target bytes of one dask chunk when reading a stored array (whole chunks or shards).
+    read_level_bytes
+        A stored level of at most this many bytes reads as one dask chunk
+        (``NGFF_ZARR_READ_LEVEL_BYTES``; default as ``memory_target``; 0: never). Its reader
+        decodes the storage chunks of one read concurrently and a slice reads only what it
+        touches, so one chunk costs a slice nothing, and a whole-level read is one read into
+        its result (no per-chunk tasks, no concatenation copy). A larger level is cut into
+        whole shards (or chunks) grouped up to ``read_chunk_bytes``.
     metadata_concurrency
         Metadata documents read or written at once (threads locally, connections remotely).
     task_target
@@ -179,6 +186,13 @@ class NgffZarrConfig:
         parse=_bytes,
         minimum=1,
         doc="bytes of one dask chunk of a read",
+    )
+    read_level_bytes = _Setting(
+        env="NGFF_ZARR_READ_LEVEL_BYTES",
+        default=_default_memory_target,
+        parse=_bytes,
+        minimum=0,
+        doc="bytes of a stored level read as one dask chunk",
     )
     metadata_concurrency = _Setting(
         env="NGFF_ZARR_METADATA_CONCURRENCY",

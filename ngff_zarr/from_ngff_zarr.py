@@ -282,20 +282,26 @@ def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, in
 
 
 def _read_chunks(array: Any) -> tuple[int, ...]:
-    """Dask chunks: whole shards (or chunks), grouped up to ``config.read_chunk_bytes``.
+    """Dask chunks: the whole level up to ``config.read_level_bytes``, else whole shards (or
+    chunks) grouped up to ``config.read_chunk_bytes``.
 
-    Each task then decodes many chunks at once through the concurrent codec pipeline; a
-    slice of the dask array reads only what it asks for (:class:`BoxReader`). Sizes
-    are computed, not counted up, so huge shapes cost nothing; an array that would still need
-    more than ``_MAX_READ_TASKS`` tasks is refused.
+    Each task decodes many storage chunks at once through the reader's concurrent codec
+    pipeline, and a slice of the dask array reads only what it asks for (:class:`BoxReader`):
+    a level that fits in memory is one chunk, so a box is one task (no concatenation of
+    parts) and the whole level is one read straight into its result. Sizes are computed, not
+    counted up, so huge shapes cost nothing; an array that would still need more than
+    ``_MAX_READ_TASKS`` tasks is refused.
     """
+    shape = tuple(int(s) for s in array.shape)
+    if all(shape) and math.prod(shape) * array.dtype.itemsize <= config.read_level_bytes:
+        return shape
     shards = getattr(array, "shards", None)
     unit = shards if shards is not None else array.chunks
-    out = grouped_chunks(array.shape, unit, array.dtype.itemsize, config.read_chunk_bytes)
-    tasks = math.prod(-(-int(s) // c) for s, c in zip(array.shape, out, strict=True))
+    out = grouped_chunks(shape, unit, array.dtype.itemsize, config.read_chunk_bytes)
+    tasks = math.prod(-(-s // c) for s, c in zip(shape, out, strict=True))
     if tasks > _MAX_READ_TASKS:
         raise ReadError(
-            f"{array.path}: shape {tuple(array.shape)} would be read as {tasks} tasks of at most "
+            f"{array.path}: shape {shape} would be read as {tasks} tasks of at most "
             f"{config.read_chunk_bytes} bytes, more than {_MAX_READ_TASKS}; raise "
             "config.read_chunk_bytes to read it"
         )

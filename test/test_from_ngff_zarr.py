@@ -13,6 +13,7 @@ from ngff_zarr import (
     MetadataNotFoundError,
     NgffWarning,
     UnsupportedVersionError,
+    config,
     from_ngff_zarr,
     to_multiscales,
     to_ngff_image,
@@ -249,15 +250,22 @@ def test_version_argument_must_match(tmp_path: Path) -> None:
 
 
 def test_reads_are_lazy_and_chunked_for_concurrency(tmp_path: Path) -> None:
-    data = np.zeros((64, 256, 256), dtype="uint16")
+    data = np.random.default_rng(5).integers(0, 60000, (64, 256, 256), dtype="uint16")
     ms = to_multiscales(to_ngff_image(data), [2], chunks=32)
     to_ngff_zarr(tmp_path / "l.zarr", ms, version="0.5", chunks_per_shard=2)
+    # 8 MiB: within config.read_level_bytes, the level is one dask chunk (one task per box)
     level = from_ngff_zarr(tmp_path / "l.zarr").images[0].data
-    # dask chunks are whole shards grouped up to ~32 MiB, not one task per storage chunk
-    assert all(
-        c % 64 == 0 or c == s for cs, s in zip(level.chunks, level.shape, strict=True) for c in cs
-    )
-    assert level.numblocks[1] * level.numblocks[2] <= 4
+    assert level.chunks == tuple((s,) for s in data.shape)
+    box = (slice(3, 40), slice(10, 200), slice(77, 78))
+    assert level[box].npartitions == 1
+    np.testing.assert_array_equal(level[box].compute(), data[box])
+    np.testing.assert_array_equal(np.asarray(level), data)
+    with config.set(read_level_bytes=len(data.tobytes()) - 1, read_chunk_bytes=2**20):
+        level = from_ngff_zarr(tmp_path / "l.zarr").images[0].data
+    # larger than read_level_bytes: whole 64^3 shards grouped up to read_chunk_bytes
+    assert level.chunks == ((64,), (64,) * 4, (128, 128))
+    np.testing.assert_array_equal(level[box].compute(), data[box])
+    np.testing.assert_array_equal(level.compute(), data)
 
 
 def test_errors_name_each_field_once(tmp_path: Path) -> None:
