@@ -45,6 +45,7 @@ def test_the_tunables_are_all_here() -> None:
         "memory_target",
         "max_workers",
         "read_chunk_bytes",
+        "read_level_bytes",
         "metadata_concurrency",
         "hcs_image_cache_size",
         "codec_level",

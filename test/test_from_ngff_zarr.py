@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -289,3 +292,18 @@ def test_errors_name_each_field_once(tmp_path: Path) -> None:
         r"expected a list",
     ):
         from_ngff_zarr(path)
+
+
+def test_read_level_bytes_from_the_environment(tmp_path: Path) -> None:
+    data = np.arange(32 * 64 * 64, dtype="uint16").reshape(32, 64, 64)
+    to_ngff_zarr(tmp_path / "e.zarr", to_multiscales(to_ngff_image(data), [2], chunks=16))
+    script = (
+        "import sys, ngff_zarr as nz; "
+        "level = nz.from_ngff_zarr(sys.argv[1]).images[0].data; print(level.numblocks)"
+    )
+    env = {**os.environ, "NGFF_ZARR_READ_LEVEL_BYTES": "0", "NGFF_ZARR_READ_CHUNK_BYTES": "8192"}
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "e.zarr")],
+        env=env, capture_output=True, text=True, encoding="utf-8", check=True,
+    )  # fmt: skip
+    assert out.stdout.strip() == "(2, 4, 4)"  # one 16^3 chunk (8 KiB) per dask chunk, not one
