@@ -124,10 +124,10 @@ class NgffZarrConfig:
         Target bytes of one dask chunk when reading a stored array (whole chunks or shards).
     read_level_bytes
         A stored level of at most this many bytes reads as one dask chunk
-        (``NGFF_ZARR_READ_LEVEL_BYTES``; default as ``memory_target``; 0: never). Its reader
-        decodes the storage chunks of one read concurrently and a slice reads only what it
-        touches, so one chunk costs a slice nothing, and a whole-level read is one read into
-        its result (no per-chunk tasks, no concatenation copy). A larger level is cut into
+        (``NGFF_ZARR_READ_LEVEL_BYTES``; default 0: never). Its reader decodes the storage
+        chunks of one read concurrently and a slice reads only what it touches, so a box is
+        one task (random 64^3 blocks ~30% faster), but a whole level is then one read that
+        dask copies once more (see benchmarks/README.md). Otherwise a level is cut into
         whole shards (or chunks) grouped up to ``read_chunk_bytes``.
     metadata_concurrency
         Metadata documents read or written at once (threads locally, connections remotely).
@@ -189,7 +189,7 @@ class NgffZarrConfig:
     )
     read_level_bytes = _Setting(
         env="NGFF_ZARR_READ_LEVEL_BYTES",
-        default=_default_memory_target,
+        default=lambda: 0,
         parse=_bytes,
         minimum=0,
         doc="bytes of a stored level read as one dask chunk",

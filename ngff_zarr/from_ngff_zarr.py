@@ -287,9 +287,8 @@ def _read_chunks(array: Any) -> tuple[int, ...]:
 
     Each task decodes many storage chunks at once through the reader's concurrent codec
     pipeline, and a slice of the dask array reads only what it asks for (:class:`BoxReader`):
-    a level that fits in memory is one chunk, so a box is one task (no concatenation of
-    parts) and the whole level is one read straight into its result. Sizes are computed, not
-    counted up, so huge shapes cost nothing; an array that would still need more than
+    a level read as one chunk makes a box one task (no concatenation of parts). Sizes are
+    computed, not counted up, so huge shapes cost nothing; an array that would still need more than
     ``_MAX_READ_TASKS`` tasks is refused.
     """
     shape = tuple(int(s) for s in array.shape)

@@ -257,7 +257,8 @@ def test_reads_are_lazy_and_chunked_for_concurrency(tmp_path: Path) -> None:
     ms = to_multiscales(to_ngff_image(data), [2], chunks=32)
     to_ngff_zarr(tmp_path / "l.zarr", ms, version="0.5", chunks_per_shard=2)
     # 8 MiB: within config.read_level_bytes, the level is one dask chunk (one task per box)
-    level = from_ngff_zarr(tmp_path / "l.zarr").images[0].data
+    with config.set(read_level_bytes=len(data.tobytes())):
+        level = from_ngff_zarr(tmp_path / "l.zarr").images[0].data
     assert level.chunks == tuple((s,) for s in data.shape)
     box = (slice(3, 40), slice(10, 200), slice(77, 78))
     assert level[box].npartitions == 1
@@ -269,6 +270,8 @@ def test_reads_are_lazy_and_chunked_for_concurrency(tmp_path: Path) -> None:
     assert level.chunks == ((64,), (64,) * 4, (128, 128))
     np.testing.assert_array_equal(level[box].compute(), data[box])
     np.testing.assert_array_equal(level.compute(), data)
+    with config.set(read_chunk_bytes=2**20):  # the default: never one chunk
+        assert from_ngff_zarr(tmp_path / "l.zarr").images[0].data.numblocks == (1, 4, 2)
 
 
 def test_errors_name_each_field_once(tmp_path: Path) -> None:
