@@ -30,7 +30,6 @@ import dask.array as da
 import numpy as np
 from dask.base import compute
 
-from ..config import config
 from .geometry import Box
 
 __all__ = ["SourceChunks", "chunk_bounds", "computed_source"]
@@ -187,15 +186,7 @@ class SourceChunks:
             self.peak_held = max(self.peak_held, len(self._held))
 
     def _blocks(self, indices: list[Index]) -> list[np.ndarray]:
-        """The chunks ``indices``, computed in one dask call (shared upstream tasks once).
-
-        Several chunks are computed on ``config.max_workers`` threads: the other regions
-        of a band wait for these very chunks, so one thread computing them in turn would
-        leave the other cores idle (a slab of planes computes in plain NumPy, one core each).
-        """
-        options: dict[str, Any] = {"scheduler": "synchronous"}
-        if len(indices) > 1:
-            options = {"scheduler": "threads", "num_workers": config.max_workers}
+        """The chunks ``indices``, computed in one dask call (shared upstream tasks once)."""
         low = [min(index[d] for index in indices) for d in range(len(self._shape))]
         high = [max(index[d] for index in indices) for d in range(len(self._shape))]
         if math.prod(h - lo + 1 for lo, h in zip(low, high, strict=True)) == len(indices):
@@ -203,7 +194,7 @@ class SourceChunks:
             first, last = self._chunk_box(tuple(low)), self._chunk_box(tuple(high))
             box = tuple((a[0], b[1]) for a, b in zip(first, last, strict=True))
             part = self._array[tuple(slice(lo, hi) for lo, hi in box)]
-            whole = np.asarray(part.compute(**options))
+            whole = np.asarray(part.compute(scheduler="synchronous"))
             out = []
             for index in indices:
                 cbox = self._chunk_box(index)
@@ -212,8 +203,7 @@ class SourceChunks:
                 )
                 out.append(whole[key])
             return out
-        parts = [self._array.blocks[index] for index in indices]
-        blocks = compute(*parts, **options)
+        blocks = compute(*[self._array.blocks[index] for index in indices], scheduler="synchronous")
         return [np.asarray(b) for b in blocks]
 
     @property

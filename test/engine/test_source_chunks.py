@@ -123,23 +123,3 @@ def test_sources_that_slice_directly_are_not_cached() -> None:
     assert computed_source(da.from_array(held, chunks=2) + 1)
     assert computed_source(da.from_array(held, chunks=2).rechunk(4))
     assert computed_source(da.zeros((4, 4), chunks=2))
-
-
-def test_the_chunks_one_read_needs_compute_concurrently() -> None:
-    # Two chunks needed by two windows (so cached, not read straight through): computed in one
-    # read, they must run at once, or the other cores idle while the band's regions wait. A
-    # barrier of two only opens when both chunk computations are running together.
-    barrier = threading.Barrier(2, timeout=20)
-
-    def block(block_info: Any = None) -> np.ndarray:
-        barrier.wait()  # raises BrokenBarrierError when the chunks are computed one by one
-        lo, hi = block_info[None]["array-location"][0]
-        return np.arange(lo, hi, dtype=np.int64)
-
-    meta = np.empty((0,), dtype=np.int64)  # no probe call of block
-    source = da.map_blocks(block, chunks=((8, 8),), dtype=np.int64, meta=meta)
-    window = ((0, 16),)
-    chunks = SourceChunks(source, [window, window])
-    np.testing.assert_array_equal(chunks.read(window), np.arange(16))
-    np.testing.assert_array_equal(chunks.read(window), np.arange(16))
-    assert chunks.computed == 2
