@@ -68,6 +68,19 @@ class Group:
     quick: bool = True  # part of --quick
 
 
+# every writer backend (the default, "auto", is the first installed of
+# ngff_zarr._writers.AUTO_ORDER), with the default method and with local_mean
+_W1_TUNED = (
+    "local_mean+zarrs",
+    "zarr",
+    "zarrs",
+    "tensorstore",
+    "wasm",
+    "local_mean+zarr",
+    "local_mean+tensorstore",
+)
+
+
 def _peers(*tuned: str, reference: bool = False) -> tuple[Entry, ...]:
     """Every library's default path, then tuned variants of ours (only the first in --quick)."""
     default = [Entry("ours"), *(Entry(lib) for lib in PEER_LIBRARIES)]
@@ -84,13 +97,13 @@ def plan(size: dict[str, Any]) -> list[Group]:
         Group(
             "w1_v04",
             f"W1 write 0.4, {w1} uint16, 3 levels, each library's default method and codec",
-            _peers("tensorstore", "wasm", "local_mean", "local_mean+tensorstore"),
+            _peers(*_W1_TUNED),
         ),
         Group(
             "w1_v05_sharded",
             f"W1 write sharded 0.5, {w1} uint16, {chunk}^3 chunks in {shard}^3 shards,"
             " default method and codec",
-            _peers("wasm", "local_mean", "tensorstore"),
+            _peers(*_W1_TUNED),
             quick=False,
         ),
     ]
@@ -366,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="runs per entry (default 3)")
     parser.add_argument("--only", default=None, help="comma-separated regexes on case names")
     parser.add_argument("--libraries", default=None, help="comma-separated subset to run")
+    parser.add_argument(
+        "--variants", default=None, help="comma-separated regexes on variant names (full match)"
+    )
     parser.add_argument("--sizes-json", default=None, help="JSON object overriding sizes")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--venvs", type=Path, default=DEFAULT_VENVS)
@@ -394,6 +410,17 @@ def main(argv: list[str] | None = None) -> int:
         keep = set(args.libraries.split(","))
         groups = [
             Group(g.case, g.title, tuple(e for e in g.entries if e.library in keep), g.needs)
+            for g in groups
+        ]
+    if args.variants:
+        wanted = [re.compile(p) for p in args.variants.split(",")]
+        groups = [
+            Group(
+                g.case,
+                g.title,
+                tuple(e for e in g.entries if any(p.fullmatch(e.variant) for p in wanted)),
+                g.needs,
+            )
             for g in groups
         ]
     missing = [lib for lib in (*PEER_LIBRARIES, REFERENCE) if not (args.venvs / lib).is_dir()]

@@ -59,6 +59,12 @@ def _default_cache_store() -> str:
     return os.path.join(base, "ngff-zarr")
 
 
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(value)
+    return value.strip()
+
+
 def _store_like(value: Any) -> Any:
     if isinstance(value, str | os.PathLike):
         return value
@@ -76,6 +82,7 @@ class _Setting(Generic[_T]):
     parse: Callable[[Any], _T]
     minimum: float | None  # None: not a number
     doc: str
+    expected: str = ""  # what a value is, in the error message; default: a number or a path
     name: str = ""
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -101,7 +108,7 @@ class _Setting(Generic[_T]):
         try:
             parsed = self.parse(value)
         except (TypeError, ValueError):
-            what = "a number" if self.minimum is not None else "a path"
+            what = self.expected or ("a number" if self.minimum is not None else "a path")
             raise NgffValueError(f"config.{self.name}: expected {what}, got {value!r}") from None
         if self.minimum is not None and float(parsed) < self.minimum:  # type: ignore[arg-type]
             raise NgffValueError(
@@ -158,6 +165,10 @@ class NgffZarrConfig:
         NumPy, reproducing itkwasm-downsample's ``downsample`` and ``downsample_bin_shrink``
         (docs/pipeline.md says how closely); 0: they run itkwasm-downsample's WebAssembly
         (``NGFF_ZARR_ITKWASM_NATIVE``). Read when the method is looked up, at planning.
+    write_backend
+        What writes the arrays' chunks (``NGFF_ZARR_WRITE_BACKEND``): ``"auto"`` (default,
+        the fastest installed backend that can write the target), ``"zarrs"``, ``"zarr"``
+        or ``"tensorstore"``; ``to_ngff_zarr(backend=...)`` overrides it for one write.
 
     Examples
     --------
@@ -260,6 +271,14 @@ class NgffZarrConfig:
         parse=int,
         minimum=100,
         doc="values of one group's metadata that are validated",
+    )
+    write_backend = _Setting(
+        env="NGFF_ZARR_WRITE_BACKEND",
+        default=lambda: "auto",
+        parse=_name,
+        minimum=None,
+        doc="array writer backend",
+        expected="a backend name",
     )
 
     itkwasm_native = _Setting(

@@ -20,7 +20,7 @@ from ._io.snapshot import sources_of
 from ._io.staging import Target, is_write_failure
 from ._io.store import StoreLike, as_store
 from ._versions import OME_ATTRIBUTE_KEYS, layout
-from ._writers import ArraySpec, LevelArray, get_backend
+from ._writers import ArraySpec, LevelArray, WriteTarget, get_backend, resolve_backend
 from .codecs import CodecSpec, resolve_compressors
 from .compute_omero import omero_from_values, omero_level
 from .config import config
@@ -66,6 +66,7 @@ def to_ngff_zarr(
     memory_target: int | None = None,
     storage_options: Mapping[str, Any] | None = None,
     omero: bool | None = None,
+    backend: str | None = None,
     **kwargs: Any,
 ) -> None:
     """Write ``multiscales`` to ``store`` as OME-Zarr, streaming, in bounded memory.
@@ -95,7 +96,7 @@ def to_ngff_zarr(
         Replace an existing Zarr store at the target (the default, as ngff-zarr). Without
         it, a non-empty target raises :class:`StoreExistsError` and nothing is written.
     use_tensorstore
-        Write the arrays with tensorstore instead of zarr-python (local directories only).
+        Write the arrays with tensorstore (local directories only): ``backend="tensorstore"``.
     chunk_store
         Not supported (chunks and metadata are written to ``store``); must be None.
     progress
@@ -129,6 +130,12 @@ def to_ngff_zarr(
         ngff-zarr would pick (a coarse one for large images: it costs one read of that level).
         None (default): when the image has channel names or colours; True: always; False:
         never. A ``metadata.omero`` that is set is written as it is.
+    backend
+        What writes the arrays' chunks: ``"auto"`` (the fastest installed backend that can
+        write the target: zarr-python with the Rust ``zarrs`` codec pipeline for local
+        directories when ``zarrs`` is installed, else zarr-python), ``"zarrs"``, ``"zarr"``
+        (zarr-python) or ``"tensorstore"``. Every backend writes the same store. Default:
+        :attr:`ngff_zarr.config.write_backend` (``"auto"``).
     **kwargs
         Array-creation options: ``compressors``, the arrays' compression (a codec name from
         :func:`~ngff_zarr.codecs.get_available_codecs`, a numcodecs or zarr codec, a list of
@@ -143,7 +150,8 @@ def to_ngff_zarr(
         The target holds data and ``overwrite`` is false, is not a Zarr hierarchy, or holds
         groups beside its image that the rewrite could not keep.
     NgffValueError
-        An unknown keyword or ``scale_strategy``, a ``chunk_store``, or an image read from
+        An unknown keyword, ``scale_strategy`` or ``backend`` (or a backend that cannot write
+        the target), a ``chunk_store``, or an image read from
         the target when the target cannot be staged (not local); or 0.6 metadata with
         coordinate systems or transformations written as 0.4/0.5 (the message names them;
         nothing is written).
@@ -224,8 +232,8 @@ def to_ngff_zarr(
             sources=sources_of(im.data for im in levels),
         )
     try:
-        backend = get_backend(
-            "tensorstore" if use_tensorstore else "zarr",
+        writer = get_backend(
+            _backend_name(backend, use_tensorstore, target, codecs, target_layout.zarr_format),
             group=target.group,
             root=target.local_root,
             group_path=target.group_path,
@@ -238,7 +246,7 @@ def to_ngff_zarr(
                 continue
             if "/" in path:  # the groups above the array ("scale0"), for every backend
                 target.group.require_group(path.rsplit("/", 1)[0])
-            arrays[level] = backend.create(
+            arrays[level] = writer.create(
                 ArraySpec(
                     path=path,
                     shape=im.shape,
@@ -279,6 +287,31 @@ def to_ngff_zarr(
 
 
 to_ome_zarr = to_ngff_zarr  # ngff-zarr 0.50's other name for it (the same function)
+
+
+def _backend_name(
+    backend: str | None,
+    use_tensorstore: bool,
+    target: Target,
+    codecs: tuple[CodecSpec, ...],
+    zarr_format: int,
+) -> str:
+    """The writer backend: ``backend``, ``use_tensorstore``, or the configured one."""
+    if use_tensorstore and backend not in (None, "tensorstore"):
+        raise NgffValueError(
+            f"backend: use_tensorstore=True writes with tensorstore, got backend={backend!r}"
+        )
+    name = "tensorstore" if use_tensorstore else backend or config.write_backend
+    where = WriteTarget(
+        group=target.group,
+        root=target.local_root,
+        group_path=target.group_path,
+        compressors=codecs,
+        zarr_format=zarr_format,
+    )
+    chosen = resolve_backend(name, where)
+    _LOG.debug("writing the arrays with the %s backend (asked for %s)", chosen, name)
+    return chosen
 
 
 def _stream_levels(

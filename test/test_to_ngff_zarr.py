@@ -411,7 +411,10 @@ def test_writer_registry_names_missing_package_and_extra(monkeypatch: pytest.Mon
     from ngff_zarr.errors import DependencyError
 
     entry = _writers._Registration(
-        factory=_writers._zarr_factory, package="no_such_pkg_ngff", extra="x"
+        factory=_writers._zarr_factory,
+        package="no_such_pkg_ngff",
+        extra="x",
+        refuses=_writers._zarr_refuses,
     )
     monkeypatch.setitem(_writers._BACKENDS, "uninstalled", entry)
     with pytest.raises(
@@ -420,7 +423,9 @@ def test_writer_registry_names_missing_package_and_extra(monkeypatch: pytest.Mon
     ):
         _writers.get_backend("uninstalled")
     with pytest.raises(
-        ValueError, match=r"backend: expected one of \['tensorstore', 'uninstalled', 'zarr'\]"
+        ValueError,
+        match=r"backend: expected one of \['auto', 'zarr', 'zarrs', 'tensorstore', 'uninstalled'\]"
+        r", got 'zarrr'; install uninstalled with pip install 'ngff-zarr\[x\]'",
     ):
         _writers.get_backend("zarrr")
 

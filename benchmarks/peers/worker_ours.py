@@ -6,8 +6,10 @@ small functions of :class:`Ours`; adapt them there when the API changes.
 
 Variants (``--variant``, tokens joined by ``+``): ``default``; a method name from
 ``nz.Methods`` in lower case (``local_mean``, ``itkwasm_gaussian``, ``gaussian``, ...);
-``tensorstore`` (``use_tensorstore=True``); ``wasm`` (``config.itkwasm_native = 0``: the itkwasm
-methods run itkwasm-downsample's WebAssembly). Example: ``local_mean+tensorstore``.
+a writer backend, ``zarr`` (zarr-python), ``zarrs`` (zarr-python with the zarrs codec pipeline)
+or ``tensorstore`` (``backend=...``; without one, the package's default, ``auto``); ``wasm``
+(``config.itkwasm_native = 0``: the itkwasm methods run itkwasm-downsample's WebAssembly).
+Example: ``local_mean+tensorstore``.
 This worker also prepares the stores that the read and listing cases read (``prep_*``).
 """
 
@@ -33,30 +35,34 @@ def _version() -> str:
     return f"{importlib.metadata.version('ngff-zarr')} ({Path(ngff_zarr.__file__).parent})"
 
 
+BACKENDS = ("zarr", "zarrs", "tensorstore")  # the variant tokens that name a writer backend
+
+
 class Ours(h.Adapter):
     imports = ("ngff_zarr", "dask.array", "zarr", "tensorstore")
 
     # ---- the calls into ngff_zarr ---------------------------------------------------------
 
     @staticmethod
-    def _options(variant: str, purpose: str) -> tuple[Any, bool]:
-        """(method or None for the default, use_tensorstore) for a variant and purpose."""
+    def _options(variant: str, purpose: str) -> tuple[Any, str | None]:
+        """(method or None for the default, backend or None for the default) for a variant."""
         import ngff_zarr as nz
 
         tokens = [t for t in variant.split("+") if t and t != "default"]
-        use_tensorstore = "tensorstore" in tokens
         if "wasm" in tokens:  # the itkwasm methods in itkwasm-downsample's WebAssembly
             nz.config.itkwasm_native = 0
-        names = [t for t in tokens if t not in ("tensorstore", "wasm")]
-        if len(names) > 1:
-            raise ValueError(f"variant {variant!r}: more than one method")
+        backends = [t for t in tokens if t in BACKENDS]
+        names = [t for t in tokens if t not in (*BACKENDS, "wasm")]
+        if len(names) > 1 or len(backends) > 1:
+            raise ValueError(f"variant {variant!r}: more than one method or backend")
+        backend = backends[0] if backends else None
         if names:
-            return nz.Methods(names[0]), use_tensorstore
+            return nz.Methods(names[0]), backend
         if purpose == "mean":
-            return nz.Methods.LOCAL_MEAN, use_tensorstore
+            return nz.Methods.LOCAL_MEAN, backend
         if purpose == "labels":
-            return nz.Methods.MODE, use_tensorstore
-        return None, use_tensorstore  # the package's own default method
+            return nz.Methods.MODE, backend
+        return None, backend  # the package's own default method
 
     @staticmethod
     def _pyramid(data: Any, dims: str, method: Any, chunks: int | None) -> Any:
@@ -80,7 +86,7 @@ class Ours(h.Adapter):
     ) -> None:
         import ngff_zarr as nz
 
-        method, use_tensorstore = self._options(variant, purpose)
+        method, backend = self._options(variant, purpose)
         multiscales = self._pyramid(data, dims, method, chunks)
         per_shard = None if shard is None else shard // (chunks or shard)
         nz.to_ngff_zarr(
@@ -88,7 +94,7 @@ class Ours(h.Adapter):
             multiscales,
             version=version,  # type: ignore[arg-type]
             chunks_per_shard=per_shard,
-            use_tensorstore=use_tensorstore,
+            backend=backend,
         )
 
     def open_image(self, store: Path, variant: str) -> Any:

@@ -1,22 +1,41 @@
-"""Array writer backends behind one small protocol: zarr-python and tensorstore.
+"""Array writer backends behind one small protocol and one registry.
 
 The group hierarchy and the OME metadata are always written with zarr-python; a backend
-creates each level's array and writes regions into it.
+creates each level's array and writes regions into it. The registry maps a name to the
+backend's factory, the optional package it needs, and a check of whether it can write a
+given target; ``"auto"`` resolves to the first backend of :data:`AUTO_ORDER` that is
+installed and can write the target (the order is measured: ``benchmarks/README.md``).
+Every backend writes the same store: the same metadata documents and the same decoded
+chunks (``test/writers/test_identical_stores.py``).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..codecs import CodecSpec, default_compressors
-from ..errors import missing_dependency, unknown_choice
+from ..errors import NgffValueError, missing_dependency, unknown_choice
 
-__all__ = ["ArraySpec", "Backend", "LevelArray", "get_backend", "wrap_zarr"]
+__all__ = [
+    "AUTO_ORDER",
+    "ArraySpec",
+    "Backend",
+    "LevelArray",
+    "WriteTarget",
+    "available_backends",
+    "get_backend",
+    "resolve_backend",
+    "wrap_zarr",
+]
+
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,6 +51,17 @@ class ArraySpec:
     zarr_format: int
     # the compressors, in order (empty: none); see ngff_zarr.codecs
     compressors: tuple[CodecSpec, ...] = field(default_factory=default_compressors)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteTarget:
+    """Where a backend writes: the image group, and its directory when it is local."""
+
+    group: Any  # a zarr.Group
+    root: Path | None = None  # the store's local directory (None: not a local directory)
+    group_path: str = ""  # the image group's path inside that directory
+    compressors: tuple[CodecSpec, ...] = ()  # what the arrays are compressed with
+    zarr_format: int = 3
 
 
 class LevelArray(Protocol):
@@ -51,37 +81,123 @@ class Backend(Protocol):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Registration:
     factory: Callable[..., Backend]
-    package: str
-    extra: str
+    package: str  # the optional package it needs (its import name)
+    extra: str  # the pyproject extra that installs it
+    # why it cannot write a target (None: it can)
+    refuses: Callable[[WriteTarget], str | None]
+
+    def installed(self) -> bool:
+        return importlib.util.find_spec(self.package) is not None
 
 
-def _zarr_factory(**kwargs: object) -> Backend:
+def _zarr_factory(**kwargs: Any) -> Backend:
     from ._zarr import ZarrBackend
 
-    return ZarrBackend(**kwargs)  # type: ignore[arg-type]
+    return ZarrBackend(**kwargs)
 
 
-def _tensorstore_factory(**kwargs: object) -> Backend:
+def _zarrs_factory(**kwargs: Any) -> Backend:
+    from ._zarrs import ZarrsBackend
+
+    return ZarrsBackend(**kwargs)
+
+
+def _tensorstore_factory(**kwargs: Any) -> Backend:
     from ._tensorstore import TensorStoreBackend
 
-    return TensorStoreBackend(**kwargs)  # type: ignore[arg-type]
+    return TensorStoreBackend(**kwargs)
+
+
+def _zarr_refuses(target: WriteTarget) -> str | None:
+    return None  # zarr-python writes every store and codec
+
+
+def _zarrs_refuses(target: WriteTarget) -> str | None:
+    from ._zarrs import refuses
+
+    return refuses(target)
+
+
+def _tensorstore_refuses(target: WriteTarget) -> str | None:
+    from ._tensorstore import refuses
+
+    return refuses(target)
 
 
 _BACKENDS: dict[str, _Registration] = {
-    "zarr": _Registration(factory=_zarr_factory, package="zarr", extra="all"),
+    "zarr": _Registration(
+        factory=_zarr_factory, package="zarr", extra="all", refuses=_zarr_refuses
+    ),
+    "zarrs": _Registration(
+        factory=_zarrs_factory, package="zarrs", extra="zarrs", refuses=_zarrs_refuses
+    ),
     "tensorstore": _Registration(
-        factory=_tensorstore_factory, package="tensorstore", extra="tensorstore"
+        factory=_tensorstore_factory,
+        package="tensorstore",
+        extra="tensorstore",
+        refuses=_tensorstore_refuses,
     ),
 }
 
+# "auto": the first of these that is installed and can write the target. Measured on W1
+# (256x1024x1024 uint16, 0.4 and sharded 0.5; benchmarks/README.md "Writer backends").
+AUTO_ORDER: tuple[str, ...] = ("zarrs", "zarr")
 
-def get_backend(name: str, **kwargs: object) -> Backend:
-    """Instantiate the backend called ``name`` (``"zarr"`` or ``"tensorstore"``)."""
+
+def available_backends() -> list[str]:
+    """The registered backends whose package is installed, in registry order."""
+    return [name for name, reg in _BACKENDS.items() if reg.installed()]
+
+
+def _registration(name: str) -> _Registration:
     try:
-        registration = _BACKENDS[name]
+        return _BACKENDS[name]
     except KeyError:
-        raise unknown_choice("backend", name, sorted(_BACKENDS)) from None
-    if importlib.util.find_spec(registration.package) is None:
+        install = {n: r.extra for n, r in _BACKENDS.items() if not r.installed()}
+        raise unknown_choice("backend", name, ["auto", *_BACKENDS], install=install) from None
+
+
+def resolve_backend(name: str, target: WriteTarget) -> str:
+    """The backend that writes ``target``: ``name``, or for ``"auto"`` the first usable.
+
+    Raises
+    ------
+    NgffValueError
+        An unknown name, or a named backend that cannot write this target (the reason).
+    DependencyError
+        A named backend whose package is not installed.
+    """
+    if name != "auto":
+        registration = _registration(name)
+        if not registration.installed():
+            raise missing_dependency(f"the {name} writer", registration.package, registration.extra)
+        reason = registration.refuses(target)
+        if reason is not None:
+            raise NgffValueError(f"backend: {name!r} cannot write this target: {reason}")
+        return name
+    for candidate in AUTO_ORDER:
+        registration = _BACKENDS[candidate]
+        if not registration.installed():
+            _LOG.info(
+                "backend auto: %s is not installed (pip install 'ngff-zarr[%s]'); trying the next",
+                registration.package,
+                registration.extra,
+            )
+            continue
+        reason = registration.refuses(target)
+        if reason is not None:
+            _LOG.info(
+                "backend auto: %s cannot write this target (%s); trying the next", candidate, reason
+            )
+            continue
+        return candidate
+    return "zarr"  # pragma: no cover - zarr is a dependency and writes every target
+
+
+def get_backend(name: str, **kwargs: Any) -> Backend:
+    """Instantiate the backend called ``name`` (a key of the registry)."""
+    registration = _registration(name)
+    if not registration.installed():
         raise missing_dependency(f"the {name} writer", registration.package, registration.extra)
     return registration.factory(**kwargs)
 

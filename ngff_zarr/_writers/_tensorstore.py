@@ -12,7 +12,8 @@ import numpy as np
 
 from ..codecs import CodecSpec
 from ..errors import NgffValueError, WriteError
-from . import ArraySpec
+from . import ArraySpec, WriteTarget
+from ._zarr import ZarrBackend
 
 
 def _ts() -> Any:
@@ -56,88 +57,62 @@ class _TensorStoreLevel:
 
 
 class TensorStoreBackend:
+    """tensorstore writes the chunks; zarr-python writes each array's metadata document.
+
+    So the metadata is byte for byte what the other backends write (tensorstore alone
+    writes its own key order, omits defaults and the empty ``.zattrs``).
+    """
+
     name = "tensorstore"
 
-    def __init__(self, *, root: Path | None, group_path: str = "", **_: Any) -> None:
-        if root is None:
+    def __init__(
+        self, *, group: Any = None, root: Path | None, group_path: str = "", **_: Any
+    ) -> None:
+        if root is None or group is None:
             raise WriteError(
                 "use_tensorstore=True writes to local paths only; pass a directory path, "
                 "or use the zarr-python backend for this store"
             )
+        self._metadata = ZarrBackend(group=group)
         self._root = Path(root)
         self._group_path = group_path
         self._context = _ts().Context({"data_copy_concurrency": {"limit": "shared"}})
 
     def create(self, spec: ArraySpec) -> _TensorStoreLevel:
         ts = _ts()
+        if spec.zarr_format == 2:  # the codecs tensorstore writes, checked before creating
+            _v2_compressor(spec.compressors)
+        else:
+            [_v3_codec(c) for c in spec.compressors]
+        self._metadata.create(spec)
         path = (
             self._root / self._group_path / spec.path
             if self._group_path
             else self._root / spec.path
         )
-        kvstore = {"driver": "file", "path": str(path) + "/"}
-        if spec.zarr_format == 2:
-            metadata: dict[str, Any] = {
-                "shape": list(spec.shape),
-                "chunks": list(spec.chunks),
-                "dtype": spec.dtype.str,
-                "compressor": _v2_compressor(spec.compressors),
-                "fill_value": False if spec.dtype.kind == "b" else 0,
-                "order": "C",
-                "dimension_separator": "/",
-                "filters": None,
-            }  # fmt: skip
-            driver = "zarr"
-        else:
-            inner = [
-                {"name": "bytes", "configuration": {"endian": "little"}},
-                *(_v3_codec(c) for c in spec.compressors),
-            ]
-            if spec.dtype.itemsize == 1:
-                inner[0] = {"name": "bytes"}
-            if spec.shards is not None:
-                codecs: list[dict[str, Any]] = [
-                    {
-                        "name": "sharding_indexed",
-                        "configuration": {
-                            "chunk_shape": list(spec.chunks),
-                            "codecs": inner,
-                            "index_codecs": [
-                                {"name": "bytes", "configuration": {"endian": "little"}},
-                                {"name": "crc32c"},
-                            ],
-                            "index_location": "end",
-                        },
-                    }
-                ]
-                grid = list(spec.shards)
-            else:
-                codecs = inner
-                grid = list(spec.chunks)
-            metadata = {
-                "shape": list(spec.shape),
-                "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": grid}},
-                "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
-                "data_type": np.dtype(spec.dtype).name,
-                "fill_value": False if spec.dtype.kind == "b" else 0,
-                "codecs": codecs,
-                "dimension_names": list(spec.dims),
-            }
-            driver = "zarr3"
-        store = _io(
-            lambda: ts.open(
-                {"driver": driver, "kvstore": kvstore, "metadata": metadata},
-                create=True,
-                delete_existing=True,
-                context=self._context,
-            ).result()
-        )
+        spec_json = {
+            "driver": "zarr" if spec.zarr_format == 2 else "zarr3",
+            "kvstore": {"driver": "file", "path": str(path) + "/"},
+        }
+        store = _io(lambda: ts.open(spec_json, open=True, context=self._context).result())
         return _TensorStoreLevel(store)
 
 
 # the compressors tensorstore's zarr drivers implement
 _TS_V2: frozenset[str] = frozenset({"zstd", "blosc", "zlib", "gzip", "bz2"})
 _TS_V3: frozenset[str] = frozenset({"zstd", "blosc", "gzip"})
+
+
+def refuses(target: WriteTarget) -> str | None:
+    """Why the tensorstore backend cannot write ``target`` (None: it can)."""
+    if target.root is None:
+        return "tensorstore writes local directories only"
+    known = _TS_V2 if target.zarr_format == 2 else _TS_V3
+    other = [c.id for c in target.compressors if c.id not in known]
+    if other or (target.zarr_format == 2 and len(target.compressors) > 1):
+        ids = [c.id for c in target.compressors]
+        return f"compressors {ids}: tensorstore writes one of {sorted(known)}"
+    return None
 
 
 def _v2_compressor(compressors: tuple[CodecSpec, ...]) -> dict[str, Any] | None:

@@ -10,6 +10,10 @@ class TestZarrPython(WriterContract):
     backend = "zarr"
 
 
+class TestZarrs(WriterContract):
+    backend = "zarrs"
+
+
 class TestTensorStore(WriterContract):
     backend = "tensorstore"
 
