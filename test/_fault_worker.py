@@ -128,11 +128,9 @@ def disk_full(directory: str) -> dict[str, Any]:
     nz.to_ngff_zarr(image, pyramid(1, 64), version="0.5")
     noise = np.random.default_rng(0).integers(0, 2**16, (1024, 1024), dtype="uint16")
     big = nz.to_multiscales(nz.to_ngff_image(noise), scale_factors=[2], chunks=64)
-    for backend in ("zarr", "tensorstore"):
+    for backend in ("zarr", "zarrs", "tensorstore"):
         try:
-            nz.to_ngff_zarr(
-                image, big, version="0.5", overwrite=True, use_tensorstore=backend == "tensorstore"
-            )
+            nz.to_ngff_zarr(image, big, version="0.5", overwrite=True, backend=backend)
             report[f"rewrite-{backend}"] = "no error"
         except BaseException as exc:
             report[f"rewrite-{backend}"] = [

@@ -11,11 +11,17 @@ own pipeline; nothing else in the process sees zarrs.
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import numpy as np
 import zarr
 
+from ..errors import WriteError
 from . import ArraySpec, WriteTarget
 from ._zarr import ZarrBackend, _ZarrLevel
 
@@ -39,6 +45,31 @@ def refuses(target: WriteTarget) -> str | None:
     return None
 
 
+_T = TypeVar("_T")
+# zarrs reports a failed system call as RuntimeError("... (os error 28)")
+_OS_ERROR = re.compile(r"\(os error (\d+)\)")
+
+
+def _io(run: Callable[[], _T]) -> _T:
+    """``run()``, with zarrs' I/O failures raised as :class:`WriteError` (errno set)."""
+    try:
+        return run()
+    except RuntimeError as exc:
+        found = _OS_ERROR.search(str(exc))
+        if found is None:
+            raise
+        code = int(found.group(1)) or errno.EIO
+        raise WriteError(code, f"{os.strerror(code)} (zarrs: {exc})") from exc
+
+
+class _ZarrsLevel(_ZarrLevel):
+    def write(self, key: tuple[slice, ...], data: np.ndarray) -> None:
+        _io(lambda: _ZarrLevel.write(self, key, data))
+
+    def read(self, key: tuple[slice, ...]) -> np.ndarray:
+        return _io(lambda: _ZarrLevel.read(self, key))
+
+
 class ZarrsBackend(ZarrBackend):
     name = "zarrs"
 
@@ -47,6 +78,7 @@ class ZarrsBackend(ZarrBackend):
 
         super().__init__(group=group, **kwargs)
 
-    def create(self, spec: ArraySpec) -> _ZarrLevel:
+    def create(self, spec: ArraySpec) -> _ZarrsLevel:
         with _SELECTING, zarr.config.set({"codec_pipeline.path": _PIPELINE}):
-            return super().create(spec)
+            level = super().create(spec)
+        return _ZarrsLevel(level._array)

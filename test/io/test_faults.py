@@ -291,7 +291,7 @@ def test_disk_full_is_a_write_error_that_says_what_was_kept(tmp_path: Path) -> N
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    for backend in ("zarr", "tensorstore"):
+    for backend in ("zarr", "zarrs", "tensorstore"):
         name, is_write_error, message = report[f"rewrite-{backend}"]
         assert is_write_error, (backend, name, message)
         assert str(small / "image.zarr") in message
