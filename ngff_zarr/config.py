@@ -61,7 +61,7 @@ def _default_cache_store() -> str:
 
 def _name(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise TypeError(value)
+        raise NgffValueError(f"expected a name, got {value!r}")  # check() names the setting
     return value.strip()
 
 
@@ -167,8 +167,9 @@ class NgffZarrConfig:
         (``NGFF_ZARR_ITKWASM_NATIVE``). Read when the method is looked up, at planning.
     write_backend
         What writes the arrays' chunks (``NGFF_ZARR_WRITE_BACKEND``): ``"auto"`` (default,
-        the fastest installed backend that can write the target), ``"zarrs"``, ``"zarr"``
-        or ``"tensorstore"``; ``to_ngff_zarr(backend=...)`` overrides it for one write.
+        the fastest installed backend that can write the target: zarrs, tensorstore, then
+        zarr-python), ``"zarrs"``, ``"tensorstore"`` or ``"zarr"``;
+        ``to_ngff_zarr(backend=...)`` overrides it for one write.
 
     Examples
     --------

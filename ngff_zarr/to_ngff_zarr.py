@@ -132,10 +132,10 @@ def to_ngff_zarr(
         never. A ``metadata.omero`` that is set is written as it is.
     backend
         What writes the arrays' chunks: ``"auto"`` (the fastest installed backend that can
-        write the target: zarr-python with the Rust ``zarrs`` codec pipeline for local
-        directories when ``zarrs`` is installed, else zarr-python), ``"zarrs"``, ``"zarr"``
-        (zarr-python) or ``"tensorstore"``. Every backend writes the same store. Default:
-        :attr:`ngff_zarr.config.write_backend` (``"auto"``).
+        write the target: for a local directory zarr-python with the Rust ``zarrs`` codec
+        pipeline, else tensorstore, else zarr-python; any other store: zarr-python),
+        ``"zarrs"``, ``"tensorstore"`` or ``"zarr"`` (zarr-python). Every backend writes the
+        same store. Default: :attr:`ngff_zarr.config.write_backend` (``"auto"``).
     **kwargs
         Array-creation options: ``compressors``, the arrays' compression (a codec name from
         :func:`~ngff_zarr.codecs.get_available_codecs`, a numcodecs or zarr codec, a list of

@@ -107,11 +107,13 @@ def refuses(target: WriteTarget) -> str | None:
     """Why the tensorstore backend cannot write ``target`` (None: it can)."""
     if target.root is None:
         return "tensorstore writes local directories only"
-    known = _TS_V2 if target.zarr_format == 2 else _TS_V3
-    other = [c.id for c in target.compressors if c.id not in known]
-    if other or (target.zarr_format == 2 and len(target.compressors) > 1):
-        ids = [c.id for c in target.compressors]
-        return f"compressors {ids}: tensorstore writes one of {sorted(known)}"
+    try:
+        if target.zarr_format == 2:
+            _v2_compressor(target.compressors)
+        else:
+            [_v3_codec(c) for c in target.compressors]
+    except NgffValueError as exc:
+        return str(exc)
     return None
 
 

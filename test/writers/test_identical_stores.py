@@ -98,21 +98,28 @@ def test_auto_falls_back_in_order_and_logs_why(
     with caplog.at_level(logging.INFO, logger="ngff_zarr._writers"):
         assert resolve_backend("auto", local) == "zarr"
     assert "compressors ['lz4'] are not among zarrs'" in caplog.text
-    # zarrs not installed: its registration names a package that is not there
-    missing = _writers._Registration(
-        factory=_writers._zarrs_factory,
-        package="no_such_zarrs_ngff",
-        extra="zarrs",
-        refuses=_writers._zarrs_refuses,
-    )
-    monkeypatch.setitem(_writers._BACKENDS, "zarrs", missing)
-    caplog.clear()
-    with caplog.at_level(logging.INFO, logger="ngff_zarr._writers"):
+    # zarrs not installed (its registration names a package that is not there): tensorstore;
+    # neither installed: zarr-python
+    for name in ("zarrs", "tensorstore"):
+        registration = _writers._BACKENDS[name]
+        missing = _writers._Registration(
+            factory=registration.factory,
+            package=f"no_such_{name}_ngff",
+            extra=registration.extra,
+            refuses=registration.refuses,
+        )
+        monkeypatch.setitem(_writers._BACKENDS, name, missing)
+        caplog.clear()
         ms = _multiscales()
-        nz.to_ngff_zarr(tmp_path / "c.ome.zarr", ms)  # auto: written with zarr-python
-    assert "no_such_zarrs_ngff is not installed (pip install 'ngff-zarr[zarrs]')" in caplog.text
-    back = nz.from_ngff_zarr(tmp_path / "c.ome.zarr")
-    np.testing.assert_array_equal(back.images[0].data.compute(), ms.images[0].data.compute())
+        with caplog.at_level(logging.INFO, logger="ngff_zarr._writers"):
+            local = _target(zarr.storage.LocalStore(tmp_path / name), tmp_path / name)
+            assert resolve_backend("auto", local) == ("tensorstore" if name == "zarrs" else "zarr")
+            nz.to_ngff_zarr(tmp_path / f"{name}.ome.zarr", ms)
+        assert (
+            f"no_such_{name}_ngff is not installed (pip install 'ngff-zarr[{name}]')" in caplog.text
+        )
+        back = nz.from_ngff_zarr(tmp_path / f"{name}.ome.zarr")
+        np.testing.assert_array_equal(back.images[0].data.compute(), ms.images[0].data.compute())
 
 
 def test_an_explicit_backend_that_cannot_write_the_target_is_an_error() -> None:
