@@ -141,8 +141,9 @@ _BACKENDS: dict[str, _Registration] = {
 
 # "auto": the first of these that is installed and can write the target, fastest first as
 # measured on W1 (256x1024x1024 uint16, 0.4 and sharded 0.5, local_mean; benchmarks/README.md
-# "Writer backends"): zarrs and tensorstore about 1.8x zarr-python sharded, zarrs ahead on 0.4
-# and on memory. All three write the same store (test/writers/test_identical_stores.py).
+# "Writer backends"): zarrs and tensorstore within noise of each other, 1.2x (0.4) to 1.6-2x
+# (sharded) faster than zarr-python; zarrs holds the least memory. All three write the same
+# store (test/writers/test_identical_stores.py).
 AUTO_ORDER: tuple[str, ...] = ("zarrs", "tensorstore", "zarr")
 
 
