@@ -122,50 +122,13 @@ def refresh_consolidated(store: Store, path: str, arrays: Sequence[str]) -> None
     """
     holders = dict.fromkeys([path.strip("/"), ""])
     for holder in holders:
-        _refresh_arrays_v3(store, holder, path.strip("/"), arrays)
-        _refresh_arrays_v2(store, holder, path.strip("/"), arrays)
+        _update_v3(store, holder, path.strip("/"), arrays, existing_only=True)
+        _update_v2(store, holder, path.strip("/"), arrays, (".zarray",), existing_only=True)
 
 
 def _relative(holder: str, group: str, key: str) -> str:
     full = join(group, key).strip("/")
     return full[len(holder) + 1 :] if holder else full
-
-
-def _refresh_arrays_v3(store: Store, holder: str, group: str, arrays: Sequence[str]) -> None:
-    document_key = join(holder, "zarr.json")
-    document = read_json(store, document_key)
-    consolidated = document.get("consolidated_metadata") if document is not None else None
-    entries = consolidated.get("metadata") if isinstance(consolidated, dict) else None
-    if document is None or not isinstance(consolidated, dict) or not isinstance(entries, dict):
-        return
-    changed = dict(entries)
-    for key in arrays:
-        name = _relative(holder, group, key)
-        current = read_json(store, join(group, key, "zarr.json"))
-        if name in changed and current is not None:
-            changed[name] = current
-    if changed != entries:
-        write_document(
-            store,
-            document_key,
-            {**document, "consolidated_metadata": {**consolidated, "metadata": changed}},
-        )
-
-
-def _refresh_arrays_v2(store: Store, holder: str, group: str, arrays: Sequence[str]) -> None:
-    document_key = join(holder, ".zmetadata")
-    document = read_json(store, document_key)
-    entries = document.get("metadata") if document is not None else None
-    if document is None or not isinstance(entries, dict):
-        return
-    changed = dict(entries)
-    for key in arrays:
-        name = join(_relative(holder, group, key), ".zarray")
-        current = read_json(store, join(group, key, ".zarray"))
-        if name in changed and current is not None:
-            changed[name] = current
-    if changed != entries:
-        write_document(store, document_key, {**document, "metadata": changed})
 
 
 def add_to_consolidated(store: Store, path: str, nodes: Sequence[str]) -> None:
@@ -177,8 +140,10 @@ def add_to_consolidated(store: Store, path: str, nodes: Sequence[str]) -> None:
     """
     group = path.strip("/")
     for holder in dict.fromkeys([group, ""]):
-        _add_v3(store, holder, group, nodes)
-        _add_v2(store, holder, group, nodes)
+        _update_v3(store, holder, group, nodes, existing_only=False)
+        _update_v2(
+            store, holder, group, nodes, (".zgroup", ".zarray", ".zattrs"), existing_only=False
+        )
 
 
 def subtree_nodes(store: Store, path: str, subtree: str) -> list[str]:
@@ -201,7 +166,11 @@ def subtree_nodes(store: Store, path: str, subtree: str) -> list[str]:
     return sorted(found)
 
 
-def _add_v3(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None:
+def _update_v3(
+    store: Store, holder: str, group: str, nodes: Sequence[str], *, existing_only: bool
+) -> None:
+    """Copy the ``zarr.json`` of ``nodes`` (under ``group``) into the inline consolidated
+    metadata of ``holder``: only over entries it already has, with ``existing_only``."""
     document_key = join(holder, "zarr.json")
     document = read_json(store, document_key)
     consolidated = document.get("consolidated_metadata") if document is not None else None
@@ -210,10 +179,11 @@ def _add_v3(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None
         return
     changed = dict(entries)
     for node in nodes:
+        name = _relative(holder, group, node)
         current = read_json(store, join(group, node, "zarr.json"))
-        if current is not None:
-            current.pop("consolidated_metadata", None)
-            changed[_relative(holder, group, node)] = current
+        if current is not None and (name in changed or not existing_only):
+            current.pop("consolidated_metadata", None)  # a nested group's own
+            changed[name] = current
     if changed != entries:
         write_document(
             store,
@@ -222,7 +192,16 @@ def _add_v3(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None
         )
 
 
-def _add_v2(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None:
+def _update_v2(
+    store: Store,
+    holder: str,
+    group: str,
+    nodes: Sequence[str],
+    names: Sequence[str],
+    *,
+    existing_only: bool,
+) -> None:
+    """The same for the ``names`` documents of ``nodes`` and the ``.zmetadata`` of ``holder``."""
     document_key = join(holder, ".zmetadata")
     document = read_json(store, document_key)
     entries = document.get("metadata") if document is not None else None
@@ -230,10 +209,11 @@ def _add_v2(store: Store, holder: str, group: str, nodes: Sequence[str]) -> None
         return
     changed = dict(entries)
     for node in nodes:
-        for name in (".zgroup", ".zarray", ".zattrs"):
+        for name in names:
+            key = join(_relative(holder, group, node), name)
             current = read_json(store, join(group, node, name))
-            if current is not None:
-                changed[join(_relative(holder, group, node), name)] = current
+            if current is not None and (key in changed or not existing_only):
+                changed[key] = current
     if changed != entries:
         write_document(store, document_key, {**document, "metadata": changed})
 
