@@ -56,7 +56,9 @@ def test_pipeline_signature_is_ngff_zarrs(name: str) -> None:
         p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD) for p in extra
     )
     if name == "to_ngff_zarr":
-        assert [p.name for p in extra] == ["memory_target", "storage_options", "omero", "kwargs"]
+        assert [p.name for p in extra] == [
+            "memory_target", "storage_options", "omero", "backend", "kwargs",
+        ]  # fmt: skip
 
 
 def _fields(cls: type) -> list[str]:
