@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["GLASBEY_COLORS"]
+__all__ = ["GLASBEY_COLORS", "NAMED_COLORS"]
+
+# Colour names that stand for one colour from black (napari's colour maps, LIF channel LUTs)
+NAMED_COLORS: Final[dict[str, str]] = {
+    "red": "FF0000",
+    "green": "00FF00",
+    "blue": "0000FF",
+    "cyan": "00FFFF",
+    "magenta": "FF00FF",
+    "yellow": "FFFF00",
+    "gray": "FFFFFF",
+    "grey": "FFFFFF",
+}
 
 GLASBEY_COLORS: Final[list[str]] = [
     "30A2DA", "FC4F30", "E5AE38", "6D904F", "8B8B8B", "17BECF", "9467BD", "D62728",

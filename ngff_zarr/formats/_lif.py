@@ -19,21 +19,12 @@ import dask.array as da
 import numpy as np
 
 from .._arrays import grouped_chunks
+from .._palette import NAMED_COLORS
 from ..config import config
 from ..errors import InvalidMetadataError
 from . import SourceImage
 from ._calibration import MICROMETER, SECOND, length_um, time_s
 
-_LUT_COLORS = {
-    "red": "FF0000",
-    "green": "00FF00",
-    "blue": "0000FF",
-    "cyan": "00FFFF",
-    "magenta": "FF00FF",
-    "yellow": "FFFF00",
-    "gray": "FFFFFF",
-    "grey": "FFFFFF",
-}
 # liffile's wavelength sweep axes and the prefix of their channel names
 _WAVELENGTHS = {"λ": "em", "Λ": "ex"}
 
@@ -155,7 +146,7 @@ def _calibration(image: Any) -> tuple[dict[str, float], dict[str, str]]:
 def _colors(image: Any) -> tuple[str, ...] | None:
     element = image.xml_element
     luts = [c.get("LUTName", "") for c in element.iter("ChannelDescription")]
-    colors = [_LUT_COLORS.get(lut.lower()) for lut in luts]
+    colors = [NAMED_COLORS.get(lut.lower()) for lut in luts]
     return tuple(str(c) for c in colors) if colors and all(colors) else None
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import dask.array as da
 import numpy as np
 
+from .._palette import NAMED_COLORS
 from ..errors import InvalidDimsError, NgffValueError, StoreExistsError
 from ..labels import write_labels as write_label_image
 from ..multiscales import Multiscales
@@ -39,18 +40,6 @@ _DEFAULT_DIMS = (
     ("t", "z", "y", "x"),
     ("t", "c", "z", "y", "x"),
 )
-
-# napari's named colour maps that are one colour from black
-_NAMED = {
-    "red": "FF0000",
-    "green": "00FF00",
-    "blue": "0000FF",
-    "cyan": "00FFFF",
-    "magenta": "FF00FF",
-    "yellow": "FFFF00",
-    "gray": "FFFFFF",
-    "grey": "FFFFFF",
-}
 
 
 def write_image(
@@ -286,8 +275,8 @@ def _color(colormap: Any) -> str | None:
         return None
     if isinstance(colormap, str):
         text = colormap.strip().lstrip("#")
-        if colormap.strip().lower() in _NAMED:
-            return _NAMED[colormap.strip().lower()]
+        if colormap.strip().lower() in NAMED_COLORS:
+            return NAMED_COLORS[colormap.strip().lower()]
         if len(text) == 6 and all(ch in "0123456789abcdefABCDEF" for ch in text):
             return text.upper()
         return None
