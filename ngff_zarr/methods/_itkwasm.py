@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..errors import NgffValueError, missing_dependency
+from ._numpy import cast_to
 
 
 def _module() -> Any:
@@ -156,20 +157,10 @@ def _cropped_filter(
         output = _once_warm(name, lambda: apply(image, shrink_factors=shrink, crop_radius=crop))
         result = np.asarray(output.data)
         if as_float:
-            return _round_to(result, block.dtype)
+            return cast_to(result, block.dtype)
         return result.astype(block.dtype, copy=False)
 
     return _per_spatial_slab(block, factors, spatial, run)
-
-
-def _round_to(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    if dtype.kind == "b":
-        out: np.ndarray = values >= 0.5
-        return out
-    info = np.iinfo(dtype)
-    rounded: np.ndarray = np.rint(values)
-    np.clip(rounded, info.min, info.max, out=rounded)
-    return rounded.astype(dtype)
 
 
 def gaussian(

@@ -232,9 +232,7 @@ def _round_into(out: np.ndarray, values: np.ndarray) -> None:
         np.greater_equal(values, 0.5, out=out)
         return
     if out.dtype.kind in "ui":
-        info = np.iinfo(out.dtype)
-        np.rint(values, out=values)
-        np.clip(values, info.min, info.max, out=values)
+        values = _numpy.rounded_to(values, out.dtype)
     out[...] = values
 
 

@@ -120,17 +120,26 @@ def gaussian(
         converted = True
     if not converted:
         return np.array(block, copy=True)
-    return _cast_back(out, dtype)
+    return cast_to(out, dtype)
 
 
-def _cast_back(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+def rounded_to(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``values`` rounded to the nearest integer and clipped to the range of the integer
+    ``dtype`` (in place when they are writeable floats: the callers' own temporaries)."""
+    info = np.iinfo(dtype)
+    in_place = values.dtype.kind == "f" and values.flags.writeable
+    rounded: np.ndarray = np.rint(values, out=values if in_place else None)
+    np.clip(rounded, info.min, info.max, out=rounded)
+    return rounded
+
+
+def cast_to(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Computed ``values`` as ``dtype``: booleans from 0.5 up, integers rounded and clipped."""
     if dtype.kind == "b":
         result: np.ndarray = values >= 0.5
         return result
     if dtype.kind in "ui":
-        info = np.iinfo(dtype)
-        np.rint(values, out=values)
-        np.clip(values, info.min, info.max, out=values)
+        values = rounded_to(values, dtype)
     return values.astype(dtype, copy=False)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import missing_dependency
+from ._numpy import cast_to
 
 # kernels are truncated at this many sigmas; the halo covers the truncated kernel exactly
 _TRUNCATE = 4.0
@@ -58,16 +59,6 @@ def _centres(smooth: np.ndarray, factors: tuple[int, ...], halo: tuple[int, ...]
     return out
 
 
-def _cast(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    if dtype.kind == "b":
-        result: np.ndarray = values >= 0.5
-        return result
-    if dtype.kind in "ui":
-        info = np.iinfo(dtype)
-        values = np.clip(np.rint(values), info.min, info.max)
-    return values.astype(dtype, copy=False)
-
-
 def _work_dtype(dtype: np.dtype) -> type[np.floating[Any]]:
     small = (dtype.kind in "uib" and dtype.itemsize <= 2) or dtype == np.float32
     return np.float32 if small else np.float64
@@ -91,7 +82,7 @@ def itk_gaussian(
         down.sort()
     # smooth the downsampled axes, one 2-D or 3-D stack at a time over the other axes
     smooth = _over_stacks(work, down, lambda stack, axes: _itk_smooth(itk, stack, axes, factors))
-    return _cast(_centres(smooth, factors, halo), block.dtype)
+    return cast_to(_centres(smooth, factors, halo), block.dtype)
 
 
 def _itk_smooth(itk: Any, stack: np.ndarray, axes: list[int], factors: tuple[int, ...]) -> Any:
@@ -135,7 +126,7 @@ def dask_image_gaussian(
     work = da.from_array(block.astype(_work_dtype(block.dtype)), chunks=block.shape)
     smooth = ndfilters.gaussian_filter(work, sigma=sigma, mode="nearest", truncate=_TRUNCATE)
     values = np.asarray(smooth.compute(scheduler="synchronous"))
-    return _cast(_centres(values, factors, halo), block.dtype)
+    return cast_to(_centres(values, factors, halo), block.dtype)
 
 
 def dask_image_nearest(
@@ -186,4 +177,4 @@ def itk_bin_shrink(
         image = itk.image_view_from_array(np.ascontiguousarray(moved[index]))
         out[index] = itk.array_from_image(itk.bin_shrink_image_filter(image, shrink_factors=shrink))
     result = np.moveaxis(out, list(range(block.ndim - len(down), block.ndim)), down)
-    return _cast(result, kind) if kind.kind == "b" else np.ascontiguousarray(result)
+    return cast_to(result, kind) if kind.kind == "b" else np.ascontiguousarray(result)
