@@ -141,10 +141,12 @@ _BACKENDS: dict[str, _Registration] = {
 
 # "auto": the first of these that is installed and can write the target, fastest first as
 # measured on W1 (256x1024x1024 uint16, 0.4 and sharded 0.5, local_mean; benchmarks/README.md
-# "Writer backends"): zarrs and tensorstore within noise of each other, 1.2x (0.4) to 1.6-2x
-# (sharded) faster than zarr-python; zarrs holds the least memory. All three write the same
-# store (test/writers/test_identical_stores.py).
-AUTO_ORDER: tuple[str, ...] = ("zarrs", "tensorstore", "zarr")
+# "Writer backends"): zarrs 1.2x (0.4) to 1.6x (sharded) faster than zarr-python, holding the
+# least memory. tensorstore, as fast as zarrs, is never picked implicitly: once it has run, a
+# forked process (multiprocessing's default on Linux) aborts ("fork() use detected ... by
+# tensorstore"); ask for it by name. All three write the same store
+# (test/writers/test_identical_stores.py).
+AUTO_ORDER: tuple[str, ...] = ("zarrs", "zarr")
 
 
 def available_backends() -> list[str]:

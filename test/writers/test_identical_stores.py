@@ -98,9 +98,10 @@ def test_auto_falls_back_in_order_and_logs_why(
     with caplog.at_level(logging.INFO, logger="ngff_zarr._writers"):
         assert resolve_backend("auto", local) == "zarr"
     assert "compressors ['lz4'] are not among zarrs'" in caplog.text
-    # zarrs not installed (its registration names a package that is not there): tensorstore;
-    # neither installed: zarr-python
-    for name in ("zarrs", "tensorstore"):
+    # zarrs not installed (its registration names a package that is not there): zarr-python,
+    # never tensorstore, which is installed (a process forked after it ran aborts)
+    assert _writers._BACKENDS["tensorstore"].installed()
+    for name in ("zarrs",):
         registration = _writers._BACKENDS[name]
         missing = _writers._Registration(
             factory=registration.factory,
@@ -113,7 +114,7 @@ def test_auto_falls_back_in_order_and_logs_why(
         ms = _multiscales()
         with caplog.at_level(logging.INFO, logger="ngff_zarr._writers"):
             local = _target(zarr.storage.LocalStore(tmp_path / name), tmp_path / name)
-            assert resolve_backend("auto", local) == ("tensorstore" if name == "zarrs" else "zarr")
+            assert resolve_backend("auto", local) == "zarr"
             nz.to_ngff_zarr(tmp_path / f"{name}.ome.zarr", ms)
         assert (
             f"no_such_{name}_ngff is not installed (pip install 'ngff-zarr[{name}]')" in caplog.text
