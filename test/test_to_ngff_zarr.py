@@ -496,6 +496,46 @@ def test_a_streamed_write_stays_within_its_memory_target(tmp_path: Path) -> None
     assert from_ngff_zarr(tmp_path / "big.zarr").images[2].shape == (64, 128, 128)
 
 
+_PEAK_MEMORY_PLANES = """
+import resource, sys
+import dask.array as da, numpy as np
+import ngff_zarr as nz
+
+def plane(block_id=None):
+    return np.full((1, 1024, 1024), block_id[0] % 4000, dtype=np.uint16)
+
+# a lazy 512 x 1024 x 1024 uint16 source (1 GiB), one 2 MiB image plane per chunk: a band
+# of 128 planes (256 MiB) is held while the regions of a 128-deep row of chunks read it
+source = da.map_blocks(plane, chunks=((1,) * 512, (1024,), (1024,)), dtype=np.uint16)
+ms = nz.to_multiscales(nz.to_ngff_image(source), scale_factors=[2, 4], method="local_mean")
+warm = nz.to_multiscales(nz.to_ngff_image(np.zeros((64, 128, 128), np.uint16)), scale_factors=[2])
+nz.to_ngff_zarr(sys.argv[1] + ".warm", warm, version="0.4")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+nz.to_ngff_zarr(sys.argv[1], ms, version="0.4", memory_target=256 * 2**20)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) * 1024)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="measures glibc's heap")
+def test_a_write_from_image_planes_holds_one_band_of_them(tmp_path: Path) -> None:
+    """Planes are computed on one worker thread and freed on others: without handing freed
+    memory back, every worker's allocator arena kept a band (measured: 1065 MiB -> 462 MiB)."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK_MEMORY_PLANES, str(tmp_path / "planes.zarr")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        timeout=300,
+    )
+    growth = int(result.stdout.strip().splitlines()[-1])
+    band = 128 * 1024 * 1024 * 2
+    assert growth < band + 320 * 2**20, f"peak RSS grew by {growth / 2**20:.0f} MiB"
+    back = from_ngff_zarr(tmp_path / "planes.zarr").images[0].data
+    np.testing.assert_array_equal(back[[0, 300, 511], 5, 7].compute(), [0, 300, 511])
+
+
 def test_metadata_only_then_fill_then_append_coarser_levels(tmp_path: Path) -> None:
     """ngff-zarr's "create the store before its data" and "append coarser levels" examples."""
     shape, chunks = (1, 64, 96, 96), (1, 16, 32, 32)

@@ -30,11 +30,14 @@ import dask.array as da
 import numpy as np
 from dask.base import compute
 
+from ._trim import trim_freed_memory
 from .geometry import Box
 
 __all__ = ["SourceChunks", "chunk_bounds", "computed_source"]
 
 Index = tuple[int, ...]
+# dropped chunk bytes after which the freed memory is handed back to the system
+_TRIM_BYTES = 64 * 2**20
 
 
 def computed_source(array: Any) -> bool:
@@ -90,6 +93,7 @@ class SourceChunks:
         self._failed: dict[Index, BaseException] = {}
         self._lock = threading.Lock()
         self.computed = 0  # chunk computations, for the tests and the log
+        self._dropped = 0  # bytes dropped since the C heap was last trimmed
         self.peak_held = 0  # the most chunks held at once
 
     def _touched(self, box: Box) -> list[Index]:
@@ -137,12 +141,20 @@ class SourceChunks:
             dst = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(both, box, strict=True))
             src = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(both, cbox, strict=True))
             out[dst] = chunk[src]
+        trim = False
         with self._lock:
             for index in touched:
                 left = self._uses.get(index, 0) - 1
                 self._uses[index] = left
                 if left <= 0:  # its last read: drop it
-                    self._held.pop(index, None)
+                    dropped = self._held.pop(index, None)
+                    if dropped is not None:
+                        self._dropped += dropped.nbytes
+            if self._dropped >= _TRIM_BYTES:
+                self._dropped, trim = 0, True
+        del parts
+        if trim:  # a band's worth of chunks is free: give it back (see ._trim)
+            trim_freed_memory()
         return out
 
     def _ensure(self, touched: list[Index]) -> None:
@@ -186,23 +198,11 @@ class SourceChunks:
             self.peak_held = max(self.peak_held, len(self._held))
 
     def _blocks(self, indices: list[Index]) -> list[np.ndarray]:
-        """The chunks ``indices``, computed in one dask call (shared upstream tasks once)."""
-        low = [min(index[d] for index in indices) for d in range(len(self._shape))]
-        high = [max(index[d] for index in indices) for d in range(len(self._shape))]
-        if math.prod(h - lo + 1 for lo, h in zip(low, high, strict=True)) == len(indices):
-            # they tile one box (a fresh window): one slice, cut into chunks (views)
-            first, last = self._chunk_box(tuple(low)), self._chunk_box(tuple(high))
-            box = tuple((a[0], b[1]) for a, b in zip(first, last, strict=True))
-            part = self._array[tuple(slice(lo, hi) for lo, hi in box)]
-            whole = np.asarray(part.compute(scheduler="synchronous"))
-            out = []
-            for index in indices:
-                cbox = self._chunk_box(index)
-                key = tuple(
-                    slice(a - lo, b - lo) for (a, b), (lo, _) in zip(cbox, box, strict=True)
-                )
-                out.append(whole[key])
-            return out
+        """The chunks ``indices``, computed in one dask call (shared upstream tasks once).
+
+        Each chunk comes back as its own array: slicing their box and computing it would
+        concatenate them into a second copy of the whole band (twice its memory at the peak).
+        """
         blocks = compute(*[self._array.blocks[index] for index in indices], scheduler="synchronous")
         return [np.asarray(b) for b in blocks]
 
