@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -177,7 +178,7 @@ def _open(
             path=where,
         )
     _check_image(container, found, where)
-    arrays = [_open_array(zstore, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)]
+    arrays = _open_arrays(zstore, base, datasets, zarr_format, where)
     metadata = read_metadata(container, found, arrays[0].ndim if arrays else 0, where)
     for i, array in enumerate(arrays):
         if array.ndim != len(metadata.axes):
@@ -189,7 +190,9 @@ def _open(
             )
     root = getattr(zstore, "root", None)
     if isinstance(root, Path):  # local: decode with tensorstore when it is installed
-        arrays = [open_local(a, root, zarr_format) or a for a in arrays]
+        arrays = [
+            t or a for t, a in zip(open_local(arrays, root, zarr_format), arrays, strict=True)
+        ]
     stored = [
         StoredArray(a, location_of(zstore, a.path), directory=directory, identity=pinned)
         for a in arrays
@@ -250,6 +253,27 @@ def _check_image(container: Mapping[str, Any], version: str, where: str) -> None
     for finding in sink.findings:
         if finding.severity is Severity.ERROR and finding.code in _READ_RULES:
             raise InvalidMetadataError(finding.message, path=where, field=finding.field)
+
+
+def _open_arrays(
+    store: Any, base: str, datasets: list[Any], zarr_format: int, where: str
+) -> list[Any]:
+    """The levels' arrays, opened concurrently (each open waits on its own metadata read);
+    a failure raises the error of the first failing level, as opening them in turn would."""
+    if len(datasets) < 2:
+        return [
+            _open_array(store, base, ds, zarr_format, where, i) for i, ds in enumerate(datasets)
+        ]
+    threads = min(len(datasets), config.metadata_concurrency, _OPEN_THREADS)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ngff-zarr-open") as pool:
+        futures = [
+            pool.submit(_open_array, store, base, ds, zarr_format, where, i)
+            for i, ds in enumerate(datasets)
+        ]
+        return [f.result() for f in futures]
+
+
+_OPEN_THREADS = 8
 
 
 def _open_array(store: Any, base: str, ds: Any, zarr_format: int, where: str, index: int) -> Any:

@@ -14,7 +14,6 @@ can tell when its source is the target it is about to replace in place.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import os
 import weakref
@@ -79,7 +78,8 @@ def _statx() -> Any:
     if os.uname().sysname != "Linux":  # pragma: no cover
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # the process's own symbols hold libc's (find_library would run ldconfig: ~2 ms)
+        libc = ctypes.CDLL(None, use_errno=True)
         function = libc.statx
     except (OSError, AttributeError):  # pragma: no cover
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,23 @@ class TensorStoreArray(BoxReader):
         return np.asarray(self._source[box].read().result())
 
 
-def open_local(zarr_array: Any, root: Path, zarr_format: int) -> TensorStoreArray | None:
-    """A tensorstore view of a local zarr array, or None when tensorstore cannot serve it."""
+def open_local(
+    zarr_arrays: Sequence[Any], root: Path, zarr_format: int
+) -> list[TensorStoreArray | None]:
+    """Tensorstore views of local zarr arrays (one per array, None where tensorstore cannot
+    serve it); the opens run concurrently."""
     try:
         import tensorstore as ts
     except ImportError:
-        return None
+        return [None] * len(zarr_arrays)
+    pending = [_start(ts, a, root, zarr_format) for a in zarr_arrays]
+    return [
+        _finish(a, *p) if p is not None else None for a, p in zip(zarr_arrays, pending, strict=True)
+    ]
+
+
+def _start(ts: Any, zarr_array: Any, root: Path, zarr_format: int) -> tuple[str, Any, Any] | None:
+    """(where, spec, the open's future), or None for a dtype read with zarr-python."""
     dtype = np.dtype(zarr_array.dtype)
     if dtype.kind not in "biuf" or not dtype.isnative:
         _LOG.debug("%s: dtype %s is read with zarr-python, not tensorstore", zarr_array.path, dtype)
@@ -58,7 +70,15 @@ def open_local(zarr_array: Any, root: Path, zarr_format: int) -> TensorStoreArra
         "open": True,
     }
     try:
-        handle = ts.open(spec, read=True, write=False, context=_context(ts)).result()
+        return where, spec, ts.open(spec, read=True, write=False, context=_context(ts))
+    except Exception as exc:  # a spec tensorstore refuses at once: zarr-python reads it
+        _LOG.info("%s: read with zarr-python; tensorstore cannot open it (%s)", where, exc)
+        return None
+
+
+def _finish(zarr_array: Any, where: str, spec: Any, future: Any) -> TensorStoreArray | None:
+    try:
+        handle = future.result()
     except Exception as exc:  # any format detail tensorstore does not support: zarr-python reads it
         _LOG.info(
             "%s: read with zarr-python; tensorstore cannot open it (%s)", spec["kvstore"], exc
