@@ -69,9 +69,10 @@ class Group:
 
 
 # every writer backend (the default, "auto", is the first installed of
-# ngff_zarr._writers.AUTO_ORDER), with the default method and with local_mean
+# ngff_zarr._writers.AUTO_ORDER), with the default method, with local_mean and gaussian
 _W1_TUNED = (
     "local_mean+zarrs",
+    "gaussian",
     "zarr",
     "zarrs",
     "tensorstore",

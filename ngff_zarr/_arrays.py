@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import operator
 import uuid
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from .errors import NgffIndexError, NgffValueError, NgffZarrError, ReadError
 
-__all__ = ["BoxReader", "as_dask", "grouped_chunks"]
+__all__ = ["BoxReader", "as_dask", "grouped_chunks", "in_memory"]
 
 
 def as_dask(data: Any) -> da.Array:
@@ -241,8 +242,23 @@ class _InMemory:
         return np.array(self._array[key], copy=True)
 
 
+# the wrappers behind the dask arrays of _from_numpy, by dask name (unique: a uuid)
+_IN_MEMORY: weakref.WeakValueDictionary[str, _InMemory] = weakref.WeakValueDictionary()
+
+
 def _from_numpy(array: np.ndarray) -> Any:
     name = f"ngff-zarr-in-memory-{uuid.uuid4().hex}"
-    return da.from_array(
-        _InMemory(array), chunks=array.shape or (), asarray=False, lock=False, name=name
-    )
+    wrapper = _IN_MEMORY[name] = _InMemory(array)
+    return da.from_array(wrapper, chunks=array.shape or (), asarray=False, lock=False, name=name)
+
+
+def in_memory(array: Any) -> np.ndarray | None:
+    """The caller's NumPy array behind a dask array that :func:`as_dask` made of it, else None.
+
+    The write engine reads such a source by slicing it directly, with no dask graph per region
+    (and no import of ``distributed``, which dask's first ``compute`` makes).
+    """
+    wrapper = _IN_MEMORY.get(getattr(array, "name", None) or "")
+    if wrapper is None or tuple(array.shape) != wrapper.shape:
+        return None
+    return wrapper._array

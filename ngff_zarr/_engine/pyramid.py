@@ -17,6 +17,7 @@ import dask.array as da
 import numpy as np
 from dask.base import tokenize
 
+from .._arrays import in_memory
 from ..errors import InternalError, NgffValueError
 from ..methods import BlockMethod
 from .geometry import Box, clip, hull, slices
@@ -214,6 +215,22 @@ def compute_region(
 
 class _Cancelled(Exception):
     """Raised inside a region computation when the run was cancelled."""
+
+
+def source_reader(array: Any) -> Callable[[Box], np.ndarray]:
+    """How the write engine reads boxes of ``array``: a caller's NumPy array is sliced in
+    place (read-only views: the engine never writes into what it reads, and never copies the
+    level it writes as is), anything else through :func:`read_box`."""
+    held = in_memory(array)
+    if held is None:
+        return lambda box: read_box(array, box)
+
+    def view(box: Box) -> np.ndarray:
+        out = held[slices(box)]
+        out.flags.writeable = False
+        return out
+
+    return view
 
 
 def read_box(array: Any, box: Box) -> np.ndarray:

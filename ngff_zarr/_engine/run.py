@@ -21,7 +21,7 @@ from .assemble import LevelSink
 from .geometry import Box, hull, intersect, slices
 from .passes import Pass, level_box, level_reach
 from .progress import Progress
-from .pyramid import PyramidPlan, compute_region, needed_boxes, read_box
+from .pyramid import PyramidPlan, compute_region, needed_boxes, source_reader
 from .source_chunks import SourceChunks, computed_source
 
 
@@ -113,7 +113,7 @@ def _run_pass(
         ]
         source = SourceChunks(plan.source, windows).read
     elif p.first == 0 and p.write_first:  # the one pass that reads the source
-        source = lambda box: read_box(plan.source, box)  # noqa: E731
+        source = source_reader(plan.source)
     else:  # later passes read the level written before them, never the source again
         level_array = arrays[p.first]
         source = lambda box: level_array.read(slices(box))  # noqa: E731

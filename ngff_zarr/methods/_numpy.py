@@ -88,13 +88,20 @@ def gaussian_halo(factors: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(_gaussian_weights(f)[1] if f > 1 else 0 for f in factors)
 
 
+# float values of a Gaussian's first pass computed at once (1 MiB of float32): the passes
+# run slab by slab along the first downsampled dim, so their temporaries stay in the cache
+_SLAB_VALUES = 1 << 18
+
+
 def gaussian(
     block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
 ) -> np.ndarray:
     """Gaussian anti-aliasing (sigma = f/3) then the mean over each output pixel's box.
 
     ``block`` carries ``gaussian_halo(factors)`` extra pixels on each side of each
-    downsampled dim.
+    downsampled dim. Computed in slabs of output samples along the first downsampled dim:
+    every output value is the same sequence of float operations whatever the slab, so the
+    result does not depend on the slabs (nor on the engine's regions).
     """
     dtype = block.dtype
     work = (
@@ -102,8 +109,36 @@ def gaussian(
         if (dtype.kind in "uib" and dtype.itemsize <= 2) or dtype == np.float32
         else np.float64
     )
+    axes = [axis for axis in range(block.ndim) if factors[axis] > 1]
+    if not axes:
+        return np.array(block, copy=True)
+    first = axes[0]
+    f = factors[first]
+    weights, radius = _gaussian_weights(f)
+    n = max(0, (block.shape[first] - 2 * radius) // f)
+    per_sample = math.prod(block.shape[first + 1 :])
+    slab = max(1, _SLAB_VALUES // max(1, per_sample))
+    if n <= slab:
+        return cast_to(_gaussian_passes(block, factors, work), dtype)
+    out: np.ndarray | None = None
+    for lo in range(0, n, slab):
+        hi = min(n, lo + slab)
+        key = [slice(None)] * block.ndim
+        key[first] = slice(lo * f, (hi - 1) * f + weights.size)
+        part = cast_to(_gaussian_passes(block[tuple(key)], factors, work), dtype)
+        if out is None:
+            shape = list(part.shape)
+            shape[first] = n
+            out = np.empty(shape, dtype=part.dtype)
+        key[first] = slice(lo, hi)
+        out[tuple(key)] = part
+    assert out is not None
+    return out
+
+
+def _gaussian_passes(block: np.ndarray, factors: tuple[int, ...], work: type) -> np.ndarray:
+    """The separable passes, outer dims first: a sum of separately rounded products."""
     out = block
-    converted = False
     # outer dims first: their strided views are whole contiguous planes or rows
     for axis in range(block.ndim):
         f = factors[axis]
@@ -117,10 +152,7 @@ def gaussian(
             np.multiply(_strided(out, axis, m, f, n), work(weights[m]), out=term, dtype=work)
             acc += term
         out = acc
-        converted = True
-    if not converted:
-        return np.array(block, copy=True)
-    return cast_to(out, dtype)
+    return out
 
 
 def rounded_to(values: np.ndarray, dtype: np.dtype) -> np.ndarray:
