@@ -476,17 +476,22 @@ print((after - before) * 1024)
 """
 
 
-def test_a_streamed_write_stays_within_its_memory_target(tmp_path: Path) -> None:
-    """Measured in a fresh process (peak RSS), not taken from the planner's own estimate."""
+def _peak_growth(script: str, target: Path) -> int:
+    """Bytes the peak RSS of a fresh interpreter running ``script`` grew by (it prints them)."""
     result = subprocess.run(
-        [sys.executable, "-c", _PEAK_MEMORY, str(tmp_path / "big.zarr")],
+        [sys.executable, "-c", script, str(target)],
         capture_output=True,
         text=True,
         encoding="utf-8",
         check=True,
         timeout=300,
     )
-    growth = int(result.stdout.strip().splitlines()[-1])
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_streamed_write_stays_within_its_memory_target(tmp_path: Path) -> None:
+    """Measured in a fresh process (peak RSS), not taken from the planner's own estimate."""
+    growth = _peak_growth(_PEAK_MEMORY, tmp_path / "big.zarr")
     source_bytes = 256 * 512 * 512 * 2
     # the whole source is 128 MiB; the write holds about its 32 MiB target (measured: ~70 MiB
     # for sharded 0.5 with 3 workers, where encoding a shard costs copies the planner does not
@@ -521,15 +526,7 @@ print((after - before) * 1024)
 def test_a_write_from_image_planes_holds_one_band_of_them(tmp_path: Path) -> None:
     """Planes are computed on one worker thread and freed on others: without handing freed
     memory back, every worker's allocator arena kept a band (measured: 1065 MiB -> 462 MiB)."""
-    result = subprocess.run(
-        [sys.executable, "-c", _PEAK_MEMORY_PLANES, str(tmp_path / "planes.zarr")],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=True,
-        timeout=300,
-    )
-    growth = int(result.stdout.strip().splitlines()[-1])
+    growth = _peak_growth(_PEAK_MEMORY_PLANES, tmp_path / "planes.zarr")
     band = 128 * 1024 * 1024 * 2
     assert growth < band + 320 * 2**20, f"peak RSS grew by {growth / 2**20:.0f} MiB"
     back = from_ngff_zarr(tmp_path / "planes.zarr").images[0].data
