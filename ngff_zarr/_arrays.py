@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import operator
 import uuid
-import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -242,14 +241,11 @@ class _InMemory:
         return np.array(self._array[key], copy=True)
 
 
-# the wrappers behind the dask arrays of _from_numpy, by dask name (unique: a uuid)
-_IN_MEMORY: weakref.WeakValueDictionary[str, _InMemory] = weakref.WeakValueDictionary()
-
-
 def _from_numpy(array: np.ndarray) -> Any:
     name = f"ngff-zarr-in-memory-{uuid.uuid4().hex}"
-    wrapper = _IN_MEMORY[name] = _InMemory(array)
-    return da.from_array(wrapper, chunks=array.shape or (), asarray=False, lock=False, name=name)
+    return da.from_array(
+        _InMemory(array), chunks=array.shape or (), asarray=False, lock=False, name=name
+    )
 
 
 def in_memory(array: Any) -> np.ndarray | None:
@@ -258,7 +254,11 @@ def in_memory(array: Any) -> np.ndarray | None:
     The write engine reads such a source by slicing it directly, with no dask graph per region
     (and no import of ``distributed``, which dask's first ``compute`` makes).
     """
-    wrapper = _IN_MEMORY.get(getattr(array, "name", None) or "")
-    if wrapper is None or tuple(array.shape) != wrapper.shape:
+    if not isinstance(array, da.Array) or len(array.dask.layers) != 2:
+        return None
+    # dask.array.from_array keeps the wrapped object in the graph, under "original-<name>"
+    original = array.dask.layers.get(f"original-{array.name}")
+    wrapper = None if original is None else original.get(f"original-{array.name}")
+    if not isinstance(wrapper, _InMemory) or tuple(array.shape) != wrapper.shape:
         return None
     return wrapper._array

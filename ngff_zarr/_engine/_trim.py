@@ -12,7 +12,6 @@ glibc: macOS, musl, Windows) this does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import sys
 from collections.abc import Callable
@@ -25,8 +24,9 @@ def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        function = libc.malloc_trim
+        # the process's own symbols hold libc's, as for statx and renameat2 in ``_io``
+        # (find_library would run ldconfig, in a worker thread, mid-write)
+        function = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None
     function.argtypes = (ctypes.c_size_t,)

@@ -134,13 +134,7 @@ class SourceChunks:
             if len(parts) == len(touched):
                 break
             # only an unannounced read can find a chunk dropped: compute it again
-        out = np.empty(tuple(hi - lo for lo, hi in box), dtype=self._array.dtype)
-        for index, chunk in parts:
-            cbox = self._chunk_box(index)
-            both = [(max(a, c), min(b, d)) for (a, b), (c, d) in zip(box, cbox, strict=True)]
-            dst = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(both, box, strict=True))
-            src = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(both, cbox, strict=True))
-            out[dst] = chunk[src]
+        out = self._assemble(box, parts)
         trim = False
         with self._lock:
             for index in touched:
@@ -152,9 +146,20 @@ class SourceChunks:
                         self._dropped += dropped.nbytes
             if self._dropped >= _TRIM_BYTES:
                 self._dropped, trim = 0, True
-        del parts
+        del parts  # the dropped chunks' last references, before the trim
         if trim:  # a band's worth of chunks is free: give it back (see ._trim)
             trim_freed_memory()
+        return out
+
+    def _assemble(self, box: Box, parts: list[tuple[Index, np.ndarray]]) -> np.ndarray:
+        """``box`` copied out of the chunks ``parts`` that cover it."""
+        out = np.empty(tuple(hi - lo for lo, hi in box), dtype=self._array.dtype)
+        for index, chunk in parts:
+            cbox = self._chunk_box(index)
+            both = [(max(a, c), min(b, d)) for (a, b), (c, d) in zip(box, cbox, strict=True)]
+            dst = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(both, box, strict=True))
+            src = tuple(slice(a - lo, b - lo) for (a, b), (lo, _) in zip(both, cbox, strict=True))
+            out[dst] = chunk[src]
         return out
 
     def _ensure(self, touched: list[Index]) -> None:
