@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final
 
@@ -33,6 +35,7 @@ __all__ = [
     "fetch",
     "group_attributes",
     "group_documents",
+    "iter_documents",
     "json_depth",
     "parse_document",
     "parse_json",
@@ -80,7 +83,9 @@ def read_json(store: Store, key: str) -> dict[str, Any] | None:
 
 def parse_json(store: Store, key: str, raw: bytes) -> dict[str, Any]:
     """Parse ``raw``, read from ``key``: a JSON object, or an error naming the file."""
-    return parse_document(raw, describe(store, key))
+    return _parse(
+        raw, lambda: describe(store, key), config.metadata_max_bytes, config.metadata_max_depth
+    )
 
 
 def parse_document(raw: bytes, where: str) -> dict[str, Any]:
@@ -97,30 +102,37 @@ def parse_document(raw: bytes, where: str) -> dict[str, Any]:
     Traceback (most recent call last):
     ngff_zarr.errors.InvalidMetadataError: zarr.json: nested 100 levels deep, more than the 64 ...
     """
-    limit = config.metadata_max_bytes
+    return _parse(raw, lambda: where, config.metadata_max_bytes, config.metadata_max_depth)
+
+
+def _parse(raw: bytes, where: Callable[[], str], limit: int, max_depth: int) -> dict[str, Any]:
+    """:func:`parse_document` with its limits given; ``where`` names the document in errors."""
     if len(raw) > limit:
         # a local file is read one byte past the limit, no further: its size is then unknown
         size = f"{len(raw)} bytes" if len(raw) > limit + 1 else "its size was not read further"
         raise InvalidMetadataError(
             f"the document has more bytes than the {limit} a metadata document may have "
             f"(config.metadata_max_bytes; {size})",
-            path=where,
+            path=where(),
         )
-    depth = json_depth(raw)
-    if depth > config.metadata_max_depth:
-        raise InvalidMetadataError(
-            f"nested {depth} levels deep, more than the {config.metadata_max_depth} a metadata "
-            "document may have (config.metadata_max_depth)",
-            path=where,
-        )
+    # A document nests no deeper than it has opening brackets: the exact depth is measured
+    # only when there are more of them than the limit (most documents have a few dozen).
+    if raw.count(b"[") + raw.count(b"{") > max_depth:
+        depth = json_depth(raw)
+        if depth > max_depth:
+            raise InvalidMetadataError(
+                f"nested {depth} levels deep, more than the {max_depth} a metadata "
+                "document may have (config.metadata_max_depth)",
+                path=where(),
+            )
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         # ValueError: JSONDecodeError, and integers too long to convert
-        raise InvalidMetadataError(f"malformed JSON ({exc})", path=where) from exc
+        raise InvalidMetadataError(f"malformed JSON ({exc})", path=where()) from exc
     if not isinstance(doc, dict):
         raise InvalidMetadataError(
-            f"expected a JSON object, found {type(doc).__name__}", path=where
+            f"expected a JSON object, found {type(doc).__name__}", path=where()
         )
     return doc
 
@@ -181,24 +193,34 @@ def dump_json(doc: Mapping[str, Any]) -> bytes:
 def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
     """The bytes under each of ``keys`` (None where missing), read at once.
 
-    A local store is read straight from the file system; any other store concurrently, at
-    most ``config.metadata_concurrency`` requests at a time.
+    A local store is read straight from the file system: serially while files come from the
+    page cache (a few microseconds each, where threads only add their start-up and contention),
+    on a few threads once they come slower (a cold disk, a network file system). Any other store
+    is read concurrently, at most ``config.metadata_concurrency`` requests at a time.
     """
     unique = list(dict.fromkeys(keys))
     root = getattr(store, "root", None)
     if isinstance(store, LocalStore) and root is not None:
         base = f"{os.fspath(root)}/"
         limit = config.metadata_max_bytes + 1  # read once: a config lookup costs an env read
+        found: dict[str, bytes | None] = {}
         threads = min(_LOCAL_THREADS, config.metadata_concurrency, len(unique) // _PER_THREAD)
+        if threads >= 2:  # a sample, read serially, tells how fast this file system is
+            start = time.perf_counter()
+            for key in unique[:_SAMPLE]:
+                found[key] = _read_file(base, key, limit)
+            if time.perf_counter() - start < _SAMPLE * _FAST_FILE:
+                threads = 1
+        rest = unique[len(found) :]
         if threads < 2:
-            return {key: _read_file(base, key, limit) for key in unique}
-        # many files: a few threads (open and read release the GIL), each a slice of the keys
-        slices = [unique[i::threads] for i in range(threads)]
+            found.update((key, _read_file(base, key, limit)) for key in rest)
+            return found
+        # slow files: a few threads (open and read release the GIL), each a slice of the keys
+        slices = [rest[i::threads] for i in range(threads)]
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ngff-zarr-meta") as pool:
             parts = list(pool.map(lambda ks: [_read_file(base, k, limit) for k in ks], slices))
-        found = {
-            k: v for ks, vs in zip(slices, parts, strict=True) for k, v in zip(ks, vs, strict=True)
-        }
+        for ks, vs in zip(slices, parts, strict=True):
+            found.update(zip(ks, vs, strict=True))
         return {key: found[key] for key in unique}
     prototype = default_buffer_prototype()
     limit_count = config.metadata_concurrency
@@ -218,26 +240,71 @@ def read_raw(store: Store, keys: Sequence[str]) -> dict[str, bytes | None]:
 
 _LOCAL_THREADS: Final = 4  # threads reading many local files
 _PER_THREAD: Final = 128  # files a thread is worth starting for
+_SAMPLE: Final = 64  # files read serially to time the file system
+_FAST_FILE: Final = 50e-6  # seconds a cached file takes (about 10 us here): threads do not pay
 
 
 def _read_file(base: str, key: str, limit: int) -> bytes | None:
+    """The bytes of the file ``base + key``, at most ``limit`` of them; None when missing.
+
+    Read with plain system calls (a listing reads thousands of small documents): one read of
+    ``_FIRST_READ`` bytes holds most documents, larger ones are read on in pieces up to the
+    limit. ``O_NONBLOCK`` keeps a FIFO given a document's name from blocking the reader.
+    """
     if not is_relative_key(key):
         return None  # a path in the metadata that climbs out of the store: never read
+    path = f"{base}{key}"
     try:
-        with open(f"{base}{key}", "rb") as handle:
-            return handle.read(limit)  # beyond: refused unread
+        fd = os.open(path, _OPEN_FLAGS)
+        try:
+            data = os.read(fd, min(_FIRST_READ, limit))
+            if len(data) < _FIRST_READ or len(data) >= limit:
+                return data
+            parts, total = [data], len(data)
+            while total < limit:  # beyond the limit: refused unread
+                more = os.read(fd, min(_NEXT_READ, limit - total))
+                if not more:
+                    break
+                parts.append(more)
+                total += len(more)
+            return b"".join(parts)
+        finally:
+            os.close(fd)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+    except BlockingIOError:
+        return b""  # a FIFO with a writer but nothing written yet: no document
     except OSError as exc:
         if exc.errno in _NO_SUCH_KEY:
             return None  # no file can have this name
-        raise ReadError(f"{base}{key}: {exc.strerror or exc}") from exc
+        raise ReadError(f"{path}: {exc.strerror or exc}") from exc
+
+
+_OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+_FIRST_READ: Final = 16 * 1024  # most metadata documents are smaller
+_NEXT_READ: Final = 1024 * 1024
 
 
 def read_documents(store: Store, keys: Sequence[str]) -> list[dict[str, Any] | None]:
     """The JSON objects under ``keys`` (None where missing), read at once (see :func:`read_raw`)."""
-    raw = read_raw(store, keys)
-    return [None if raw[k] is None else parse_json(store, k, raw[k]) for k in keys]  # type: ignore[arg-type]
+    return list(iter_documents(store, keys))
+
+
+def iter_documents(
+    store: Store, keys: Sequence[str], raw: Mapping[str, bytes | None] | None = None
+) -> Iterator[dict[str, Any] | None]:
+    """:func:`read_documents`, each document parsed only when the iteration reaches it.
+
+    The files are read at once (or given: ``raw``, as :func:`read_raw` returns them); a caller
+    that turns each document into something smaller (thousands of well documents into wells)
+    then never holds them all parsed.
+    """
+    found = read_raw(store, keys) if raw is None else raw
+    limit, depth = config.metadata_max_bytes, config.metadata_max_depth  # looked up once
+    for key in keys:
+        data = found[key]
+        where = functools.partial(describe, store, key)
+        yield None if data is None else _parse(data, where, limit, depth)
 
 
 def write_documents(store: Store, documents: Mapping[str, bytes]) -> None:

@@ -75,7 +75,14 @@ def describe(store: Store, key: str = "") -> str:
 
 
 def join(*parts: str) -> str:
-    """Join store key parts with '/', ignoring empty parts."""
+    """Join store key parts with '/', ignoring empty parts.
+
+    >>> join("A/1", "", "0/", "zarr.json")
+    'A/1/0/zarr.json'
+    """
+    joined = "/".join(parts)
+    if "//" not in joined and not joined.startswith("/") and not joined.endswith("/"):
+        return joined  # no empty part, no part with a '/' at an end: nothing to strip
     return "/".join(p.strip("/") for p in parts if p and p.strip("/"))
 
 

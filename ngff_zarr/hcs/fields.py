@@ -20,6 +20,7 @@ __all__ = ["LazyField"]
 
 _FIELDS: Final = frozenset(f.name for f in dataclasses.fields(Multiscales))
 _COMPARED: Final = tuple(f.name for f in dataclasses.fields(Multiscales) if f.compare)
+_LOCKS_LOCK: Final = threading.Lock()  # guards making a field's lock
 
 
 class LazyField(Multiscales):
@@ -48,14 +49,14 @@ class LazyField(Multiscales):
 
     # set in __init__ through object.__setattr__; declared for the type checker
     _where: str
-    _loader: Callable[[], Multiscales] | None
-    _lock: threading.Lock
+    _loader: Callable[[str], Multiscales] | None
 
-    def __init__(self, where: str, loader: Callable[[], Multiscales]) -> None:
-        # no dataclass __init__: the fields are filled in by _resolve
+    def __init__(self, where: str, loader: Callable[[str], Multiscales]) -> None:
+        # no dataclass __init__: the fields are filled in by _resolve. ``loader(where)`` reads
+        # the field. A plate lists thousands of fields: each is this one object (no lock, no
+        # closure of its own until it is read), so that listing a plate stays cheap.
         object.__setattr__(self, "_where", where)
         object.__setattr__(self, "_loader", loader)
-        object.__setattr__(self, "_lock", threading.Lock())
 
     def __getattribute__(self, name: str) -> Any:
         if name in _FIELDS and name not in object.__getattribute__(self, "__dict__"):
@@ -63,13 +64,18 @@ class LazyField(Multiscales):
         return object.__getattribute__(self, name)
 
     def _resolve(self) -> None:
-        """Read the field (once) and fill in every field of the Multiscales."""
+        """Read the field (once, also when several threads ask at once) and fill in every
+        field of the Multiscales."""
         state = object.__getattribute__(self, "__dict__")
-        with state["_lock"]:
+        if state["_loader"] is None:
+            return
+        with _LOCKS_LOCK:  # the field's own lock, made when the field is first read
+            lock = state.setdefault("_lock", threading.Lock())
+        with lock:
             loader = state["_loader"]
             if loader is None:
                 return
-            image = loader()
+            image = loader(state["_where"])
             for name in _FIELDS:
                 state[name] = getattr(image, name)
             state["_loader"] = None

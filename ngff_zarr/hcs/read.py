@@ -10,7 +10,6 @@ at most ``well_cache_size`` wells and each well at most ``image_cache_size`` fie
 from __future__ import annotations
 
 import collections
-import functools
 import threading
 import warnings
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from zarr.storage import LocalStore, MemoryStore
 from .._io.documents import (
     attributes_of,
     group_attributes,
+    iter_documents,
     parse_document,
     read_documents,
     read_raw,
@@ -118,6 +118,7 @@ class HCSPlate:
         self._listing: collections.deque[HCSWell] = collections.deque()  # see load_wells
         self._location: tuple[Store, str, Layout] | None = None
         self._lock = threading.Lock()
+        self._field_loader = self._load_field  # one bound method shared by the lazy fields
 
     @classmethod
     def _opened(
@@ -224,9 +225,11 @@ class HCSPlate:
         todo = [w for w in wells if w._metadata is None]
         if todo:
             keys = [join(self._path, w.path, self._fmt.attributes_key) for w in todo]
-            docs = read_documents(self._store, keys)
-            _check_wells_exist(self, [w for w, d in zip(todo, docs, strict=True) if d is None])
-            for well, doc in zip(todo, docs, strict=True):
+            raw = read_raw(self._store, keys)  # every file first: a missing well raises now
+            _check_wells_exist(self, [w for w, k in zip(todo, keys, strict=True) if raw[k] is None])
+            # each document parsed and turned into its well in turn, never all held parsed
+            documents = iter_documents(self._store, keys, raw)
+            for well, doc in zip(todo, documents, strict=True):
                 well._set_metadata(doc)
         return wells
 
@@ -493,7 +496,7 @@ class HCSWell:
         if not isinstance(raw, bytes) or not plate._is_image_document(raw, doc_key):
             # no document, or not an image: the error of reading it in full, raised now
             return plate._load_field(key)
-        return LazyField(key, functools.partial(plate._load_field, key))
+        return LazyField(key, plate._field_loader)
 
     def get_labels(self, field_index: int = 0) -> dict[str, LabelMultiscales]:
         """The label images of the field at position ``field_index``, read lazily.

@@ -6,6 +6,8 @@ import doctest
 import json
 import pickle
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +322,24 @@ def test_many_local_documents_read_on_threads_as_one_by_one(tmp_path: Path) -> N
 )
 def test_docstring_examples(module: Any) -> None:
     assert doctest.testmod(module).failed == 0
+
+
+def test_a_lazy_field_asked_for_by_many_threads_at_once_is_read_once(tmp_path: Path) -> None:
+    # A listed field holds no lock of its own; the one made when it is first read makes every
+    # thread see the same field, read once.
+    path = tmp_path / "plate.ome.zarr"
+    with HCSPlateWriter(path, plate()) as writer:
+        writer.write_well_images({("A", "1", 0): field(0)})
+    for _ in range(5):
+        lazy = from_hcs_zarr(path).get_well("A", "1").get_image(0)  # type: ignore[union-attr]
+        assert isinstance(lazy, LazyField) and not lazy.is_read
+        barrier = threading.Barrier(8)
+
+        def images(lazy: LazyField = lazy, barrier: threading.Barrier = barrier) -> object:
+            barrier.wait()
+            return lazy.images
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            seen = list(pool.map(lambda _: images(), range(8)))
+        assert all(s is seen[0] for s in seen)  # one read: one list of images for all
+        np.testing.assert_array_equal(np.asarray(lazy.images[0].data), _data(0))

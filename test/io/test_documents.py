@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from zarr.storage import LocalStore
 
 from ngff_zarr import (
     InvalidMetadataError,
@@ -32,6 +33,10 @@ def _store(tmp_path: Path, version: str = "0.5") -> Path:
     image = to_ngff_image(np.ones((16, 16), dtype="uint8"))
     to_ngff_zarr(path, to_multiscales(image, scale_factors=[2]), version=version)
     return path
+
+
+def _local_store(path: Path) -> LocalStore:
+    return LocalStore(path, read_only=True)
 
 
 def _doc(path: Path, version: str) -> Path:
@@ -169,3 +174,102 @@ def test_staging_names_only_match_staging(tmp_path: Path) -> None:
         ".img.zarr.ngff-zarr-notahextoken",
         "img.zarr",
     ]
+
+
+def test_a_document_past_the_first_read_is_read_whole_up_to_the_limit(tmp_path: Path) -> None:
+    # Local documents are read with one read of 16 KiB, then in pieces: one of 40 000 bytes
+    # is read whole, one byte past the limit is refused.
+    path = _store(tmp_path)
+    doc = json.loads((path / "zarr.json").read_text(encoding="utf-8"))
+    doc["attributes"]["note"] = ""
+    pad = 40_000 - len(json.dumps(doc).encode())
+    doc["attributes"]["note"] = "x" * pad
+    raw = json.dumps(doc).encode()
+    assert len(raw) == 40_000
+    (path / "zarr.json").write_bytes(raw)
+    with config.set(metadata_max_bytes=40_000):
+        assert from_ngff_zarr(path).metadata.name is not None
+        assert documents.read_raw(_local_store(path), ["zarr.json"])["zarr.json"] == raw
+    with (
+        config.set(metadata_max_bytes=39_999),
+        pytest.raises(InvalidMetadataError, match="more bytes than the 39999"),
+    ):
+        from_ngff_zarr(path)
+
+
+def test_brackets_inside_strings_do_not_refuse_a_shallow_document() -> None:
+    # more opening brackets than the depth limit, all inside a string: depth 1, accepted
+    raw = json.dumps({"a": "[{" * 100}).encode()
+    assert parse_document(raw, "zarr.json") == {"a": "[{" * 100}
+
+
+def test_a_fifo_with_a_documents_name_does_not_block_the_reader(tmp_path: Path) -> None:
+    # A FIFO named .zattrs would block open() until a writer came: it reads as an empty
+    # document (a typed error) at once. Run in a subprocess, killed if it hangs.
+    import subprocess
+    import sys
+
+    path = tmp_path / "img.zarr"
+    path.mkdir()
+    (path / ".zgroup").write_text('{"zarr_format": 2}')
+    os.mkfifo(path / ".zattrs")
+    script = (
+        "import sys, ngff_zarr as nz\n"
+        "try:\n    nz.from_ngff_zarr(sys.argv[1])\n"
+        "except nz.InvalidMetadataError as exc:\n    print('typed:', exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "typed:" in done.stdout and ".zattrs" in done.stdout
+
+
+def test_many_local_documents_read_the_same_serially_and_on_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # read_raw reads serially while files come fast and on threads when they come slowly:
+    # both give the same bytes, None for the missing keys, in the keys' order.
+    root = tmp_path / "docs"
+    keys = []
+    for i in range(600):
+        key = f"g{i % 7}/{i}/.zattrs"
+        keys.append(key)
+        if i % 5:  # every fifth is missing
+            (root / key).parent.mkdir(parents=True, exist_ok=True)
+            (root / key).write_bytes(json.dumps({"i": i, "pad": "p" * (i * 37 % 20_000)}).encode())
+    keys.append("../outside/.zattrs")  # climbs out of the store: never read
+    store = _local_store(root)
+    serial = documents.read_raw(store, keys)
+    monkeypatch.setattr(documents, "_FAST_FILE", 0.0)  # every file system counts as slow
+    threaded = documents.read_raw(store, keys)
+    assert list(serial) == list(threaded) == list(dict.fromkeys(keys))
+    assert serial == threaded
+    for i, key in enumerate(keys[:-1]):
+        if i % 5:
+            assert json.loads(serial[key])["i"] == i  # type: ignore[arg-type]
+        else:
+            assert serial[key] is None
+    assert serial["../outside/.zattrs"] is None
+    parsed = list(documents.iter_documents(store, keys[:10]))
+    assert [None if d is None else d["i"] for d in parsed] == [
+        None if i % 5 == 0 else i for i in range(10)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("parts", "joined"),
+    [
+        (("A", "1", "zarr.json"), "A/1/zarr.json"),
+        (("", "A/1", "", "0/"), "A/1/0"),
+        (("/A/", "/1"), "A/1"),
+        (("A//B", "c"), "A//B/c"),  # a '//' inside a part is kept
+        (("",), ""),
+        ((), ""),
+        (("/",), ""),
+    ],
+)
+def test_store_keys_join_without_empty_parts(parts: tuple[str, ...], joined: str) -> None:
+    from ngff_zarr._io.store import join
+
+    assert join(*parts) == joined
