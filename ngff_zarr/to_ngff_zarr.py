@@ -7,15 +7,18 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import zarr
+from zarr.storage import LocalStore
 
 from ._engine.cluster import active_client, cluster_threads
 from ._engine.passes import plan_passes
 from ._engine.pyramid import PyramidPlan, level_name, make_plan, source_of, truncated
 from ._engine.run import run_passes
+from ._io.consolidated import consolidate_local_image
 from ._io.snapshot import sources_of
 from ._io.staging import Target, is_write_failure
 from ._io.store import StoreLike, as_store
@@ -474,7 +477,17 @@ def _root_attributes(multiscales: Multiscales) -> dict[str, Any]:
 
 
 def _consolidate(group: zarr.Group) -> None:
-    """Consolidated metadata of the image group (zarr-python warns it is not in the v3 spec)."""
+    """Consolidated metadata of the image group (zarr-python warns it is not in the v3 spec).
+
+    A local image is consolidated from the files just written (see
+    :mod:`ngff_zarr._io.consolidated`); any other, and a tree with groups below the image,
+    by zarr-python.
+    """
+    root = getattr(group.store, "root", None)
+    if isinstance(group.store, LocalStore) and isinstance(root, Path):
+        directory = root / group.path if group.path else root
+        if consolidate_local_image(directory, group.metadata.zarr_format):
+            return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         zarr.consolidate_metadata(group.store, path=group.path or None)
