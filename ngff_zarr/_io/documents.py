@@ -13,6 +13,7 @@ import functools
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -249,7 +250,8 @@ def _read_file(base: str, key: str, limit: int) -> bytes | None:
 
     Read with plain system calls (a listing reads thousands of small documents): one read of
     ``_FIRST_READ`` bytes holds most documents, larger ones are read on in pieces up to the
-    limit. ``O_NONBLOCK`` keeps a FIFO given a document's name from blocking the reader.
+    limit. ``O_NONBLOCK`` keeps a FIFO given a document's name from blocking the reader (it
+    reads as empty); a regular file that reports it would block is read again, blocking.
     """
     if not is_relative_key(key):
         return None  # a path in the metadata that climbs out of the store: never read
@@ -257,27 +259,35 @@ def _read_file(base: str, key: str, limit: int) -> bytes | None:
     try:
         fd = os.open(path, _OPEN_FLAGS)
         try:
-            data = os.read(fd, min(_FIRST_READ, limit))
-            if len(data) < _FIRST_READ or len(data) >= limit:
-                return data
-            parts, total = [data], len(data)
-            while total < limit:  # beyond the limit: refused unread
-                more = os.read(fd, min(_NEXT_READ, limit - total))
-                if not more:
-                    break
-                parts.append(more)
-                total += len(more)
-            return b"".join(parts)
+            try:
+                return _read_fd(fd, limit)
+            except BlockingIOError:
+                if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                    return b""  # a FIFO with a writer but nothing written: no document
+                os.set_blocking(fd, True)
+                return _read_fd(fd, limit)
         finally:
             os.close(fd)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
-    except BlockingIOError:
-        return b""  # a FIFO with a writer but nothing written yet: no document
     except OSError as exc:
         if exc.errno in _NO_SUCH_KEY:
             return None  # no file can have this name
         raise ReadError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def _read_fd(fd: int, limit: int) -> bytes:
+    data = os.read(fd, min(_FIRST_READ, limit))
+    if len(data) < _FIRST_READ or len(data) >= limit:
+        return data
+    parts, total = [data], len(data)
+    while total < limit:  # beyond the limit: refused unread
+        more = os.read(fd, min(_NEXT_READ, limit - total))
+        if not more:
+            break
+        parts.append(more)
+        total += len(more)
+    return b"".join(parts)
 
 
 _OPEN_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
