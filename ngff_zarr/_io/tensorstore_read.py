@@ -29,10 +29,13 @@ def _context(ts: Any) -> Any:
 
 class TensorStoreArray(BoxReader):
     """A read-only array over a tensorstore handle (for ``dask.array.from_array``); a key
-    reads exactly the box it asks for (see :class:`~ngff_zarr._arrays.BoxReader`)."""
+    reads exactly the box it asks for (see :class:`~ngff_zarr._arrays.BoxReader`).
+    ``zarr_array`` is the zarr-python array it was opened for (its metadata, and what reads
+    any key this reader does not)."""
 
     def __init__(self, handle: Any, zarr_array: Any, where: str) -> None:
         super().__init__(handle, where, zarr_array.dtype)
+        self.zarr_array = zarr_array
         self.chunks = zarr_array.chunks
         self.shards = getattr(zarr_array, "shards", None)
         self.store = zarr_array.store
