@@ -2,8 +2,9 @@
 
 This is how a store created with ``metadata_only=True`` gets its data, slab by slab, and how a
 large level is read region by region without dask: a local array is read through one
-tensorstore handle when tensorstore is installed (the reader ``from_ngff_zarr`` uses), any
-other through zarr-python; writes always go through zarr-python.
+tensorstore handle when tensorstore is installed (the reader ``from_ngff_zarr`` uses; opened at
+the first read, and not at all with ``config.read_backend = "zarr"``), any other through
+zarr-python; writes always go through zarr-python.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class ArrayHandle:
         *,
         writable: bool,
         reader: TensorStoreArray | None = None,
+        open_reader: Callable[[], TensorStoreArray | None] | None = None,
         check: Callable[[], None] | None = None,
         writer: Callable[[], zarr.Array[Any]] | None = None,
     ) -> None:
@@ -70,6 +72,9 @@ class ArrayHandle:
         self.path = path
         self._writable = writable
         self._reader = reader
+        # tensorstore is opened at the first read, so that a handle only written to never
+        # starts tensorstore's threads (a process forked after they run aborts)
+        self._open_reader = open_reader
         self._check = check  # raises when the data read may be of another version of the store
         self._writer = writer  # opens the array for writing, where ``array`` is read-only
 
@@ -104,13 +109,19 @@ class ArrayHandle:
 
     @property
     def reader(self) -> Literal["tensorstore", "zarr"]:
-        return "zarr" if self._reader is None else "tensorstore"
+        return "zarr" if self._tensorstore() is None else "tensorstore"
+
+    def _tensorstore(self) -> TensorStoreArray | None:
+        if self._open_reader is not None:
+            self._reader, self._open_reader = self._open_reader(), None
+        return self._reader
 
     def __getitem__(self, key: Any) -> np.ndarray:
-        plain = None if self._reader is None else _plain_box(key, self.shape)
-        if plain is not None and self._reader is not None:
+        reader = self._tensorstore()
+        plain = None if reader is None else _plain_box(key, self.shape)
+        if plain is not None and reader is not None:
             box, shape = plain
-            out = self._reader[box].reshape(shape)
+            out = reader[box].reshape(shape)
         else:
             out = np.asarray(self._array[key])
         if self._check is not None:
@@ -130,7 +141,7 @@ class ArrayHandle:
 
     def to_dask(self) -> da.Array:
         """The array as a lazy dask array, one task per stored chunk (or shard)."""
-        reader = self._reader or BoxReader(self._array, self.path)
+        reader = self._tensorstore() or BoxReader(self._array, self.path)
         return reader.to_dask(self.shards or self.chunks)
 
     def __repr__(self) -> str:
@@ -212,8 +223,11 @@ def open_array(
     Returns
     -------
     ArrayHandle
-        Its reads go through tensorstore when the array is local and tensorstore is installed
-        and can open it (``handle.reader``); else through zarr-python.
+        Its reads go through tensorstore when the array is local, tensorstore is installed
+        and can open it and :attr:`~ngff_zarr.config.NgffZarrConfig.read_backend` is
+        ``"auto"`` (``handle.reader``); else through zarr-python. tensorstore is opened at the
+        first read: a handle only written to never starts it (a process forked after
+        tensorstore has run aborts).
 
     Raises
     ------
@@ -271,8 +285,15 @@ def open_array(
             f"cannot open the array: {exc}", path=describe(zstore, key)
         ) from exc
     root = getattr(zstore, "root", None)
-    reader = open_local([array], root, zarr_format)[0] if isinstance(root, Path) else None
-    return ArrayHandle(array, key, writable=writable, reader=reader)
+    if not isinstance(root, Path):
+        return ArrayHandle(array, key, writable=writable)
+    directory: Path = root
+    return ArrayHandle(
+        array,
+        key,
+        writable=writable,
+        open_reader=lambda: open_local([array], directory, zarr_format)[0],
+    )
 
 
 def _of_image(image: NgffImage) -> ArrayHandle:

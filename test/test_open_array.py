@@ -242,3 +242,55 @@ def test_open_array_of_an_image_in_a_memory_store_is_read_only() -> None:
     np.testing.assert_array_equal(handle[...], data)
     with pytest.raises(nz.WriteError, match="read-only"):
         handle[0:1] = 0
+
+
+def test_read_backend_zarr_keeps_tensorstore_out_of_reads(tmp_path: Path) -> None:
+    array = _create(tmp_path, 3, "uint16", 0, True)
+    data = np.arange(24 * 24, dtype="uint8").reshape(24, 24)
+    nz.to_ngff_zarr(tmp_path / "img.ome.zarr", nz.to_multiscales(nz.to_ngff_image(data),
+                    scale_factors=[]), version="0.5")  # fmt: skip
+    with nz.config.set(read_backend="zarr"):
+        handle = nz.open_array(tmp_path, "level")
+        assert handle.reader == "zarr"
+        np.testing.assert_array_equal(handle[...], np.asarray(array[...]))  # type: ignore[index]
+        image = nz.from_ngff_zarr(tmp_path / "img.ome.zarr").images[0]
+        assert nz.open_array(image).reader == "zarr"
+        np.testing.assert_array_equal(image.data.compute(), data)
+    with pytest.raises(nz.NgffValueError, match=r"config.read_backend: expected 'auto' or 'zarr'"):
+        nz.config.read_backend = "fast"
+
+
+_FORKED_WRITES = """
+import multiprocessing, sys
+import numpy as np
+import ngff_zarr as nz
+
+path, key = sys.argv[1], sys.argv[2]
+handle = nz.open_array(path, key)
+handle[0:1] = 1  # written, never read, before the fork
+
+
+def work(z):
+    nz.open_array(path, key)[z : z + 1] = z + 1  # a whole chunk each: no two share one
+    return z
+
+
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    pool.map_async(work, range(1, 4)).get(timeout=60)
+print(handle[:, 0].tolist())
+"""
+
+
+def test_a_handle_only_written_to_can_be_forked(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import zarr
+
+    zarr.create_array(tmp_path, name="planes", shape=(4, 8), chunks=(1, 8), dtype="uint8")
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED_WRITES, str(tmp_path), "planes"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[1, 2, 3, 4]"
