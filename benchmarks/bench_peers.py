@@ -128,7 +128,7 @@ def plan(size: dict[str, Any]) -> list[Group]:
                 Group(
                     f"w3_{what}_{store}",
                     f"W3 read {what_title}{count} of a {store_title} store written by ours",
-                    _peers(reference=True),
+                    _peers("handle", reference=True),
                     needs=f"w3_{store}",
                     quick=(what, store) == ("blocks", "v05s"),
                 )

@@ -65,6 +65,18 @@ def _name(value: Any) -> str:
     return value.strip()
 
 
+def _read_backend(value: Any) -> str:
+    name = _name(value)
+    if name not in READ_BACKENDS:
+        raise NgffValueError(f"expected one of {list(READ_BACKENDS)}, got {name!r}")
+    return name
+
+
+#: What reads local arrays: "auto" (tensorstore where it is installed and can open the array,
+#: else zarr-python) or "zarr" (zarr-python always).
+READ_BACKENDS = ("auto", "zarr")
+
+
 def _store_like(value: Any) -> Any:
     if isinstance(value, str | os.PathLike):
         return value
@@ -170,6 +182,12 @@ class NgffZarrConfig:
         the fastest installed backend that can write the target: zarrs, tensorstore, then
         zarr-python), ``"zarrs"``, ``"tensorstore"`` or ``"zarr"``;
         ``to_ngff_zarr(backend=...)`` overrides it for one write.
+    read_backend
+        What decodes local arrays for ``from_ngff_zarr`` and ``open_array``
+        (``NGFF_ZARR_READ_BACKEND``): ``"auto"`` (default: tensorstore where it is installed
+        and can open the array, else zarr-python) or ``"zarr"`` (zarr-python only, e.g. for a
+        process that forks after reading: a fork after tensorstore has run aborts). Read when
+        an array is opened.
 
     Examples
     --------
@@ -280,6 +298,15 @@ class NgffZarrConfig:
         minimum=None,
         doc="array writer backend",
         expected="a backend name",
+    )
+
+    read_backend = _Setting(
+        env="NGFF_ZARR_READ_BACKEND",
+        default=lambda: "auto",
+        parse=_read_backend,
+        minimum=None,
+        doc="array reader backend",
+        expected="'auto' or 'zarr'",
     )
 
     itkwasm_native = _Setting(

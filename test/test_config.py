@@ -50,6 +50,7 @@ def test_the_tunables_are_all_here() -> None:
         "hcs_image_cache_size",
         "codec_level",
         "small_region_bytes",
+        "read_backend",
     } <= names
     assert all(name in repr(config) for name in names)
 

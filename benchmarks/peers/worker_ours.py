@@ -9,6 +9,7 @@ Variants (``--variant``, tokens joined by ``+``): ``default``; a method name fro
 a writer backend, ``zarr`` (zarr-python), ``zarrs`` (zarr-python with the zarrs codec pipeline)
 or ``tensorstore`` (``backend=...``; without one, the package's default, ``auto``); ``wasm``
 (``config.itkwasm_native = 0``: the itkwasm methods run itkwasm-downsample's WebAssembly).
+``handle`` (W3 reads: level 0 through a dask-free region handle instead of the dask array).
 Example: ``local_mean+tensorstore``.
 This worker also prepares the stores that the read and listing cases read (``prep_*``).
 """
@@ -100,7 +101,10 @@ class Ours(h.Adapter):
     def open_image(self, store: Path, variant: str) -> Any:
         import ngff_zarr as nz
 
-        return nz.from_ngff_zarr(str(store)).images[0].data
+        multiscales = nz.from_ngff_zarr(str(store))
+        if "handle" in variant.split("+"):  # level 0 as a dask-free region handle
+            return nz.open_array(multiscales.images[0])
+        return multiscales.images[0].data
 
     def read(self, handle: Any, box: tuple[slice, slice, slice]) -> np.ndarray:
         return np.asarray(handle[box])

@@ -33,6 +33,7 @@ __all__ = [
     "location_of",
     "register_source",
     "sources_of",
+    "stored_array",
     "tree_identity",
 ]
 
@@ -168,6 +169,11 @@ class StoredArray:
         self.store = array.store
         self.path = array.path
 
+    @property
+    def source(self) -> Any:
+        """What the reads go to: a zarr array, or a tensorstore reader of one."""
+        return self._array
+
     def __getitem__(self, key: Any) -> np.ndarray:
         try:
             data = np.asarray(self._array[key])
@@ -206,6 +212,15 @@ _SOURCES: weakref.WeakValueDictionary[str, StoredArray] = weakref.WeakValueDicti
 def register_source(name: str, array: StoredArray) -> None:
     """Remember that the dask array ``name`` reads ``array`` (for :func:`sources_of`)."""
     _SOURCES[name] = array
+
+
+def stored_array(data: Any) -> StoredArray | None:
+    """The stored array that the dask array ``data`` is, unchanged (as from_ngff_zarr made
+    it); None for any other array, a derived one included."""
+    source = _SOURCES.get(getattr(data, "name", None) or "")
+    if source is None or tuple(getattr(data, "shape", ())) != source.shape:
+        return None
+    return source
 
 
 def sources_of(arrays: Iterable[Any]) -> list[Location]:

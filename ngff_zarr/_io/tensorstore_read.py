@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._arrays import BoxReader
+from ..config import config
 
 _LOG = logging.getLogger(__name__)
 _CONTEXT: Any = None
@@ -29,10 +30,13 @@ def _context(ts: Any) -> Any:
 
 class TensorStoreArray(BoxReader):
     """A read-only array over a tensorstore handle (for ``dask.array.from_array``); a key
-    reads exactly the box it asks for (see :class:`~ngff_zarr._arrays.BoxReader`)."""
+    reads exactly the box it asks for (see :class:`~ngff_zarr._arrays.BoxReader`).
+    ``zarr_array`` is the zarr-python array it was opened for (its metadata, and what reads
+    any key this reader does not)."""
 
     def __init__(self, handle: Any, zarr_array: Any, where: str) -> None:
         super().__init__(handle, where, zarr_array.dtype)
+        self.zarr_array = zarr_array
         self.chunks = zarr_array.chunks
         self.shards = getattr(zarr_array, "shards", None)
         self.store = zarr_array.store
@@ -46,7 +50,9 @@ def open_local(
     zarr_arrays: Sequence[Any], root: Path, zarr_format: int
 ) -> list[TensorStoreArray | None]:
     """Tensorstore views of local zarr arrays (one per array, None where tensorstore cannot
-    serve it); the opens run concurrently."""
+    serve it, or ``config.read_backend`` is ``"zarr"``); the opens run concurrently."""
+    if config.read_backend == "zarr":
+        return [None] * len(zarr_arrays)
     try:
         import tensorstore as ts
     except ImportError:
