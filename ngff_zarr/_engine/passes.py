@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .._arrays import in_memory
 from ..config import config
 from .geometry import Box, Range
 from .pyramid import PyramidPlan
@@ -129,8 +130,10 @@ def _region_bytes(
         halo = [max(a, b) for a, b in zip(halo, reach, strict=True)]
     voxels = math.prod(r + 2 * h for r, h in zip(region, halo, strict=True))
     working = 4 if any(any(h) for h in plan.halos) else 2
-    # the input, its padded copy, a float working copy of the first step, and the outputs
-    return int(voxels * (2 * itemsize + working * 2) + (voxels * itemsize) // 4)
+    # the input (none for a NumPy source: sliced in place), its padded or contiguous copy, a
+    # float working copy of the first step, and the outputs
+    held = 1 if first == 0 and in_memory(plan.source) is not None else 2
+    return int(voxels * (held * itemsize + working * 2) + (voxels * itemsize) // 4)
 
 
 def plan_passes(
