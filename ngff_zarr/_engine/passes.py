@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .._arrays import in_memory
 from ..config import config
 from .geometry import Box, Range
 from .pyramid import PyramidPlan
@@ -115,9 +116,17 @@ def _lcm(values: Sequence[int]) -> int:
 
 
 def _region_bytes(
-    plan: PyramidPlan, first: int, outputs: Sequence[int], region: tuple[int, ...]
+    plan: PyramidPlan,
+    first: int,
+    outputs: Sequence[int],
+    region: tuple[int, ...],
+    *,
+    viewed: bool = False,
 ) -> int:
-    """A generous estimate of the memory one region's computation holds at its peak."""
+    """A generous estimate of the memory one region's computation holds at its peak.
+
+    ``viewed``: the region's input is a view of a NumPy source, not a copy of its own.
+    """
     itemsize = int(plan.source.dtype.itemsize)
     halo = [0] * len(region)
     for output in outputs:
@@ -129,8 +138,10 @@ def _region_bytes(
         halo = [max(a, b) for a, b in zip(halo, reach, strict=True)]
     voxels = math.prod(r + 2 * h for r, h in zip(region, halo, strict=True))
     working = 4 if any(any(h) for h in plan.halos) else 2
-    # the input, its padded copy, a float working copy of the first step, and the outputs
-    return int(voxels * (2 * itemsize + working * 2) + (voxels * itemsize) // 4)
+    # the input (none when viewed), its padded or contiguous copy, a float working copy of
+    # the first step, and the outputs
+    held = 1 if viewed else 2
+    return int(voxels * (held * itemsize + working * 2) + (voxels * itemsize) // 4)
 
 
 def plan_passes(
@@ -155,16 +166,22 @@ def plan_passes(
     passes: list[Pass] = []
     first, outputs = 0, [start]
     bounds = chunk_bounds(plan.source) if computed_source(plan.source) else ()
+    held = in_memory(plan.source) is not None
     levels = plan.levels
     while True:
         if outputs != [0]:  # a later pass: read the parent of the next level to write
             first = plan.parents[outputs[0]]
         base = _unit(plan, units, first, outputs, whole_units)
         # take as many further levels as are computed from ``first`` and still fit the budget
+        # (a NumPy source's input costs nothing: the regions are views of it). The regions
+        # then grow by the generous estimate: on W1 0.4 (benchmarks/README.md, s5-w1),
+        # regions of 32 MiB of input cost more CPU than regions of 16 MiB (a loaded machine;
+        # large temporaries are fresh memory from the system, their pages faulted in again)
         while outputs[-1] + 1 < levels and plan.computable_from(first, outputs[-1] + 1):
             candidate_outputs = [*outputs, outputs[-1] + 1]
             candidate = _unit(plan, units, first, candidate_outputs, whole_units)
-            if _region_bytes(plan, first, candidate_outputs, candidate) > budget:
+            viewed = held and first == 0
+            if _region_bytes(plan, first, candidate_outputs, candidate, viewed=viewed) > budget:
                 break
             outputs, base = candidate_outputs, candidate
         region = _grow(plan, first, outputs, base, budget, workers)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._arrays import in_memory
 from .._writers import LevelArray
 from ..errors import InternalError
 from .assemble import LevelSink
@@ -72,8 +73,13 @@ def run_passes(
         return
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ngff-zarr") as pool:
-            for p in passes:
-                _run_pass(plan, p, arrays, sinks, pool, workers, cancel, bar, read_source, within)
+            for i, p in enumerate(passes):
+                # a NumPy source the run wrote as level 0 is read again in place, not decoded
+                again = any(q.first == 0 and q.write_first for q in passes[:i])
+                _run_pass(
+                    plan, p, arrays, sinks, pool, workers, cancel, bar, read_source, within,
+                    source_again=again and in_memory(plan.source) is not None,
+                )  # fmt: skip
                 left = {level: sink.pending() for level, sink in sinks.items() if sink.pending()}
                 if left:  # cannot happen when the regions tile the levels; never pass silently
                     raise InternalError(f"write units left incomplete {left}")
@@ -92,6 +98,7 @@ def _run_pass(
     bar: Progress,
     read_source: Callable[[Box], np.ndarray] | None,
     within: Mapping[int, Box] | None = None,
+    source_again: bool = False,
 ) -> None:
     outputs = [level for level in p.outputs if within is None or level in within]
     reach: Box | None = None
@@ -112,9 +119,9 @@ def _run_pass(
             if (interiors := _interiors(plan, p, outputs, region, within))
         ]
         source = SourceChunks(plan.source, windows).read
-    elif p.first == 0 and p.write_first:  # the one pass that reads the source
+    elif p.first == 0 and (p.write_first or source_again):  # the source, read as is
         source = source_reader(plan.source)
-    else:  # later passes read the level written before them, never the source again
+    else:  # later passes read the level written before them (a computed source: never again)
         level_array = arrays[p.first]
         source = lambda box: level_array.read(slices(box))  # noqa: E731
 

@@ -41,36 +41,72 @@ def _strided(array: np.ndarray, axis: int, start: int, step: int, count: int) ->
     return array[tuple(key)]
 
 
+def _along(array: np.ndarray, axis: int, lo: int, hi: int) -> np.ndarray:
+    key = [slice(None)] * array.ndim
+    key[axis] = slice(lo, hi)
+    return array[tuple(key)]
+
+
+# input values of a local mean's slab (512 KiB of uint16): its sums stay in the cache
+_MEAN_SLAB_VALUES = 1 << 18
+
+
 def local_mean(
     block: np.ndarray, factors: tuple[int, ...], *, spatial: tuple[bool, ...]
 ) -> np.ndarray:
-    """Mean of each ``factors`` box, rounded half up for integer data."""
+    """Mean of each ``factors`` box, rounded half up for integer data.
+
+    Summed in the accumulator type (32 bits for data of up to 16), one downsampled dim after
+    the other, each box's values left to right: the same sums in the same order as adding
+    whole strided views, but computed in slabs of the first downsampled dim into reused
+    buffers (no cast copy of the block, no fresh full-size temporaries).
+    """
     dtype = block.dtype
     acc_dtype = _accumulator(dtype)
-    out = _crop_to_factors(block, factors)
-    total = 1
-    accumulated = False
-    for axis, f in enumerate(factors):
-        if f == 1:
-            continue
-        total *= f
-        n = out.shape[axis] // f
-        acc = np.array(_strided(out, axis, 0, f, n), dtype=acc_dtype, copy=True)
-        for k in range(1, f):
-            np.add(acc, _strided(out, axis, k, f, n), out=acc, casting="unsafe")
-        out = acc
-        accumulated = True
-    if not accumulated:
+    src = _crop_to_factors(block, factors)
+    axes = [axis for axis, f in enumerate(factors) if f > 1]
+    if not axes:
         return np.array(block, copy=True)
-    if dtype.kind == "b":
-        result: np.ndarray = out * 2 >= total
-        return result
-    if dtype.kind in "ui":
-        out += total // 2
-        out //= total
-        return out.astype(dtype, copy=False)
-    out /= total
-    return out.astype(dtype, copy=False)
+    total = math.prod(factors[axis] for axis in axes)
+    first, f0 = axes[0], factors[axes[0]]
+    counts = tuple(s // f for s, f in zip(src.shape, factors, strict=True))
+    out = np.empty(counts, dtype=np.bool_ if dtype.kind == "b" else dtype)
+    per_sample = f0 * math.prod(src.shape[first + 1 :])
+    slab = max(1, _MEAN_SLAB_VALUES // max(1, per_sample))
+    buffers: list[np.ndarray] = []  # one per summed dim, of a whole slab; allocated once
+    shape = list(src.shape)
+    shape[first] = min(slab, counts[first]) * f0
+    for axis in axes:
+        shape[axis] //= factors[axis]
+        buffers.append(np.empty(shape, dtype=acc_dtype))
+    for lo in range(0, counts[first], slab):
+        hi = min(counts[first], lo + slab)
+        current = _along(src, first, lo * f0, hi * f0)
+        for axis, buffer in zip(axes, buffers, strict=True):
+            f = factors[axis]
+            n = current.shape[axis] // f
+            acc = _along(buffer, first, 0, hi - lo)
+            np.add(
+                _strided(current, axis, 0, f, n),
+                _strided(current, axis, 1, f, n),
+                out=acc,
+                dtype=acc_dtype,
+                casting="unsafe",
+            )
+            for k in range(2, f):
+                np.add(acc, _strided(current, axis, k, f, n), out=acc, casting="unsafe")
+            current = acc
+        part = _along(out, first, lo, hi)
+        if dtype.kind == "b":
+            np.greater_equal(current * 2, total, out=part)
+        elif dtype.kind in "ui":
+            current += total // 2
+            current //= total
+            part[...] = current
+        else:
+            current /= total
+            part[...] = current
+    return out
 
 
 @lru_cache(maxsize=64)

@@ -45,6 +45,76 @@ def test_local_mean_matches_scikit_image(factors: tuple[int, ...], dtype: str) -
     assert ours.dtype == np.dtype(dtype)
 
 
+def _sums_axis_by_axis(a: np.ndarray, factors: tuple[int, ...], acc: str) -> np.ndarray:
+    """Each box summed in ``acc``, one dim after the other, its values left to right."""
+    out = a[tuple(slice(0, (s // f) * f) for s, f in zip(a.shape, factors, strict=True))]
+    out = out.astype(acc)
+    for axis, f in enumerate(factors):
+        if f == 1:
+            continue
+        parts = [np.take(out, np.arange(k, out.shape[axis], f), axis=axis) for k in range(f)]
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        out = total
+    return out
+
+
+@pytest.mark.parametrize(
+    ("dtype", "acc", "high"),
+    [
+        ("bool", "uint32", 2),
+        ("uint8", "uint32", 256),
+        ("int8", "int32", 128),
+        ("uint16", "uint32", 2**16),
+        ("int16", "int32", 2**15),
+        (">u2", "uint32", 2**16),
+        ("uint32", "uint64", 2**32),
+        ("int64", "int64", 2**40),
+        ("float16", "float32", 2**15),
+        ("float32", "float32", 2**16),
+        ("float64", "float64", 2**16),
+    ],
+)
+@pytest.mark.parametrize(
+    ("shape", "factors"),
+    [
+        ((41, 131, 70), (2, 2, 2)),  # several slabs of the first dim, odd sizes cropped
+        ((9, 64, 300), (1, 3, 4)),  # the first dim not downsampled
+        ((5, 7, 2000), (1, 1, 5)),  # only the last dim: slabs along it
+        ((3, 40, 6, 5), (1, 2, 3, 1)),
+        ((0, 8, 8), (2, 2, 2)),
+    ],
+)
+def test_local_mean_is_the_rounded_mean_of_exact_box_sums(
+    dtype: str, acc: str, high: int, shape: tuple[int, ...], factors: tuple[int, ...]
+) -> None:
+    """Bit for bit what summing whole strided views in the accumulator type gives."""
+    rng = np.random.default_rng(len(shape) + sum(factors))
+    kind = np.dtype(dtype).kind
+    if kind == "f":
+        a = (rng.random(shape) * high).astype(dtype)
+    else:
+        low = -high if kind == "i" else 0
+        a = rng.integers(low, high, shape, dtype=np.int64 if high < 2**63 else np.uint64)
+        a = a.astype(dtype)
+    ours = get_method(Methods.LOCAL_MEAN).function(a, factors, spatial=(True,) * len(shape))
+    total = int(np.prod(factors))
+    sums = _sums_axis_by_axis(a, factors, acc)
+    if kind == "b":
+        expected = sums * 2 >= total
+    elif kind in "ui":
+        expected = ((sums + total // 2) // total).astype(dtype)
+    else:
+        expected = (sums / np.asarray(total, dtype=acc)).astype(dtype)
+    assert ours.dtype == expected.dtype
+    assert ours.shape == expected.shape
+    assert ours.tobytes() == expected.tobytes()
+    if kind in "ui" and a.size:  # and the exact mean, from sums that cannot overflow
+        boxes = _boxes(a.astype(object), factors).sum(axis=-1)
+        np.testing.assert_array_equal(ours, ((boxes + total // 2) // total).astype(dtype))
+
+
 @pytest.mark.parametrize("factors", [(2, 2, 2), (1, 3, 2), (4, 2, 1)])
 def test_gaussian_matches_scipy_filter_then_box(factors: tuple[int, ...]) -> None:
     method = get_method(Methods.GAUSSIAN)
