@@ -7,7 +7,6 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -483,11 +482,10 @@ def _consolidate(group: zarr.Group) -> None:
     :mod:`ngff_zarr._io.consolidated`); any other, and a tree with groups below the image,
     by zarr-python.
     """
-    root = getattr(group.store, "root", None)
-    if isinstance(group.store, LocalStore) and isinstance(root, Path):
-        directory = root / group.path if group.path else root
-        if consolidate_local_image(directory, group.metadata.zarr_format):
-            return
+    if isinstance(group.store, LocalStore) and consolidate_local_image(
+        group.store, group.path, group.metadata.zarr_format
+    ):
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         zarr.consolidate_metadata(group.store, path=group.path or None)

@@ -73,12 +73,13 @@ def run_passes(
         return
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ngff-zarr") as pool:
+            numpy_source = in_memory(plan.source) is not None
             for i, p in enumerate(passes):
                 # a NumPy source the run wrote as level 0 is read again in place, not decoded
-                again = any(q.first == 0 and q.write_first for q in passes[:i])
+                again = numpy_source and any(q.first == 0 and q.write_first for q in passes[:i])
                 _run_pass(
                     plan, p, arrays, sinks, pool, workers, cancel, bar, read_source, within,
-                    source_again=again and in_memory(plan.source) is not None,
+                    source_again=again,
                 )  # fmt: skip
                 left = {level: sink.pending() for level, sink in sinks.items() if sink.pending()}
                 if left:  # cannot happen when the regions tile the levels; never pass silently

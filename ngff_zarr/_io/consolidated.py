@@ -17,120 +17,122 @@ zarr-python: the function returns False and writes nothing.
 
 from __future__ import annotations
 
-import json
 import os
-from pathlib import Path
 from typing import Any, Final
 
-from .documents import dump_json
+from zarr.storage import LocalStore
+
+from ..errors import InvalidMetadataError
+from .documents import read_json
+from .edit import write_document
+from .store import join
 
 __all__ = ["consolidate_local_image"]
 
-_V2_NODE: Final = (".zarray", ".zgroup")
+_V2_NODE: Final = {".zarray": "array", ".zgroup": "group"}
 
 
-def _nested() -> dict[str, Any]:
-    """The marker of a nested group: consolidated, its children listed at the root."""
-    return {"kind": "inline", "must_understand": False, "metadata": {}}
+def _inline(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Inline consolidated metadata holding ``metadata`` (a nested group's marker: ``{}``)."""
+    return {"kind": "inline", "must_understand": False, "metadata": metadata}
 
 
-def consolidate_local_image(root: Path, zarr_format: int) -> bool:
-    """Write the consolidated metadata of the group at ``root``; False if not handled.
+def consolidate_local_image(store: LocalStore, path: str, zarr_format: int) -> bool:
+    """Write the consolidated metadata of the group at ``path``; False if not handled.
 
-    ``root`` is a local directory holding the group's document, its arrays and groups.
+    ``store`` is a local store; the group's directory holds its document, arrays and groups.
     """
-    nodes = _nodes(root, zarr_format)
+    nodes = _nodes(store, path, zarr_format)
     if nodes is None:
         return False
     if zarr_format == 2:
-        group, attrs = _load(root / ".zgroup"), _attrs(root)
+        group, attrs = _load(store, join(path, ".zgroup")), _attrs(store, path)
         if group is None or attrs is None:
             return False
         entries: dict[str, Any] = {".zattrs": attrs, ".zgroup": group}
-        for path, kind in nodes:
-            name = ".zarray" if kind == "array" else ".zgroup"
-            document, node_attrs = _load(root / path / name), _attrs(root / path)
-            if document is None or node_attrs is None:
+        for node, kind, document in nodes:
+            node_attrs = _attrs(store, join(path, node))
+            if node_attrs is None:
                 return False
+            name = ".zarray" if kind == "array" else ".zgroup"
             if kind == "group":
-                document = {**document, "consolidated_metadata": _nested()}
-            entries[f"{path}/.zattrs"] = node_attrs
-            entries[f"{path}/{name}"] = document
-        _write(root / ".zmetadata", dump_json({"metadata": entries, "zarr_consolidated_format": 1}))
+                document = {**document, "consolidated_metadata": _inline({})}
+            entries[f"{node}/.zattrs"] = node_attrs
+            entries[f"{node}/{name}"] = document
+        consolidated = {"metadata": entries, "zarr_consolidated_format": 1}
+        write_document(store, join(path, ".zmetadata"), consolidated)
         return True
-    top = _load(root / "zarr.json")
+    top = _load(store, join(path, "zarr.json"))
     if top is None:
         return False
-    children: dict[str, Any] = {}
-    for path, kind in nodes:
-        document = _load(root / path / "zarr.json")
-        if document is None:
-            return False
-        if kind == "group":
-            document = {**document, "consolidated_metadata": _nested()}
-        children[path] = document
-    consolidated = {"kind": "inline", "must_understand": False, "metadata": children}
-    _write(root / "zarr.json", dump_json({**top, "consolidated_metadata": consolidated}))
+    children = {
+        node: {**document, "consolidated_metadata": _inline({})} if kind == "group" else document
+        for node, kind, document in nodes
+    }
+    write_document(
+        store, join(path, "zarr.json"), {**top, "consolidated_metadata": _inline(children)}
+    )
     return True
 
 
-def _nodes(root: Path, zarr_format: int) -> list[tuple[str, str]] | None:
-    """(path relative to ``root``, "array" or "group") of every node below it, in path order;
-    None when a directory below a group holds no node document (left to zarr-python)."""
-    found: list[tuple[str, str]] = []
+def _nodes(
+    store: LocalStore, path: str, zarr_format: int
+) -> list[tuple[str, str, dict[str, Any]]] | None:
+    """(path relative to ``path``, "array" or "group", its document) of every node below the
+    group, in path order; None when a directory below a group holds no readable node
+    document (left to zarr-python)."""
+    root = os.path.join(os.fspath(store.root), path) if path else os.fspath(store.root)
+    found: list[tuple[str, str, dict[str, Any]]] = []
     pending = [""]
     while pending:
         relative = pending.pop()
-        directory = root / relative if relative else root
         try:
-            with os.scandir(directory) as entries:
+            with os.scandir(os.path.join(root, relative) if relative else root) as entries:
                 children = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
         except OSError:
             return None
         for name in children:
             if name.startswith("."):
                 continue  # lock files and staging names are never nodes
-            path = f"{relative}/{name}" if relative else name
-            kind = _node_kind(root / path, zarr_format)
-            if kind is None:
+            node = f"{relative}/{name}" if relative else name
+            known = _node(store, join(path, node), zarr_format)
+            if known is None:
                 return None
-            found.append((path, kind))
-            if kind == "group":
-                pending.append(path)  # an array's directory holds its chunks: not entered
-    return sorted(found)
+            found.append((node, *known))
+            if known[0] == "group":
+                pending.append(node)  # an array's directory holds its chunks: not entered
+    return sorted(found, key=lambda item: item[0])
 
 
-def _node_kind(directory: Path, zarr_format: int) -> str | None:
-    """ "array", "group" or None (no node document) for the directory."""
+def _node(store: LocalStore, key: str, zarr_format: int) -> tuple[str, dict[str, Any]] | None:
+    """("array" or "group", its document) for the node at ``key``; None for no node document."""
     if zarr_format == 2:
-        for name in _V2_NODE:
-            if (directory / name).exists():
-                return "array" if name == ".zarray" else "group"
+        for name, kind in _V2_NODE.items():
+            document = _load(store, join(key, name))
+            if document is not None:
+                return kind, document
         return None
-    document = _load(directory / "zarr.json")
-    kind = document.get("node_type") if document is not None else None
-    return kind if kind in ("array", "group") else None
-
-
-def _attrs(directory: Path) -> dict[str, Any] | None:
-    """A Zarr v2 node's attributes: its ``.zattrs``, ``{}`` when it has none."""
-    return _load(directory / ".zattrs") if (directory / ".zattrs").exists() else {}
-
-
-def _load(path: Path) -> dict[str, Any] | None:
-    """The JSON object in ``path``; None when it is missing or not a JSON object."""
-    try:
-        loaded = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    found = _load(store, join(key, "zarr.json"))
+    node_type = found.get("node_type") if found is not None else None
+    if found is None or node_type not in ("array", "group"):
         return None
-    return loaded if isinstance(loaded, dict) else None
+    return str(node_type), found
 
 
-def _write(path: Path, raw: bytes) -> None:
-    """Write ``raw`` to ``path`` atomically (beside it, then renamed over it)."""
-    temporary = path.parent / f".{path.name}.ngff-zarr-consolidating"
+def _attrs(store: LocalStore, key: str) -> dict[str, Any] | None:
+    """A Zarr v2 node's attributes: its ``.zattrs``, ``{}`` when it has none; None when that
+    document cannot be read."""
     try:
-        temporary.write_bytes(raw)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+        attrs = read_json(store, join(key, ".zattrs"))
+    except InvalidMetadataError:
+        return None
+    return {} if attrs is None else attrs
+
+
+def _load(store: LocalStore, key: str) -> dict[str, Any] | None:
+    """The JSON object under ``key`` (the one metadata reader, with its limits); None when it
+    is missing or cannot be read as one."""
+    try:
+        return read_json(store, key)
+    except InvalidMetadataError:
+        return None

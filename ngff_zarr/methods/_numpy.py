@@ -42,9 +42,8 @@ def _strided(array: np.ndarray, axis: int, start: int, step: int, count: int) ->
 
 
 def _along(array: np.ndarray, axis: int, lo: int, hi: int) -> np.ndarray:
-    key = [slice(None)] * array.ndim
-    key[axis] = slice(lo, hi)
-    return array[tuple(key)]
+    """``array[lo:hi]`` along ``axis`` (``hi > lo``)."""
+    return _strided(array, axis, lo, 1, hi - lo)
 
 
 # input values of a local mean's slab (512 KiB of uint16): its sums stay in the cache

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import zarr
+from zarr.storage import LocalStore
 
 from ngff_zarr import from_ngff_zarr, to_multiscales, to_ngff_image, to_ngff_zarr
 from ngff_zarr._io.consolidated import consolidate_local_image
@@ -69,7 +70,9 @@ def test_an_images_consolidated_metadata_equals_zarr_pythons(
     to_ngff_zarr(path, _image(), version=version, backend=backend, **options)
     zarr_format = 2 if version == "0.4" else 3
     written = _consolidated(path, zarr_format)
-    assert consolidate_local_image(path, zarr_format)  # composed from the files, not by zarr
+    assert consolidate_local_image(
+        LocalStore(path), "", zarr_format
+    )  # composed from the files, not by zarr
     ours = _consolidated(path, zarr_format)
     assert ours == written == _by_zarr(path, zarr_format, tmp_path)
     # and zarr-python reads the arrays through it as it reads them without it
@@ -116,5 +119,5 @@ def test_a_directory_without_a_node_document_is_left_to_zarr_python(tmp_path: Pa
     to_ngff_zarr(path, _image(), version="0.4")
     before = (path / ".zmetadata").read_bytes()
     (path / "stray").mkdir()
-    assert not consolidate_local_image(path, 2)
+    assert not consolidate_local_image(LocalStore(path), "", 2)
     assert (path / ".zmetadata").read_bytes() == before  # nothing written
